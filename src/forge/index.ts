@@ -1,0 +1,13 @@
+/** The forge: LLaMA / MobileLLM decoders written as transformers.js model directories, and the fixture family. */
+export { ForgeInputError, expectedWeightShapes, headDimOf, validateDecoder } from './config.ts'
+export type { DecoderConfig, DecoderWeights, WeightTensor } from './config.ts'
+export { forgeDecoder, huggingFaceConfig } from './forge-decoder.ts'
+export type { ForgedTokenizer } from './forge-decoder.ts'
+export { byteLevelTokenizerJson, countPieces, trainByteLevelBpe, SPECIAL_TOKENS } from './byte-level-bpe.ts'
+export { randomDecoderWeights } from './random-weights.ts'
+export { readSafetensors, writeSafetensors } from './safetensors.ts'
+export { referenceLogits } from './reference-forward.ts'
+export { closedFormLogLikelihood, closedFormLogProbTable } from './bigram-model.ts'
+export { BIGRAM_FAMILY, FIXTURE_MODELS, defaultFixturesDir, ensureFixtureModels, fixtureDecoderConfig } from './fixture-family.ts'
+export type { FixtureManifest, FixtureModelSpec } from './fixture-family.ts'
+export { loadBrownCorpus, documentText } from './brown-corpus.ts'
