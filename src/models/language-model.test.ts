@@ -1,0 +1,176 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { fixedChunkPlan, rollingWindowPlan, slidingWindowPlan } from '../eval/windows.ts'
+import { closedFormLogLikelihood, closedFormLogProbTable } from '../forge/bigram-model.ts'
+import { documentText, loadBrownCorpus } from '../forge/brown-corpus.ts'
+import { expectedWeightShapes, type DecoderConfig } from '../forge/config.ts'
+import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, type FixtureManifest } from '../forge/fixture-family.ts'
+import { forgeDecoder } from '../forge/forge-decoder.ts'
+import { randomDecoderWeights } from '../forge/random-weights.ts'
+import { referenceLogits } from '../forge/reference-forward.ts'
+import { readSafetensors } from '../forge/safetensors.ts'
+import { logSoftmax } from '../forge/tensor-math.ts'
+import { LanguageModel } from './language-model.ts'
+
+let manifest: FixtureManifest
+const text = documentText(loadBrownCorpus().heldOut[1]!).slice(0, 6000)
+beforeAll(async () => {
+  manifest = await ensureFixtureModels()
+})
+const fixture = (name: string) => {
+  const spec = FIXTURE_MODELS.find(m => m.name === name)!
+  return { spec, config: fixtureDecoderConfig(spec), path: manifest.models.find(m => m.name === name)!.path }
+}
+
+describe('perplexity methods against the closed form (bigram fixture: each token depends only on the one before it)', () => {
+  let model: LanguageModel
+  let table: Float64Array
+  let V: number
+  beforeAll(async () => {
+    const { config, path } = fixture('brown-bigram-m')
+    model = await LanguageModel.fromDirectory(path, { id: 'brown-bigram-m', maxLength: 256 })
+    table = closedFormLogProbTable(config, await readSafetensors(join(path, 'model.safetensors')))
+    V = config.vocabSize
+  })
+  afterAll(() => model.release())
+  const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
+
+  test('Hugging Face sliding window (BOS first, every later token scored from its predecessor)', async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
+    for (const [maxLength, stride] of [[256, 128], [100, 100], [64, 48]] as const) {
+      const result = await model.planPerplexity(text, n => slidingWindowPlan(n, { maxLength, stride }))
+      const expected = closedFormLogLikelihood(table, V, tokens)
+      expect(result.tokens).toBe(tokens.length - 1)
+      expect(relative(-result.nll, expected)).toBeLessThan(1e-5)
+    }
+  })
+
+  test('lm-eval rolling windows (prefix BOS predicts the first token)', async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
+    const [result] = await model.loglikelihoodRolling([text])
+    const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
+    expect(result!.tokens).toBe(tokens.length)
+    expect(relative(result!.logLikelihood, expected)).toBeLessThan(1e-5)
+    expect(rollingWindowPlan(tokens.length, 256).length).toBeGreaterThan(3)
+  })
+
+  test('non-overlapping chunks (each chunk first token unscored, remainder dropped)', async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
+    const chunk = 200
+    const result = await model.planPerplexity(text, n => fixedChunkPlan(n, chunk))
+    let expected = 0
+    for (let start = 0; start + chunk <= tokens.length; start += chunk) {
+      expected += closedFormLogLikelihood(table, V, tokens, start + 1, start + chunk)
+    }
+    expect(result.tokens).toBe(Math.floor(tokens.length / chunk) * (chunk - 1))
+    expect(relative(-result.nll, expected)).toBeLessThan(1e-5)
+  })
+})
+
+describe('random-weight model with active attention', () => {
+  let model: LanguageModel
+  let config: DecoderConfig
+  let path: string
+  beforeAll(async () => {
+    ;({ config, path } = fixture('random-attention'))
+    model = await LanguageModel.fromDirectory(path, { id: 'random-attention', maxLength: 24 })
+  })
+  afterAll(() => model.release())
+
+  test('the sliding window equals a brute-force per-token computation with the reference forward', async () => {
+    const weights = await readSafetensors(join(path, 'model.safetensors'))
+    const sample = text.slice(0, 240)
+    const tokens = model.tokenizer.encode(sample, { addSpecialTokens: true })
+    const plan = slidingWindowPlan(tokens.length, { maxLength: 24, stride: 10 })
+    let expected = 0
+    for (const window of plan) {
+      const logits = referenceLogits(config, weights, tokens.slice(window.inputStart, window.inputEnd))
+      for (let t = window.scoredStart; t < window.scoredEnd; t++) expected += logSoftmax(logits[t - 1 - window.inputStart]!)[tokens[t]!]!
+    }
+    const result = await model.planPerplexity(sample, n => slidingWindowPlan(n, { maxLength: 24, stride: 10 }))
+    expect(Math.abs(-result.nll - expected) / Math.abs(expected)).toBeLessThan(1e-5)
+  })
+
+  test('batch invariance: batch sizes 1, 3 and 16 and any request order give identical log-likelihoods', async () => {
+    const requests = Array.from({ length: 20 }, (_, i) => ({
+      context: text.slice(i * 7, i * 7 + 15 + (i % 5) * 9).trimEnd(),
+      continuation: ` ${text.slice(300 + i * 11, 300 + i * 11 + 3 + (i % 4) * 4).trim() || 'the'}`,
+    }))
+    const results = new Map<string, number[]>()
+    for (const batchSize of [1, 3, 16]) {
+      const m = await LanguageModel.fromDirectory(path, { maxLength: 24, batchSize })
+      results.set(`batch ${batchSize}`, (await m.loglikelihood(requests)).map(r => r.logLikelihood))
+      const reversed = [...requests].reverse()
+      results.set(`batch ${batchSize} reversed`, (await m.loglikelihood(reversed)).map(r => r.logLikelihood).reverse())
+      await m.release()
+    }
+    const reference = results.get('batch 1')!
+    for (const [, values] of results) values.forEach((v, i) => expect(Math.abs(v - reference[i]!)).toBeLessThanOrEqual(1e-5))
+    // Bit-identical on CPU: padding width changes no row's arithmetic (see README, "Batch invariance").
+    for (const [, values] of results) expect(values).toEqual(reference)
+  })
+
+  test('contexts longer than max_length are truncated on the left and counted', async () => {
+    const context = text.slice(0, 400)
+    const [result] = await model.loglikelihood([{ context, continuation: ' the' }])
+    const contextTokens = model.tokenizer.encode(context, { addSpecialTokens: true }).length
+    expect(result!.continuationTokens).toBe(1)
+    expect(result!.truncatedTokens).toBe(contextTokens + 1 - (24 + 1))
+  })
+})
+
+describe('clear errors', () => {
+  test('a continuation that tokenizes to nothing names the request', async () => {
+    const model = await LanguageModel.fromDirectory(fixture('brown-bigram-xs').path)
+    await expect(model.loglikelihood([{ context: 'Answer:', continuation: ' yes' }, { context: 'Answer:', continuation: '' }])).rejects.toThrow(
+      /loglikelihood request 1: the continuation "" .* tokenizes to nothing/,
+    )
+    await model.release()
+  })
+
+  test('an empty document names the document', async () => {
+    const model = await LanguageModel.fromDirectory(fixture('brown-bigram-xs').path)
+    await expect(model.loglikelihoodRolling(['fine text', ''])).rejects.toThrow(/document 1/)
+    await model.release()
+  })
+
+  test('a model directory missing tokenizer.json or onnx/model.onnx says which file and which layout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lmscale-missing-'))
+    const { spec } = fixture('brown-bigram-xs')
+    const config = fixtureDecoderConfig(spec)
+    await forgeDecoder(config, randomDecoderWeights(config, 3), { json: {}, bosToken: '<s>', eosToken: '</s>', addBosToken: true }, join(dir, 'm'))
+    await rm(join(dir, 'm', 'tokenizer.json'))
+    await expect(LanguageModel.fromDirectory(join(dir, 'm'))).rejects.toThrow(/is missing tokenizer\.json: a model needs/)
+    await rm(join(dir, 'm', 'onnx', 'model.onnx'))
+    await expect(LanguageModel.fromDirectory(join(dir, 'm'))).rejects.toThrow(/is missing tokenizer\.json, onnx\/model\.onnx/)
+  })
+
+  test('NaN in the logits names the model and the position', async () => {
+    const { path } = fixture('random-attention')
+    const dir = await mkdtemp(join(tmpdir(), 'lmscale-nan-'))
+    const config: DecoderConfig = fixtureDecoderConfig(FIXTURE_MODELS.find(m => m.name === 'random-attention')!)
+    const weights = randomDecoderWeights(config, 5)
+    const tokenizerModel = await LanguageModel.fromDirectory(path)
+    const poisoned = tokenizerModel.tokenizer.encode(' the', { addSpecialTokens: false })[0]!
+    weights['model.embed_tokens.weight']!.data[poisoned * config.hiddenSize] = Number.NaN
+    const json = tokenizerModel.tokenizer.raw._tokenizerJSON as object
+    await forgeDecoder(config, weights, { json, bosToken: '<s>', eosToken: '</s>', addBosToken: true }, join(dir, 'nan'))
+    const model = await LanguageModel.fromDirectory(join(dir, 'nan'), { id: 'poisoned-model' })
+    await expect(model.loglikelihood([{ context: 'It was', continuation: ' the end' }])).rejects.toThrow(/poisoned-model produced a non-finite logit .* position \d+/)
+    await Promise.all([model.release(), tokenizerModel.release()])
+  })
+})
+
+test('parameter counts from the ONNX initializers equal the architecture formula (tied and untied)', async () => {
+  for (const name of ['brown-bigram-s', 'random-attention']) {
+    const { config, path } = fixture(name)
+    const model = await LanguageModel.fromDirectory(path)
+    let formula = 0
+    for (const shape of expectedWeightShapes(config).values()) formula += shape.reduce((a, b) => a * b, 1)
+    const embedding = config.vocabSize * config.hiddenSize * (config.tieWordEmbeddings ? 1 : 2)
+    expect(model.parameters).toEqual({ total: formula, embedding, nonEmbedding: formula - embedding })
+    await model.release()
+  }
+})

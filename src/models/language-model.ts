@@ -1,0 +1,158 @@
+/**
+ * A causal language model in the transformers.js layout: its tokenizer, its ONNX session, its parameter
+ * counts, and lm-eval's log-likelihood requests on top (LoglikelihoodScorer).
+ */
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
+import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../eval/batching.ts'
+import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type TokenEncoder } from '../eval/encode.ts'
+import { planNll, rollingLoglikelihoods, tokenPerplexity, type TokenPerplexity } from '../eval/perplexity.ts'
+import type { LoglikelihoodRequest, LoglikelihoodResult, LoglikelihoodScorer, RollingResult } from '../eval/scorer.ts'
+import type { ScoringWindow } from '../eval/windows.ts'
+import { DecoderSession, type Device } from './decoder-session.ts'
+import { localModelFiles, type ModelDtype } from './model-source.ts'
+import { countParameters, readOnnxModel, type ParameterCounts } from './parameter-count.ts'
+import { scoreLogits } from './score-logits.ts'
+
+export interface LanguageModelOptions {
+  /** A name for reports and errors; defaults to the directory. */
+  readonly id?: string
+  readonly device?: Device
+  readonly dtype?: ModelDtype
+  readonly threads?: number
+  /** Rows per onnxruntime call. Results do not depend on it. */
+  readonly batchSize?: number
+  /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
+  readonly maxLength?: number
+  readonly bos?: BosPolicy
+  /** Overrides for tokenizers whose special tokens are missing or wrong (MobileLLM ships them empty). */
+  readonly specialTokens?: { readonly bos?: string; readonly eos?: string; readonly unk?: string }
+}
+
+export interface SpecialTokenIds {
+  readonly bos?: number
+  readonly eos?: number
+  /** lm-eval's prefix_token_id: BOS if the tokenizer has one, else EOS. */
+  readonly prefix: number
+  readonly pad: number
+}
+
+export class LanguageModel implements LoglikelihoodScorer {
+  private constructor(
+    readonly id: string,
+    readonly dir: string,
+    readonly onnxPath: string,
+    readonly config: Readonly<Record<string, unknown>>,
+    readonly tokenizer: TokenEncoder & { readonly raw: PreTrainedTokenizer },
+    readonly specialTokens: SpecialTokenIds,
+    readonly parameters: ParameterCounts,
+    readonly maxLength: number,
+    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos'>> & { readonly threads?: number },
+    private readonly session: DecoderSession,
+  ) {}
+
+  /** Loads a model directory in the transformers.js layout (config.json, tokenizer files, onnx/). */
+  static async fromDirectory(dir: string, options: LanguageModelOptions = {}): Promise<LanguageModel> {
+    const dtype = options.dtype ?? 'fp32'
+    const files = localModelFiles(dir, dtype)
+    const config = JSON.parse(await readFile(join(files.dir, 'config.json'), 'utf8')) as Record<string, unknown>
+    const raw = await AutoTokenizer.from_pretrained(files.dir, { local_files_only: true })
+    applySpecialTokenFix(raw, options.specialTokens)
+    const tokenizer = {
+      raw,
+      encode: (text: string, { addSpecialTokens }: { addSpecialTokens: boolean }) => raw.encode(text, { add_special_tokens: addSpecialTokens }),
+    }
+    const specialTokens = specialTokenIds(raw, config, files.dir)
+    const hidden = Number(config.hidden_size ?? 0)
+    const parameters = countParameters(await readOnnxModel(files.onnx), hidden)
+    const maxLength = options.maxLength ?? Number(config.max_position_embeddings ?? config.n_positions ?? config.n_ctx ?? 2048)
+    const device = options.device ?? 'cpu'
+    const session = await DecoderSession.create(files.onnx, { device, ...(options.threads ? { threads: options.threads } : {}) })
+    return new LanguageModel(
+      options.id ?? files.dir,
+      files.dir,
+      files.onnx,
+      config,
+      tokenizer,
+      specialTokens,
+      parameters,
+      maxLength,
+      { device, dtype, batchSize: options.batchSize ?? 8, bos: options.bos ?? DEFAULT_BOS_POLICY, ...(options.threads ? { threads: options.threads } : {}) },
+      session,
+    )
+  }
+
+  /** The ScoreBatch callback of the batching layer: one onnxruntime call per padded batch. */
+  readonly scoreBatch = async (batch: ScoringBatch): Promise<RowScores[]> => {
+    const mask = batch.inputIds.map(row => row.map(() => 1))
+    const { logits, vocabSize } = await this.session.forward(batch.inputIds, mask)
+    return batch.rows.map((row, r) =>
+      scoreLogits(logits, vocabSize, batch.width, r, batch.lengths[r]! - row.scored, row.tokens.slice(row.tokens.length - row.scored), this.id),
+    )
+  }
+
+  async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResult[]> {
+    const pairs = encodePairs(requests, this.tokenizer, {
+      bos: this.options.bos,
+      prefixTokenId: this.specialTokens.prefix,
+      ...(this.tokenizer.raw.bos_token ? { bosText: this.tokenizer.raw.bos_token } : {}),
+    })
+    return scoreLoglikelihoods(pairs, this.scoreBatch, this.batchOptions())
+  }
+
+  async loglikelihoodRolling(documents: readonly string[]): Promise<RollingResult[]> {
+    const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index))
+    return rollingLoglikelihoods(streams, this.scoreBatch, { ...this.batchOptions(), prefixTokenId: this.specialTokens.prefix })
+  }
+
+  /** Token-level perplexity of one text under a window plan (sliding window or fixed chunks); BOS first if the tokenizer adds it. */
+  async planPerplexity(text: string, plan: (tokenCount: number) => ScoringWindow[]): Promise<TokenPerplexity> {
+    const tokens = this.tokenizer.encode(text, { addSpecialTokens: true })
+    const total = await planNll(tokens, plan(tokens.length), this.scoreBatch, this.batchOptions())
+    return tokenPerplexity(total, Buffer.byteLength(text, 'utf8'))
+  }
+
+  /** sha256 of the ONNX graph file: results are keyed by it, so a changed model never reuses old results. */
+  async hash(): Promise<string> {
+    const digest = createHash('sha256')
+    for await (const chunk of createReadStream(this.onnxPath)) digest.update(chunk as Buffer)
+    return digest.digest('hex')
+  }
+
+  async release(): Promise<void> {
+    await this.session.release()
+  }
+
+  private batchOptions() {
+    return { batchSize: this.options.batchSize, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
+  }
+}
+
+function applySpecialTokenFix(tokenizer: PreTrainedTokenizer, fix: LanguageModelOptions['specialTokens']): void {
+  if (!fix) return
+  const mutable = tokenizer as unknown as Record<string, unknown>
+  for (const [key, token] of Object.entries(fix)) {
+    if (token === undefined) continue
+    const id = tokenizer.get_vocab().get(token)
+    if (id === undefined) throw new Error(`special token fix: ${token} is not in the tokenizer's vocabulary`)
+    mutable[`${key}_token`] = token
+    mutable[`${key}_token_id`] = id
+  }
+}
+
+function specialTokenIds(tokenizer: PreTrainedTokenizer, config: Record<string, unknown>, dir: string): SpecialTokenIds {
+  const fromTokenizer = (key: 'bos' | 'eos') => {
+    const id = (tokenizer as unknown as Record<string, unknown>)[`${key}_token_id`]
+    return typeof id === 'number' ? id : undefined
+  }
+  const fromConfig = (key: string) => (typeof config[key] === 'number' ? (config[key] as number) : undefined)
+  const bos = fromTokenizer('bos') ?? fromConfig('bos_token_id')
+  const eos = fromTokenizer('eos') ?? fromConfig('eos_token_id')
+  const prefix = bos ?? eos
+  if (prefix === undefined) throw new Error(`${dir}: the tokenizer and config.json name neither a BOS nor an EOS token; lm-eval needs one as the prefix token`)
+  const pad = fromConfig('pad_token_id') ?? eos ?? prefix
+  return { ...(bos === undefined ? {} : { bos }), ...(eos === undefined ? {} : { eos }), prefix, pad }
+}

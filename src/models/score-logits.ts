@@ -1,0 +1,38 @@
+/** Log-probabilities of target tokens from a [batch, width, vocab] logits buffer, with lm-eval's greedy flag. */
+import type { RowScores } from '../eval/batching.ts'
+
+/**
+ * Scores `targets[k]` at position `firstPosition + k` of row `row`. The log-softmax is taken in float64 over
+ * the float32 logits (lm-eval takes it in fp32: the difference is rounding). A NaN or infinite logit is an
+ * error naming the model, row and position, never a silent NaN in a report.
+ */
+export function scoreLogits(
+  logits: Float32Array,
+  vocabSize: number,
+  width: number,
+  row: number,
+  firstPosition: number,
+  targets: readonly number[],
+  modelId: string,
+): RowScores {
+  const logProbs = new Float64Array(targets.length)
+  const greedy = new Array<boolean>(targets.length)
+  targets.forEach((target, k) => {
+    const position = firstPosition + k
+    const offset = (row * width + position) * vocabSize
+    let max = -Infinity
+    let argmax = 0
+    for (let v = 0; v < vocabSize; v++) {
+      const value = logits[offset + v]!
+      if (!Number.isFinite(value)) {
+        throw new Error(`model ${modelId} produced a non-finite logit (${value}) for token ${v} at batch row ${row}, position ${position}`)
+      }
+      if (value > max) [max, argmax] = [value, v]
+    }
+    let sum = 0
+    for (let v = 0; v < vocabSize; v++) sum += Math.exp(logits[offset + v]! - max)
+    logProbs[k] = logits[offset + target]! - max - Math.log(sum)
+    greedy[k] = argmax === target
+  })
+  return { logProbs, greedy }
+}
