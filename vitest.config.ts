@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
+    // Forge the fixture models once, before any test file runs (cached under fixtures/.cache).
+    globalSetup: ['./fixtures/global-setup.ts'],
   },
 })
