@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dataOptionsFromEnv, type DataOptions } from '../data/data-options.ts'
+import { writeFixtureDatasets } from '../data/write-fixtures.ts'
+import { arcEasy } from '../tasks/arc-easy.ts'
+import { boolq } from '../tasks/boolq.ts'
+import { choicesAfterContext } from '../tasks/choice-documents.ts'
+import type { MultipleChoiceTask, RollingTask } from '../tasks/task-types.ts'
+import { evaluateTask } from './evaluate-task.ts'
+import type { LoglikelihoodRequest, LoglikelihoodScorer } from './scorer.ts'
+
+/** A scorer whose answers we choose: −(code points of the continuation), with a few overrides. */
+function fakeScorer(overrides: Record<string, number> = {}, rolling: number[] = []) {
+  const calls: LoglikelihoodRequest[][] = []
+  const scorer: LoglikelihoodScorer = {
+    async loglikelihood(requests) {
+      calls.push([...requests])
+      return requests.map((r) => ({
+        logLikelihood: overrides[r.continuation] ?? -[...r.continuation].length,
+        isGreedy: false,
+        continuationTokens: 1,
+        truncatedTokens: 0,
+      }))
+    },
+    async loglikelihoodRolling(documents) {
+      return documents.map((_, i) => ({ logLikelihood: rolling[i] ?? 0, tokens: 10 + i }))
+    },
+  }
+  return { scorer, calls }
+}
+
+let dir: string
+let data: DataOptions
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lmscale-evaluate-'))
+  await writeFixtureDatasets(dir)
+  data = dataOptionsFromEnv({}, { localDir: dir, offline: true })
+})
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('evaluateTask, multiple choice', () => {
+  test('ARC-Easy fixture: hand-computed acc, acc_norm, stderr and per-item records', async () => {
+    // LL = −len(" " + choice) except " whale" = −1. Per document (gold in brackets):
+    //  1 [1]: −7 −15 −7 −5           → acc picks 3 ✗; per char −7/6 −15/14 −7/6 −5/4 → 1 ✓
+    //  2 [1]: −6 −7 −7 −7            → acc picks 0 ✗; per char −6/5 −7/6 −7/6 −7/6 → tie, first = 1 ✓
+    //  3 [1]: −6 −1 −6               → 1 ✓; per char −1.2 −0.2 −1.2 → 1 ✓
+    //  4 [4]: −6 −6 −5 −8 −8         → 2 ✗; per char −1.2 −1.2 −1.25 −8/7 −8/7 → tie, first = 3 ✗
+    const { scorer, calls } = fakeScorer({ ' whale': -1 })
+    const result = await evaluateTask(arcEasy, scorer, { data })
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toHaveLength(4 + 4 + 3 + 5)
+    expect(result.task).toBe('arc_easy')
+    expect(result.taskVersion).toBe('1.0')
+    expect(result.n).toBe(4)
+    expect(result.items.map((item) => item.acc)).toEqual([0, 0, 1, 0])
+    expect(result.items.map((item) => item.acc_norm)).toEqual([1, 1, 1, 0])
+    expect(result.items[2]).toEqual({ gold: 1, ll: [-6, -1, -6], acc: 1, acc_norm: 1 })
+    // acc = 1/4, stderr sqrt(0.25 · 0.75 / 3) = 0.25; acc_norm = 3/4, stderr 0.25.
+    expect(result.metrics.acc.value).toBe(0.25)
+    expect(result.metrics.acc.stderr).toBeCloseTo(0.25, 15)
+    expect(result.metrics.acc_norm.value).toBe(0.75)
+    expect(result.metrics.acc_norm.stderr).toBeCloseTo(0.25, 15)
+    expect(JSON.parse(JSON.stringify(result))).toEqual(result)
+  })
+
+  test('limit keeps the first N documents; one document has no stderr', async () => {
+    const { scorer, calls } = fakeScorer({ ' whale': -1 })
+    const result = await evaluateTask(arcEasy, scorer, { data, limit: 1 })
+    expect(calls[0]).toHaveLength(4)
+    expect(result.n).toBe(1)
+    expect(result.metrics).toEqual({ acc: { value: 0 }, acc_norm: { value: 1 } })
+  })
+
+  test('a task reporting acc only records no acc_norm', async () => {
+    // BoolQ: " no" = −3, " yes" = −4 → always "no"; golds are [1, 0] → acc [0, 1], mean 0.5, stderr sqrt(0.25/1) = 0.5.
+    const { scorer } = fakeScorer()
+    const result = await evaluateTask(boolq, scorer, { data })
+    expect(result.items).toEqual([
+      { gold: 1, ll: [-3, -4], acc: 0 },
+      { gold: 0, ll: [-3, -4], acc: 1 },
+    ])
+    expect(result.metrics).toEqual({ acc: { value: 0.5, stderr: 0.5 } })
+  })
+
+  test('a task built in code (not from the hub) runs through the same path', async () => {
+    const inCode: MultipleChoiceTask<'in_code', 'acc'> = {
+      kind: 'multiple_choice',
+      name: 'in_code',
+      version: '0.1',
+      metrics: ['acc'],
+      loadDocuments: async () => [choicesAfterContext('The cat', ['sat', 'flew'], 0), choicesAfterContext('A dog', ['barked', 'ran'], 1)],
+    }
+    // LLs: doc 1 −4, −5 → 0 ✓; doc 2 −7, −4 → 1 ✓.
+    const { scorer } = fakeScorer()
+    const result = await evaluateTask(inCode, scorer)
+    expect(result.metrics).toEqual({ acc: { value: 1, stderr: 0 } })
+  })
+
+  test('a non-finite log-likelihood or a bad limit is an error, not a NaN in the report', async () => {
+    const { scorer } = fakeScorer({ ' no': Number.NaN })
+    await expect(evaluateTask(boolq, scorer, { data })).rejects.toThrow('task boolq, document 0: the scorer returned a non-finite')
+    await expect(evaluateTask(boolq, fakeScorer().scorer, { data, limit: 0 })).rejects.toThrow('positive integer')
+  })
+})
+
+describe('evaluateTask, rolling', () => {
+  const inCode: RollingTask = {
+    kind: 'loglikelihood_rolling',
+    name: 'rolling_in_code',
+    version: '0.1',
+    metrics: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
+    loadDocuments: async () => [
+      { text: 'a', words: 10, bytes: 40 },
+      { text: 'b', words: 5, bytes: 20 },
+    ],
+  }
+
+  test('corpus-level perplexities from per-document LL, words and bytes', async () => {
+    const { scorer } = fakeScorer({}, [-10, -30])
+    const result = await evaluateTask(inCode, scorer)
+    expect(result.n).toBe(2)
+    // Σ LL = −40, Σ words = 15, Σ bytes = 60; no stderr for perplexities.
+    expect(result.metrics.word_perplexity).toEqual({ value: expect.closeTo(Math.exp(40 / 15), 12) })
+    expect(result.metrics.byte_perplexity).toEqual({ value: expect.closeTo(Math.exp(40 / 60), 12) })
+    expect(result.metrics.bits_per_byte).toEqual({ value: expect.closeTo(40 / 60 / Math.LN2, 12) })
+    expect(result.items).toEqual([
+      { ll: -10, words: 10, bytes: 40, tokens: 10 },
+      { ll: -30, words: 5, bytes: 20, tokens: 11 },
+    ])
+  })
+
+  test('WikiText fixture: the scorer sees the detokenized pages, words counted on the originals', async () => {
+    const seen: string[] = []
+    const { scorer } = fakeScorer({}, [-62, -47])
+    const recording: LoglikelihoodScorer = {
+      loglikelihood: scorer.loglikelihood,
+      loglikelihoodRolling: async (documents) => {
+        seen.push(...documents)
+        return scorer.loglikelihoodRolling(documents)
+      },
+    }
+    const { wikitext } = await import('../tasks/wikitext.ts')
+    const result = await evaluateTask(wikitext, recording, { data })
+    expect(seen[1]?.startsWith(" = Tropical Storm =\n\nThe storm's winds")).toBe(true)
+    // 62 + 47 words (hand-counted in wikitext.test.ts), Σ LL = −109 → word perplexity e^1.
+    expect(result.metrics.word_perplexity.value).toBeCloseTo(Math.E, 12)
+  })
+})
