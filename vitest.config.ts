@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config'
+import { lmscale } from './src/vitest/plugin.ts'
 
 export default defineConfig({
+  plugins: [lmscale()],
   test: {
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,

@@ -12,10 +12,13 @@ import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type T
 import { planNll, rollingLoglikelihoods, tokenPerplexity, type TokenPerplexity } from '../eval/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, LoglikelihoodScorer, RollingResult } from '../eval/scorer.ts'
 import type { ScoringWindow } from '../eval/windows.ts'
-import { DecoderSession, type Device } from './decoder-session.ts'
+import { DecoderSession, type DecoderUsage, type Device } from './decoder-session.ts'
+import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { localModelFiles, type ModelDtype } from './model-source.ts'
 import { countParameters, readOnnxModel, type ParameterCounts } from './parameter-count.ts'
-import { scoreLogits } from './score-logits.ts'
+import { scoreOutputs } from './score-logits.ts'
+import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
+import { scoreLoglikelihoodsSharingContexts } from './shared-context.ts'
 
 export interface LanguageModelOptions {
   /** A name for reports and errors; defaults to the directory. */
@@ -30,7 +33,17 @@ export interface LanguageModelOptions {
   readonly bos?: BosPolicy
   /** Overrides for tokenizers whose special tokens are missing or wrong (MobileLLM ships them empty). */
   readonly specialTokens?: { readonly bos?: string; readonly eos?: string; readonly unk?: string }
+  /**
+   * 'graph' (default): score inside onnxruntime with a rewritten graph (log-softmax + gather + argmax), so full
+   * logits never reach JavaScript. 'logits': the unmodified graph, logits copied out and scored in JavaScript
+   * (for comparison, or for graphs the rewrite cannot handle).
+   */
+  readonly scoring?: ScoringMode
+  /** Run a context shared by several requests once and continue every choice from its KV cache (default true). */
+  readonly shareContexts?: boolean
 }
+
+export type ScoringMode = 'graph' | 'logits'
 
 export interface SpecialTokenIds {
   readonly bos?: number
@@ -50,7 +63,7 @@ export class LanguageModel implements LoglikelihoodScorer {
     readonly specialTokens: SpecialTokenIds,
     readonly parameters: ParameterCounts,
     readonly maxLength: number,
-    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos'>> & { readonly threads?: number },
+    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos' | 'scoring' | 'shareContexts'>> & { readonly threads?: number },
     private readonly session: DecoderSession,
   ) {}
 
@@ -70,7 +83,9 @@ export class LanguageModel implements LoglikelihoodScorer {
     const parameters = countParameters(await readOnnxModel(files.onnx), hidden)
     const maxLength = options.maxLength ?? Number(config.max_position_embeddings ?? config.n_positions ?? config.n_ctx ?? 2048)
     const device = options.device ?? 'cpu'
-    const session = await DecoderSession.create(files.onnx, { device, ...(options.threads ? { threads: options.threads } : {}) })
+    const scoring = options.scoring ?? 'graph'
+    const graphPath = scoring === 'graph' ? await scoringGraphPath(files.onnx) : files.onnx
+    const session = await DecoderSession.create(graphPath, { device, ...(options.threads ? { threads: options.threads } : {}) })
     return new LanguageModel(
       options.id ?? files.dir,
       files.dir,
@@ -80,7 +95,15 @@ export class LanguageModel implements LoglikelihoodScorer {
       specialTokens,
       parameters,
       maxLength,
-      { device, dtype, batchSize: options.batchSize ?? 8, bos: options.bos ?? DEFAULT_BOS_POLICY, ...(options.threads ? { threads: options.threads } : {}) },
+      {
+        device,
+        dtype,
+        batchSize: options.batchSize ?? 8,
+        bos: options.bos ?? DEFAULT_BOS_POLICY,
+        scoring,
+        shareContexts: options.shareContexts ?? true,
+        ...(options.threads ? { threads: options.threads } : {}),
+      },
       session,
     )
   }
@@ -88,9 +111,15 @@ export class LanguageModel implements LoglikelihoodScorer {
   /** The ScoreBatch callback of the batching layer: one onnxruntime call per padded batch. */
   readonly scoreBatch = async (batch: ScoringBatch): Promise<RowScores[]> => {
     const mask = batch.inputIds.map(row => row.map(() => 1))
-    const { logits, vocabSize } = await this.session.forward(batch.inputIds, mask)
+    // Position p predicts token p + 1; padding positions get any valid id (their scores are never read).
+    const targetIds = batch.rows.map((row, r) => {
+      const targets = row.tokens.slice(1, batch.lengths[r]! + 1)
+      while (targets.length < batch.width) targets.push(this.specialTokens.pad)
+      return targets
+    })
+    const outputs = await this.session.forward({ inputIds: batch.inputIds, attentionMask: mask, targetIds })
     return batch.rows.map((row, r) =>
-      scoreLogits(logits, vocabSize, batch.width, r, batch.lengths[r]! - row.scored, row.tokens.slice(row.tokens.length - row.scored), this.id),
+      scoreOutputs(outputs, batch.width, r, batch.lengths[r]! - row.scored, row.tokens.slice(row.tokens.length - row.scored), this.id),
     )
   }
 
@@ -100,6 +129,9 @@ export class LanguageModel implements LoglikelihoodScorer {
       prefixTokenId: this.specialTokens.prefix,
       ...(this.tokenizer.raw.bos_token ? { bosText: this.tokenizer.raw.bos_token } : {}),
     })
+    if (this.options.shareContexts && this.session.hasCache) {
+      return scoreLoglikelihoodsSharingContexts(pairs, this.session, this.scoreBatch, { ...this.batchOptions(), modelId: this.id })
+    }
     return scoreLoglikelihoods(pairs, this.scoreBatch, this.batchOptions())
   }
 
@@ -115,6 +147,16 @@ export class LanguageModel implements LoglikelihoodScorer {
     return tokenPerplexity(total, Buffer.byteLength(text, 'utf8'))
   }
 
+  /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */
+  async greedyDecode(prompt: readonly number[], count: number, options: GreedyOptions = {}): Promise<number[]> {
+    return greedyDecode(this.session, prompt, count, options)
+  }
+
+  /** onnxruntime calls made and positions fed (batch × width, padding included) since the model was loaded. */
+  usage(): DecoderUsage {
+    return { ...this.session.usage }
+  }
+
   /** sha256 of the ONNX graph file: results are keyed by it, so a changed model never reuses old results. */
   async hash(): Promise<string> {
     const digest = createHash('sha256')
@@ -128,6 +170,15 @@ export class LanguageModel implements LoglikelihoodScorer {
 
   private batchOptions() {
     return { batchSize: this.options.batchSize, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
+  }
+}
+
+async function scoringGraphPath(onnxPath: string): Promise<string> {
+  try {
+    return (await ensureScoringGraph(onnxPath)).path
+  } catch (error) {
+    if (!(error instanceof ScoringGraphError)) throw error
+    throw new ScoringGraphError(`${error.message}. In-graph scoring is unavailable for this model: load it with { scoring: 'logits' }`)
   }
 }
 

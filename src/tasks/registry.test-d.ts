@@ -12,5 +12,6 @@ test('an unknown task name is a compile error', () => {
 test('task metric names are typed per task, matching the harness catalog', () => {
   expectTypeOf<TaskMetrics['boolq']>().toEqualTypeOf<'acc'>()
   expectTypeOf<TaskMetrics['hellaswag']>().toEqualTypeOf<'acc' | 'acc_norm'>()
-  expectTypeOf<TaskMetrics>().toEqualTypeOf<{ readonly [N in keyof DefaultTasks]: DefaultTasks[N] }>()
+  expectTypeOf<TaskMetrics>().toEqualTypeOf<{ readonly [N in keyof TaskMetrics]: DefaultTasks[N] }>()
+  expectTypeOf<DefaultTasks['brown_heldout_ppl']>().toEqualTypeOf<'perplexity' | 'nll' | 'bits_per_byte'>()
 })

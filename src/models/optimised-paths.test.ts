@@ -1,0 +1,117 @@
+/**
+ * Every optimised path (in-graph scoring, shared multiple-choice contexts, KV-cached decode) against the
+ * unoptimised one (full logits in JavaScript, every request computed whole, no cache) on fixture models.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { documentText, loadBrownCorpus } from '../forge/brown-corpus.ts'
+import { ensureFixtureModels, type FixtureManifest } from '../forge/fixture-family.ts'
+import { hellaSwagShapedRequests } from '../perf/hellaswag-shaped.ts'
+import type { LoglikelihoodRequest } from '../eval/scorer.ts'
+import { LanguageModel, type LanguageModelOptions } from './language-model.ts'
+
+let manifest: FixtureManifest
+const text = documentText(loadBrownCorpus().heldOut[3]!)
+beforeAll(async () => {
+  manifest = await ensureFixtureModels()
+})
+const load = (name: string, options: LanguageModelOptions) => LanguageModel.fromDirectory(manifest.models.find(m => m.name === name)!.path, options)
+const UNOPTIMISED = { scoring: 'logits', shareContexts: false } as const
+
+describe.each(['random-attention', 'brown-bigram-xl'])('%s', name => {
+  let requests: LoglikelihoodRequest[]
+  let reference: Awaited<ReturnType<LanguageModel['loglikelihood']>>
+  let plain: LanguageModel
+  beforeAll(async () => {
+    plain = await load(name, { ...UNOPTIMISED, batchSize: 1 })
+    // Six HellaSwag-shaped documents plus two lone requests (nothing to share) and a repeated context.
+    requests = [
+      ...hellaSwagShapedRequests(text, plain.tokenizer, { documents: 6 }),
+      { context: 'The jury said', continuation: ' it did not' },
+      { context: 'In the city', continuation: ' of Atlanta' },
+    ]
+    reference = await plain.loglikelihood(requests)
+  })
+  afterAll(() => plain.release())
+
+  test.each([
+    ['in-graph scoring', { scoring: 'graph', shareContexts: false }],
+    ['shared contexts (full logits)', { scoring: 'logits', shareContexts: true }],
+    ['in-graph scoring + shared contexts (the default)', {}],
+  ] as const)('%s gives the unoptimised log-likelihoods within 1e-6 and the same greedy flags', async (_, options) => {
+    const model = await load(name, { ...options, batchSize: 4 })
+    const results = await model.loglikelihood(requests)
+    results.forEach((result, i) => {
+      expect(Math.abs(result.logLikelihood - reference[i]!.logLikelihood)).toBeLessThanOrEqual(1e-6)
+      expect(result.isGreedy).toBe(reference[i]!.isGreedy)
+      expect(result.continuationTokens).toBe(reference[i]!.continuationTokens)
+    })
+    await model.release()
+  })
+
+  test('a shared context is fed once: positions fed equal the hand count, under 0.6× of recomputing it per choice', async () => {
+    const shared = await load(name, { batchSize: 1 })
+    const separate = await load(name, { shareContexts: false, batchSize: 1 })
+    await shared.loglikelihood(requests)
+    await separate.loglikelihood(requests)
+    // Hand count from the encodings: a group feeds context[:-1] once, then each choice its own tokens;
+    // a lone request feeds context + continuation[:-1].
+    const pairs = requests.map(r => {
+      const whole = shared.tokenizer.encode(r.context + r.continuation, { addSpecialTokens: true })
+      const context = shared.tokenizer.encode(r.context, { addSpecialTokens: true })
+      return { context: context.length, continuation: whole.length - context.length, key: r.context }
+    })
+    const byContext = new Map<string, typeof pairs>()
+    for (const p of pairs) byContext.set(p.key, [...(byContext.get(p.key) ?? []), p])
+    let expectedShared = 0
+    for (const group of byContext.values()) {
+      if (group.length > 1) expectedShared += group[0]!.context - 1 + group.reduce((sum, p) => sum + p.continuation, 0)
+      else expectedShared += group[0]!.context + group[0]!.continuation - 1
+    }
+    const expectedSeparate = pairs.reduce((sum, p) => sum + p.context + p.continuation - 1, 0)
+    expect(separate.usage().positions).toBe(expectedSeparate)
+    expect(shared.usage().positions).toBe(expectedShared)
+    expect(shared.usage().positions / separate.usage().positions).toBeLessThanOrEqual(0.6)
+    await Promise.all([shared.release(), separate.release()])
+  })
+
+  test('shared contexts keep results independent of batch size and request order (bit-identical)', async () => {
+    const outcomes: number[][] = []
+    for (const batchSize of [1, 3, 16]) {
+      const model = await load(name, { batchSize })
+      outcomes.push((await model.loglikelihood(requests)).map(r => r.logLikelihood))
+      const order = requests.map((_, i) => (i * 7) % requests.length)
+      const shuffled = await model.loglikelihood(order.map(i => requests[i]!))
+      const restored = new Array<number>(requests.length)
+      order.forEach((i, k) => (restored[i] = shuffled[k]!.logLikelihood))
+      outcomes.push(restored)
+      await model.release()
+    }
+    for (const outcome of outcomes) expect(outcome).toEqual(outcomes[0])
+  })
+
+  test('KV-cached greedy decode (in-graph argmax) emits the tokens of the no-cache decode with full logits', async () => {
+    const prompt = plain.tokenizer.encode(text.slice(0, 200), { addSpecialTokens: true })
+    const model = await load(name, {})
+    const cached = await model.greedyDecode(prompt, 40)
+    const naive = await plain.greedyDecode(prompt, 40, { cache: false })
+    expect(cached).toEqual(naive)
+    expect(await plain.greedyDecode(prompt, 40)).toEqual(naive)
+    expect(model.usage().positions).toBe(prompt.length + 39)
+    await model.release()
+  })
+})
+
+test('requests truncated to max_length share nothing (their kept contexts differ) and still match', async () => {
+  const plain = await load('random-attention', { ...UNOPTIMISED, maxLength: 24 })
+  const model = await load('random-attention', { maxLength: 24, batchSize: 3 })
+  const context = text.slice(0, 300)
+  const requests = [' the end of it', ' a', ' and so on and so forth'].map(continuation => ({ context, continuation }))
+  const expected = await plain.loglikelihood(requests)
+  const actual = await model.loglikelihood(requests)
+  actual.forEach((result, i) => {
+    expect(result.truncatedTokens).toBe(expected[i]!.truncatedTokens)
+    expect(Math.abs(result.logLikelihood - expected[i]!.logLikelihood)).toBeLessThanOrEqual(1e-6)
+  })
+  expect(expected.every(r => r.truncatedTokens > 0)).toBe(true)
+  await Promise.all([plain.release(), model.release()])
+})

@@ -1,0 +1,122 @@
+/**
+ * report.md: the model table (params, perplexity, tokens/s, memory), per-task accuracies with stderr,
+ * throughput and memory per case, band failures, the scaling section and the plots.
+ */
+import { formatBand } from '../vitest/bands.ts'
+import { bandFailureMessage } from './junit.ts'
+import { isAccuracyMetric, summarizeModels } from './results.ts'
+import type { ResultsDocument } from './schema.ts'
+
+export interface MarkdownExtras {
+  /** Markdown from src/scaling, when wired. */
+  readonly scaling?: string | undefined
+  /** Plot files relative to report.md. */
+  readonly plots?: readonly { readonly file: string; readonly title: string }[]
+}
+
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}B`
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}k`
+  return String(n)
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '–'
+  const mib = bytes / (1024 * 1024)
+  return mib >= 1024 ? `${(mib / 1024).toFixed(2)} GiB` : `${mib.toFixed(0)} MiB`
+}
+
+function fixed(value: number | undefined, digits: number): string {
+  return value === undefined ? '–' : value.toFixed(digits)
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
+}
+
+export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}): string {
+  const passed = doc.cases.filter(c => c.state === 'passed').length
+  const failed = doc.cases.filter(c => c.state === 'failed').length
+  const env = doc.cases.find(c => c.record)?.record?.environment
+  const lines: string[] = [
+    '# lmscale report',
+    '',
+    `${doc.cases.length} cases: ${passed} passed, ${failed} failed (Vitest ${doc.vitest.version}, ${doc.vitest.mode} mode).`,
+  ]
+  if (env) {
+    lines.push(
+      '',
+      `Node ${env.node} · onnxruntime ${env.onnxruntime ?? '?'} (${env.executionProvider}) · ${env.cpu} ×${env.cpuCount}` +
+        `${env.gpu ? ` · ${env.gpu}` : ''} · threads ${env.threads ?? 'default'} · lmscale ${env.lmscale} · commit ${env.gitCommit?.slice(0, 12) ?? 'none'}`,
+    )
+  }
+
+  const models = summarizeModels(doc)
+  lines.push('', '## Models', '')
+  lines.push(
+    ...table(
+      ['study', 'model', 'params', 'non-embedding', 'perplexity', 'scoring tokens/s', 'decode tokens/s', 'peak RSS', 'GPU memory'],
+      models.map(m => [
+        m.study, m.model, formatCount(m.parameters.total), formatCount(m.parameters.nonEmbedding),
+        m.perplexity ? `${m.perplexity.value.toFixed(3)} (${m.perplexity.task} ${m.perplexity.metric})` : '–',
+        fixed(m.scoringTokensPerSecond, 1), fixed(m.decodeTokensPerSecond, 1), formatBytes(m.peakRssBytes), formatBytes(m.gpuMemoryBytes),
+      ]),
+    ),
+  )
+
+  const accuracyCells = doc.cases.flatMap(c =>
+    Object.entries(c.record?.metrics ?? {}).filter(([m]) => isAccuracyMetric(m)).map(([metric, v]) => ({ c, metric, v })),
+  )
+  if (accuracyCells.length) {
+    const columns = [...new Set(accuracyCells.map(a => `${a.c.task} ${a.metric}`))].sort()
+    const rowKeys = models.map(m => [m.study, m.model] as const)
+    lines.push('', '## Accuracy (± stderr)', '')
+    lines.push(
+      ...table(
+        ['model', ...columns],
+        rowKeys.map(([study, model]) => [
+          model,
+          ...columns.map(col => {
+            const cell = accuracyCells.find(a => a.c.study === study && a.c.model === model && `${a.c.task} ${a.metric}` === col)
+            return cell ? `${cell.v.value.toFixed(4)}${cell.v.stderr === undefined ? '' : ` ± ${cell.v.stderr.toFixed(4)}`}` : '–'
+          }),
+        ]),
+      ),
+    )
+  }
+
+  lines.push('', '## Cases', '')
+  lines.push(
+    ...table(
+      ['case', 'state', 'metrics', 'n', 'scoring tok/s', 'prefill tok/s', 'decode tok/s (KV)', 'decode tok/s (no cache)', 'p50 / p99 ms', 'peak RSS', 'wall s'],
+      doc.cases.map(c => {
+        const r = c.record
+        const t = r?.throughput
+        const metrics = Object.entries(r?.metrics ?? {}).map(([k, v]) => `${k} ${v.value.toFixed(4)}`).join(', ')
+        return [
+          `${c.study}: ${c.name}`, `${c.state === 'passed' ? '✅' : c.state === 'failed' ? '❌' : '⏭️'} ${c.state}${c.resumed ? ' (resumed)' : ''}`,
+          metrics || '–', r ? String(r.n) : '–',
+          fixed(t?.scoring?.tokensPerSecond, 1), fixed(t?.prefill?.tokensPerSecond, 1), fixed(t?.decodeCached?.tokensPerSecond, 1), fixed(t?.decodeNoCache?.tokensPerSecond, 1),
+          t?.scoring ? `${t.scoring.p50Ms.toFixed(2)} / ${t.scoring.p99Ms.toFixed(2)}` : '–',
+          formatBytes(r?.resources.peakRssBytes), r ? (r.timing.caseMs / 1000).toFixed(2) : '–',
+        ]
+      }),
+    ),
+  )
+
+  const failures = doc.cases.flatMap(c => c.bands.filter(b => !b.pass).map(b => bandFailureMessage(c, b)))
+  const bandsDeclared = doc.cases.flatMap(c => c.bands.map(b => ({ c, b })))
+  if (bandsDeclared.length) {
+    lines.push('', `## Bands: ${failures.length ? `${failures.length} outside` : 'all within'}`, '')
+    lines.push(...failures.map(f => `- ❌ ${f}`))
+    if (!failures.length) lines.push(`All ${bandsDeclared.length} bands hold (e.g. ${bandsDeclared[0]!.b.metric} ${formatBand(bandsDeclared[0]!.b.band)}).`)
+  }
+
+  if (extras.scaling) lines.push('', extras.scaling.trim())
+  if (extras.plots?.length) {
+    lines.push('', '## Plots', '')
+    for (const plot of extras.plots) lines.push(`![${plot.title}](${plot.file})`)
+  }
+  return `${lines.join('\n')}\n`
+}

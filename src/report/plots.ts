@@ -1,0 +1,118 @@
+/**
+ * SVG plots rendered headlessly with vega-lite 5 + vega 5 (renderer 'none', view.toSVG()). Every point
+ * carries a description that vega writes as its aria-label, so a reader or a test can find each data point.
+ */
+import * as vega from 'vega'
+import { compile } from 'vega-lite'
+import type { TopLevelSpec } from 'vega-lite'
+import { isAccuracyMetric, isPerplexityMetric, metricPoints } from './results.ts'
+import type { ResultsDocument } from './schema.ts'
+
+export interface PlotDatum {
+  readonly [field: string]: string | number
+  /** The aria-label of the datum's mark. */
+  readonly point: string
+}
+
+export interface PlotSpec {
+  readonly file: string
+  readonly title: string
+  readonly data: readonly PlotDatum[]
+  readonly spec: TopLevelSpec
+}
+
+const logParams = { field: 'parameters', type: 'quantitative', title: 'parameters', scale: { type: 'log' } } as const
+
+function scatterWithLines(title: string, data: readonly PlotDatum[], y: object): TopLevelSpec {
+  return {
+    title,
+    width: 420,
+    height: 280,
+    data: { values: data as PlotDatum[] },
+    encoding: { x: logParams, y, color: { field: 'series', type: 'nominal', title: null } },
+    layer: [
+      { mark: { type: 'line', aria: false } },
+      { mark: { type: 'point', filled: true, size: 60 }, encoding: { description: { field: 'point', type: 'nominal' } } },
+    ],
+  } as TopLevelSpec
+}
+
+/** The plots the data supports (a study without perplexity metrics has no perplexity plot). */
+export function plotSpecs(doc: ResultsDocument): PlotSpec[] {
+  const points = metricPoints(doc)
+  const multiStudy = new Set(points.map(p => p.study)).size > 1
+  const series = (study: string, label: string) => (multiStudy ? `${study}: ${label}` : label)
+  const plots: PlotSpec[] = []
+
+  const perplexity = points
+    .filter(p => isPerplexityMetric(p.metric))
+    .map(p => ({ parameters: p.parameters, value: p.value, series: series(p.study, `${p.task} ${p.metric}`), point: `${p.model} ${p.task} ${p.metric} = ${p.value}` }))
+  if (perplexity.length) {
+    plots.push({
+      file: 'perplexity-vs-params.svg',
+      title: 'Perplexity vs parameters',
+      data: perplexity,
+      spec: scatterWithLines('Perplexity vs parameters', perplexity, { field: 'value', type: 'quantitative', title: 'perplexity', scale: { type: 'log' } }),
+    })
+  }
+
+  const accuracy = points
+    .filter(p => isAccuracyMetric(p.metric))
+    .map(p => ({ parameters: p.parameters, value: p.value, model: p.model, task: p.task, series: series(p.study, `${p.task} ${p.metric}`), point: `${p.model} ${p.task} ${p.metric} = ${p.value}` }))
+  if (accuracy.length) {
+    plots.push({
+      file: 'accuracy-vs-params.svg',
+      title: 'Accuracy vs parameters',
+      data: accuracy,
+      spec: scatterWithLines('Accuracy vs parameters', accuracy, { field: 'value', type: 'quantitative', title: 'accuracy', scale: { zero: false } }),
+    })
+    plots.push({
+      file: 'task-accuracy.svg',
+      title: 'Accuracy per task',
+      data: accuracy,
+      spec: {
+        title: 'Accuracy per task',
+        width: { step: 18 },
+        height: 280,
+        data: { values: accuracy },
+        mark: 'bar',
+        encoding: {
+          x: { field: 'series', type: 'nominal', title: null },
+          xOffset: { field: 'model', type: 'nominal', sort: { field: 'parameters' } },
+          y: { field: 'value', type: 'quantitative', title: 'accuracy' },
+          color: { field: 'model', type: 'nominal', sort: { field: 'parameters' } },
+          description: { field: 'point', type: 'nominal' },
+        },
+      } as TopLevelSpec,
+    })
+  }
+
+  const throughput = doc.cases.flatMap(entry => {
+    const record = entry.record
+    if (!record?.throughput) return []
+    return Object.entries(record.throughput).map(([kind, rate]) => ({
+      parameters: record.model.parameters.total,
+      value: rate.tokensPerSecond,
+      series: series(entry.study, `${entry.task} ${kind}`),
+      point: `${entry.model} ${entry.task} ${kind} = ${rate.tokensPerSecond} tokens/s`,
+    }))
+  })
+  if (throughput.length) {
+    plots.push({
+      file: 'throughput-vs-params.svg',
+      title: 'Throughput vs parameters',
+      data: throughput,
+      spec: scatterWithLines('Throughput vs parameters', throughput, { field: 'value', type: 'quantitative', title: 'tokens/s', scale: { type: 'log' } }),
+    })
+  }
+  return plots
+}
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}

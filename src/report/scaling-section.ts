@@ -1,0 +1,54 @@
+/** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
+import { CHANCE_LEVELS, analyzeScaling, formatScalingMarkdown } from '../scaling/index.ts'
+import type { ScalingPoint } from '../scaling/index.ts'
+import type { MetricPoint } from './results.ts'
+
+export type ScalingSection = (points: readonly MetricPoint[]) => string | undefined
+
+/** Which perplexity a model's loss comes from, best first: token-level, then per word, then per byte. */
+const perplexityPreference = ['perplexity', 'token_perplexity', 'word_perplexity', 'byte_perplexity']
+
+/**
+ * Per model of one study: its parameters, the preferred perplexity and each task's acc ± stderr. Accuracy laws
+ * need a chance level, so tasks without one in src/scaling's table are left out (and named).
+ */
+export function scalingPoints(points: readonly MetricPoint[]): { points: ScalingPoint[]; perplexity: string | undefined; withoutChance: string[] } {
+  const available = perplexityPreference.filter(name => points.some(p => p.metric === name))
+  const chosen = available[0]
+  const byModel = new Map<string, MetricPoint[]>()
+  for (const p of points) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p])
+  const result: ScalingPoint[] = []
+  for (const [model, own] of byModel) {
+    const perplexity = own.find(p => p.metric === chosen)
+    if (!perplexity) continue
+    const accuracies = Object.fromEntries(
+      own.filter(p => p.metric === 'acc' && p.task in CHANCE_LEVELS && p.stderr !== undefined && p.stderr > 0).map(p => [p.task, { acc: p.value, stderr: p.stderr! }]),
+    )
+    const first = own[0]!
+    result.push({
+      modelId: model,
+      params: { total: first.parameters, nonEmbedding: first.nonEmbeddingParameters },
+      perplexity: perplexity.value,
+      ...(Object.keys(accuracies).length ? { accuracies } : {}),
+    })
+  }
+  const withoutChance = [...new Set(points.filter(p => p.metric === 'acc' && !(p.task in CHANCE_LEVELS)).map(p => p.task))].sort()
+  return { points: result, perplexity: chosen, withoutChance }
+}
+
+export const scalingSection: ScalingSection = points => {
+  const studies = [...new Set(points.map(p => p.study))].sort()
+  const sections = studies.map(study => {
+    const { points: modelPoints, perplexity, withoutChance } = scalingPoints(points.filter(p => p.study === study))
+    const heading = `## Scaling: ${study}`
+    if (!perplexity) return `${heading}\n\nNot fitted: the study reports no perplexity metric.`
+    try {
+      const markdown = formatScalingMarkdown(analyzeScaling(modelPoints)).replace(/^## Scaling\b/, heading)
+      const skipped = withoutChance.length ? ` Accuracy laws skip ${withoutChance.join(', ')} (no chance level known).` : ''
+      return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}`
+    } catch (error) {
+      return `${heading}\n\nNot fitted: ${(error as Error).message}`
+    }
+  })
+  return sections.length ? sections.join('\n\n') : undefined
+}

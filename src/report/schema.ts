@@ -1,0 +1,130 @@
+/**
+ * The one results schema (versioned): a case file under reports/cases/ holds one CaseRecord, results.json
+ * holds every case. Bump RESULTS_SCHEMA_VERSION on any incompatible change.
+ */
+import { z } from 'zod'
+
+export const RESULTS_SCHEMA_VERSION = 1
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number')
+
+/** An expected range for a metric: bounds (inclusive), or a value with a relative tolerance. */
+export const bandSchema = z.union([
+  z.strictObject({ min: finite, max: finite.optional() }),
+  z.strictObject({ min: finite.optional(), max: finite }),
+  z.strictObject({ near: finite, relative: z.number().positive() }),
+])
+
+export const metricValueSchema = z.strictObject({ value: finite, stderr: finite.optional() })
+
+export const bandCheckSchema = z.strictObject({
+  metric: z.string(),
+  band: bandSchema,
+  /** null when the case did not report the metric (a failure). */
+  value: finite.nullable(),
+  pass: z.boolean(),
+})
+
+export const rateSchema = z.strictObject({
+  tokensPerSecond: finite,
+  tokensPerCall: finite,
+  meanMs: finite,
+  p50Ms: finite,
+  p99Ms: finite,
+  /** tinybench's relative margin of error of the latency, in percent. */
+  rme: finite,
+  samples: z.number().int(),
+})
+
+export const throughputSchema = z.strictObject({
+  scoring: rateSchema.optional(),
+  prefill: rateSchema.optional(),
+  decodeCached: rateSchema.optional(),
+  decodeNoCache: rateSchema.optional(),
+})
+
+export const environmentSchema = z.strictObject({
+  node: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  onnxruntime: z.string().nullable(),
+  executionProvider: z.string(),
+  cpu: z.string(),
+  cpuCount: z.number().int(),
+  gpu: z.string().nullable(),
+  threads: z.number().int().nullable(),
+  lmscale: z.string(),
+  vitest: z.string().nullable(),
+  gitCommit: z.string().nullable(),
+})
+
+export const caseRecordSchema = z.strictObject({
+  study: z.string(),
+  model: z.strictObject({
+    name: z.string(),
+    source: z.string(),
+    revision: z.string().nullable(),
+    hash: z.string(),
+    parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
+  }),
+  task: z.strictObject({ name: z.string(), version: z.string() }),
+  options: z.strictObject({
+    device: z.enum(['cpu', 'cuda']),
+    dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
+    threads: z.number().int().nullable(),
+    limit: z.number().int().nullable(),
+  }),
+  /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
+  optionsHash: z.string(),
+  n: z.number().int(),
+  metrics: z.record(z.string(), metricValueSchema),
+  throughput: throughputSchema.nullable(),
+  resources: z.strictObject({
+    /** Peak resident set size of the worker process so far (bytes). */
+    peakRssBytes: finite,
+    /** GPU memory in use after the case (bytes), from nvidia-smi; null off CUDA. */
+    gpuMemoryBytes: finite.nullable(),
+  }),
+  timing: z.strictObject({ evaluateMs: finite, throughputMs: finite, caseMs: finite }),
+  environment: environmentSchema,
+  finishedAt: z.string(),
+})
+
+export const caseFileSchema = z.strictObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  record: caseRecordSchema,
+  items: z.array(z.unknown()),
+})
+
+export const caseEntrySchema = z.strictObject({
+  study: z.string(),
+  model: z.string(),
+  task: z.string(),
+  /** `model › task`, the test's name. */
+  name: z.string(),
+  file: z.string(),
+  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
+  /** true when the record was read back from reports/cases/ instead of computed in this run. */
+  resumed: z.boolean(),
+  errors: z.array(z.string()),
+  bands: z.array(bandCheckSchema),
+  record: caseRecordSchema.nullable(),
+})
+
+export const resultsSchema = z.strictObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  generatedAt: z.string(),
+  vitest: z.strictObject({ version: z.string(), mode: z.string() }),
+  cases: z.array(caseEntrySchema),
+})
+
+export type Band = z.infer<typeof bandSchema>
+export type MetricValueRecord = z.infer<typeof metricValueSchema>
+export type BandCheck = z.infer<typeof bandCheckSchema>
+export type RateRecord = z.infer<typeof rateSchema>
+export type ThroughputRecord = z.infer<typeof throughputSchema>
+export type EnvironmentStamp = z.infer<typeof environmentSchema>
+export type CaseRecord = z.infer<typeof caseRecordSchema>
+export type CaseFile = z.infer<typeof caseFileSchema>
+export type CaseEntry = z.infer<typeof caseEntrySchema>
+export type ResultsDocument = z.infer<typeof resultsSchema>

@@ -1,0 +1,45 @@
+/** Writes every report of a run under the reports directory, each file atomically. */
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../vitest/case-store.ts'
+import { resultsCsv } from './csv.ts'
+import { junitXml } from './junit.ts'
+import { markdownReport } from './markdown.ts'
+import { plotSpecs, renderSvg } from './plots.ts'
+import { metricPoints } from './results.ts'
+import { scalingSection } from './scaling-section.ts'
+import type { ScalingSection } from './scaling-section.ts'
+import { resultsSchema } from './schema.ts'
+import type { ResultsDocument } from './schema.ts'
+
+export interface WriteReportsOptions {
+  readonly reportsDir: string
+  /** $GITHUB_STEP_SUMMARY: report.md is appended there when set. */
+  readonly stepSummary?: string | undefined
+  readonly scaling?: ScalingSection | undefined
+}
+
+/** Returns the paths written. */
+export async function writeReports(doc: ResultsDocument, options: WriteReportsOptions): Promise<string[]> {
+  // The reporter's own output must match the schema it promises.
+  const checked = resultsSchema.parse(doc)
+  const dir = options.reportsDir
+  const written: string[] = []
+  const write = (name: string, contents: string) => {
+    const path = join(dir, name)
+    writeFileAtomic(path, contents)
+    written.push(path)
+  }
+  write('results.json', `${JSON.stringify(checked, null, 2)}\n`)
+  write('results.csv', resultsCsv(checked))
+  write('junit.xml', junitXml(checked))
+
+  const plots = plotSpecs(checked)
+  for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
+
+  const scaling = (options.scaling ?? scalingSection)?.(metricPoints(checked))
+  const markdown = markdownReport(checked, { scaling, plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })) })
+  write('report.md', markdown)
+  if (options.stepSummary) appendFileSync(options.stepSummary, markdown)
+  return written
+}

@@ -1,0 +1,113 @@
+/**
+ * The body of one (model, task) case: metrics computed once (or read back when resuming), recorded in task
+ * meta, bands asserted softly so a failure still reports its number, then throughput, memory and the case file.
+ */
+import { resolve } from 'node:path'
+import type { TestContext } from 'vitest'
+import type { BandCheck, CaseRecord } from '../report/schema.ts'
+import { isWithinBand } from './bands.ts'
+import { canonicalHash, caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
+import { createDefaultExecutor } from './default-executor.ts'
+import type { CaseExecutor, CaseRun, LoadOptions } from './executor.ts'
+import { ProgressReporter } from './progress.ts'
+import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
+import { activeRuntime } from './runtime.ts'
+import type { StudyCase } from './study.ts'
+import { caseName } from './study.ts'
+import { measureThroughput } from './throughput.ts'
+
+let defaultExecutor: Promise<CaseExecutor> | undefined
+
+export async function runStudyCase(studyCase: StudyCase, context: TestContext): Promise<void> {
+  const caseStarted = performance.now()
+  const runtime = activeRuntime()
+  const options = runtime.options()
+  const { study, model: spec, task, meta } = studyCase
+  const label = caseName(spec.name, task)
+
+  const load: LoadOptions = {
+    device: options.device ?? study.device ?? 'cpu',
+    dtype: options.dtype ?? spec.dtype ?? study.dtype ?? 'fp32',
+    threads: options.threads ?? study.threads,
+  }
+  const caseOptions = { device: load.device, dtype: load.dtype, threads: load.threads ?? null, limit: study.limit ?? null }
+  const optionsHash = canonicalHash(caseOptions)
+
+  const executor: CaseExecutor = study.executor ?? (await (defaultExecutor ??= createDefaultExecutor() as Promise<CaseExecutor>))
+  const model = await runtime.pool.acquire(meta.poolKey, executor, spec, load)
+  const taskVersion = await executor.taskVersion(task)
+  const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, task)
+
+  const stored = options.resume ? readCaseFile(casePath) : undefined
+  if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
+    meta.record = stored.record
+    meta.resumed = true
+    assertBands(context, label, stored.record, meta)
+    return
+  }
+
+  const progress = new ProgressReporter(label)
+  const evaluateStarted = performance.now()
+  const run = await executor.runCase(model, task, { limit: study.limit, onProgress: p => progress.update(p) })
+  const evaluateMs = performance.now() - evaluateStarted
+  checkRun(run, label, taskVersion)
+
+  const record: CaseRecord = {
+    study: study.name,
+    model: { name: spec.name, source: spec.source, revision: spec.revision ?? null, hash: model.hash, parameters: { ...model.parameters } },
+    task: { name: task, version: run.taskVersion },
+    options: caseOptions,
+    optionsHash,
+    n: run.n,
+    metrics: Object.fromEntries(Object.entries(run.metrics).map(([name, m]) => [name, m.stderr === undefined ? { value: m.value } : { ...m }])),
+    throughput: null,
+    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: null },
+    timing: { evaluateMs, throughputMs: 0, caseMs: 0 },
+    environment: { ...runtime.host(), executionProvider: model.executionProvider, threads: load.threads ?? null },
+    finishedAt: '',
+  }
+  meta.record = record
+  assertBands(context, label, record, meta)
+
+  const throughputStarted = performance.now()
+  const throughput = run.workload && study.throughput !== false ? await measureThroughput(run.workload, study.throughput || {}) : null
+  const finished: CaseRecord = {
+    ...record,
+    throughput,
+    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: load.device === 'cuda' ? gpuMemoryBytes() : null },
+    timing: { evaluateMs, throughputMs: performance.now() - throughputStarted, caseMs: performance.now() - caseStarted },
+    finishedAt: new Date().toISOString(),
+  }
+  meta.record = finished
+  writeCaseFile(casePath, finished, run.items ?? [])
+}
+
+/** Records every band check in meta, then asserts each with expect.soft so all of them report. */
+function assertBands(context: TestContext, label: string, record: CaseRecord, meta: StudyCase['meta']): void {
+  const checks: BandCheck[] = Object.entries(meta.bands).map(([metric, band]) => {
+    const value = record.metrics[metric]?.value ?? null
+    return { metric, band, value, pass: value !== null && isWithinBand(value, band) }
+  })
+  meta.bandChecks = checks
+  for (const check of checks) {
+    const subject = `${label} ${check.metric}`
+    if (check.value === null) {
+      context.expect.soft(record.metrics, `${subject}: the case reported no such metric`).toHaveProperty(check.metric)
+    } else {
+      context.expect.soft(check.value, subject).toBeWithinBand(check.band)
+    }
+  }
+}
+
+function checkRun(run: CaseRun, label: string, taskVersion: string): void {
+  if (run.taskVersion !== taskVersion) {
+    throw new Error(`lmscale: ${label} ran task version ${run.taskVersion} but the executor announced ${taskVersion}`)
+  }
+  for (const [name, metric] of Object.entries(run.metrics)) {
+    if (!Number.isFinite(metric.value)) throw new Error(`lmscale: ${label} reported ${name} = ${metric.value}; metrics must be finite numbers`)
+    if (metric.stderr !== undefined && !Number.isFinite(metric.stderr)) {
+      throw new Error(`lmscale: ${label} reported a stderr of ${metric.stderr} for ${name}`)
+    }
+  }
+  if (!(Number.isInteger(run.n) && run.n >= 0)) throw new Error(`lmscale: ${label} reported n = ${run.n}; expected a document count`)
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import type { CaseRecord } from '../report/schema.ts'
+import { canonicalHash, caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile, writeFileAtomic } from './case-store.ts'
+
+const dirs: string[] = []
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmscale-store-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+const record: CaseRecord = {
+  study: 's',
+  model: { name: 'm', source: '/models/m', revision: null, hash: 'h1', parameters: { total: 10, embedding: 4, nonEmbedding: 6 } },
+  task: { name: 't', version: '2' },
+  options: { device: 'cpu', dtype: 'fp32', threads: null, limit: 5 },
+  optionsHash: 'o1',
+  n: 5,
+  metrics: { acc: { value: 0.6, stderr: 0.2449 } },
+  throughput: null,
+  resources: { peakRssBytes: 1, gpuMemoryBytes: null },
+  timing: { evaluateMs: 1, throughputMs: 0, caseMs: 2 },
+  environment: {
+    node: 'v20', platform: 'linux', arch: 'x64', onnxruntime: null, executionProvider: 'cpu', cpu: 'c', cpuCount: 2,
+    gpu: null, threads: null, lmscale: '0.1.0', vitest: '4.1.12', gitCommit: null,
+  },
+  finishedAt: '2026-01-01T00:00:00.000Z',
+}
+
+describe('case store', () => {
+  test('canonical hash ignores key order and equals sha256 of the sorted JSON', () => {
+    const a = canonicalHash({ device: 'cpu', limit: null, threads: 4 })
+    expect(canonicalHash({ threads: 4, limit: null, device: 'cpu' })).toBe(a)
+    expect(a).toBe(createHash('sha256').update('{"device":"cpu","limit":null,"threads":4}').digest('hex'))
+    expect(canonicalHash({ device: 'cpu', limit: null, threads: 2 })).not.toBe(a)
+  })
+
+  test('case files are named by study, model and task with unsafe characters replaced', () => {
+    expect(caseFilePath('/r', 'my study', 'org/model:1', 'arc_easy')).toBe(join('/r', 'cases', 'my_study', 'org_model_1', 'arc_easy.json'))
+  })
+
+  test('an atomic write leaves no temporary file and replaces the old contents whole', () => {
+    const dir = scratch()
+    const path = join(dir, 'nested', 'x.json')
+    writeFileAtomic(path, 'first')
+    writeFileAtomic(path, 'second')
+    expect(readFileSync(path, 'utf8')).toBe('second')
+    expect(readdirSync(join(dir, 'nested'))).toEqual(['x.json'])
+  })
+
+  test('a written case reads back, and is reused only for the same model hash, task version and options', () => {
+    const path = join(scratch(), 'c.json')
+    expect(readCaseFile(path)).toBeUndefined()
+    writeCaseFile(path, record, [{ doc: 0, correct: true }])
+    const back = readCaseFile(path)!
+    expect(back.record).toEqual(record)
+    expect(back.items).toEqual([{ doc: 0, correct: true }])
+    const key = { modelHash: 'h1', taskVersion: '2', optionsHash: 'o1' }
+    expect(matchesResumeKey(back.record, key)).toBe(true)
+    expect(matchesResumeKey(back.record, { ...key, modelHash: 'h2' })).toBe(false)
+    expect(matchesResumeKey(back.record, { ...key, taskVersion: '3' })).toBe(false)
+    expect(matchesResumeKey(back.record, { ...key, optionsHash: 'o2' })).toBe(false)
+  })
+
+  test('a stored case that does not match the schema is an error naming the file', () => {
+    const path = join(scratch(), 'bad.json')
+    writeFileSync(path, JSON.stringify({ schemaVersion: 1, record: { ...record, n: 'five' }, items: [] }))
+    expect(() => readCaseFile(path)).toThrow(new RegExp(`stored case ${path.replaceAll('/', '\\/')} does not match the results schema`))
+  })
+})

@@ -1,0 +1,86 @@
+/**
+ * The one place that wires the real evaluation code into studies that do not bring their own executor:
+ * models load as LanguageModel (a local directory, a forged fixture, or a hub id at a pinned revision),
+ * cases run through src/eval's runCase, throughput replays a fixed slice of the case's own work.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { allTasks, runCase, type StudyTaskMetrics, type StudyTaskName } from '../eval/run-case.ts'
+import { ensureFixtureModels } from '../forge/fixture-family.ts'
+import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
+import type { CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from './executor.ts'
+
+/** Every task lmscale implements and the metrics each reports. */
+export type DefaultTasks = StudyTaskMetrics
+
+/** Sources of this form name a model of the forged fixture family, forged on first use. */
+export const FIXTURE_SOURCE_PREFIX = 'lmscale-fixture:'
+
+interface LoadedLanguageModel extends LoadedModel {
+  readonly model: LanguageModel
+}
+
+export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks, LoadedLanguageModel>> {
+  const tasks = Object.fromEntries(Object.entries(allTasks).map(([name, task]) => [name, task.metrics])) as unknown as {
+    readonly [T in StudyTaskName]: readonly DefaultTasks[T][]
+  }
+  return {
+    tasks,
+    async loadModel(spec, options) {
+      const model = await loadLanguageModel(spec, options)
+      return { model, hash: await model.hash(), parameters: model.parameters, executionProvider: model.options.device }
+    },
+    taskVersion: task => allTasks[task].version,
+    async runCase(loaded, task, options) {
+      const result = await runCase(loaded.model, task, options.limit === undefined ? {} : { limit: options.limit })
+      const unit = allTasks[task].kind === 'token_perplexity' ? 'tokens' : 'documents'
+      options.onProgress({ done: result.n, total: result.n, unit })
+      return {
+        metrics: result.metrics,
+        n: result.n,
+        taskVersion: result.taskVersion,
+        items: result.items as never,
+        workload: throughputWorkload(loaded.model),
+      }
+    },
+    release: loaded => loaded.model.release(),
+  }
+}
+
+async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise<LanguageModel> {
+  const modelOptions: LanguageModelOptions = {
+    id: spec.name,
+    device: options.device,
+    dtype: spec.dtype ?? options.dtype,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  }
+  if (spec.source.startsWith(FIXTURE_SOURCE_PREFIX)) {
+    const name = spec.source.slice(FIXTURE_SOURCE_PREFIX.length)
+    const manifest = await ensureFixtureModels()
+    const fixture = manifest.models.find(m => m.name === name)
+    if (!fixture) throw new Error(`model ${spec.name}: no fixture named ${name}; fixtures: ${manifest.models.map(m => m.name).join(', ')}`)
+    return LanguageModel.fromDirectory(fixture.path, modelOptions)
+  }
+  if (existsSync(resolve(spec.source))) return LanguageModel.fromDirectory(resolve(spec.source), modelOptions)
+  if (!spec.revision) {
+    throw new Error(`model ${spec.name}: ${spec.source} is not a local directory; a hub model needs a pinned revision (a commit hash or tag)`)
+  }
+  throw new Error(
+    `model ${spec.name}: loading ${spec.source}@${spec.revision} from the hub is not wired into studies yet; ` +
+      'download the repository and name its local directory as the source',
+  )
+}
+
+/** A fixed slice of work, the same on every call, so tinybench's rates are comparable across models. */
+function throughputWorkload(model: LanguageModel): ThroughputWorkload {
+  // A deterministic prompt of ordinary token ids after the prefix token (ids 3–202 exist in every vocabulary here).
+  const prompt = (length: number) => Array.from({ length }, (_, i) => (i === 0 ? model.specialTokens.prefix : 3 + ((i * 7) % 200)))
+  const scoringRequests = Array.from({ length: 16 }, (_, i) => ({ context: `Case ${i}: the results of the study were`, continuation: ' clear and repeatable.' }))
+  const promptLength = Math.min(128, model.maxLength - 33)
+  return {
+    scoring: async () => (await model.loglikelihood(scoringRequests)).reduce((n, r) => n + r.continuationTokens, 0),
+    prefill: async () => (await model.greedyDecode(prompt(promptLength), 1), promptLength),
+    decodeCached: async () => (await model.greedyDecode(prompt(promptLength), 32, { cache: true })).length,
+    decodeNoCache: async () => (await model.greedyDecode(prompt(promptLength), 32, { cache: false })).length,
+  }
+}

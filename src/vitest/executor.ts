@@ -1,0 +1,104 @@
+/**
+ * The seam between the Vitest harness and the evaluation code: everything the harness needs from a model
+ * and a task. src/eval provides the real implementation (see default-executor.ts); tests bring doubles.
+ */
+
+export type Device = 'cpu' | 'cuda'
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4'
+
+/**
+ * Task name → the names of the metrics that task reports. It types a study's task list and its bands, so an
+ * unknown task or a band on a metric the task does not have fails to compile.
+ */
+export type TaskCatalog = { readonly [task: string]: string }
+
+/** A model as a study names it: a local directory in the transformers.js layout, or a hub id and revision. */
+export interface ModelSpec<Name extends string = string> {
+  /** Short name used in case names, file names and reports, e.g. `fixture-small`. */
+  readonly name: Name
+  /** A local directory or a hub id such as `onnx-community/MobileLLM-125M`. */
+  readonly source: string
+  /** Hub revision (commit or tag); pin it for reproducible studies. */
+  readonly revision?: string
+  /** Overrides the study's dtype for this model (where the repository ships variants). */
+  readonly dtype?: Dtype
+}
+
+export interface LoadOptions {
+  readonly device: Device
+  readonly dtype: Dtype
+  /** Intra-op threads; undefined leaves onnxruntime's default. */
+  readonly threads: number | undefined
+}
+
+export interface ParameterCounts {
+  /** Every parameter, tied embeddings counted once. */
+  readonly total: number
+  readonly embedding: number
+  readonly nonEmbedding: number
+}
+
+/** What the harness reads from a loaded model; the executor may return a richer object. */
+export interface LoadedModel {
+  /** Content hash of the model files: part of the resume key and of every result. */
+  readonly hash: string
+  readonly parameters: ParameterCounts
+  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`. */
+  readonly executionProvider: string
+}
+
+export interface MetricValue {
+  readonly value: number
+  readonly stderr?: number
+}
+
+export interface Progress {
+  readonly done: number
+  readonly total: number
+  readonly unit: 'documents' | 'tokens' | 'requests'
+}
+
+export interface RunCaseOptions {
+  /** lm-eval's `limit`: evaluate only the first N documents. */
+  readonly limit: number | undefined
+  /** Called as work completes; the harness throttles what it prints. */
+  readonly onProgress: (progress: Progress) => void
+}
+
+/** JSON-serialisable value, for per-item records stored with each case. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue }
+
+/**
+ * Calls that repeat a fixed slice of the case's own work, timed by tinybench. Each resolves to the number
+ * of tokens it processed, which must be the same on every call. Omit what the case cannot measure.
+ */
+export interface ThroughputWorkload {
+  /** Log-likelihood scoring of a fixed batch of the task's requests. */
+  readonly scoring?: () => Promise<number>
+  /** One prompt's prefill (forward over the prompt, filling the KV cache). */
+  readonly prefill?: () => Promise<number>
+  /** Greedy decode at batch 1 reusing the KV cache; resolves to tokens generated. */
+  readonly decodeCached?: () => Promise<number>
+  /** The same decode recomputing the whole prefix per token (the prior study's method). */
+  readonly decodeNoCache?: () => Promise<number>
+}
+
+export interface CaseRun {
+  readonly metrics: Readonly<Record<string, MetricValue>>
+  /** Documents evaluated. */
+  readonly n: number
+  readonly taskVersion: string
+  /** Per-item records (correctness, log-likelihoods) kept in the case file for baselines. */
+  readonly items?: readonly JsonValue[]
+  readonly workload?: ThroughputWorkload
+}
+
+export interface CaseExecutor<Tasks extends TaskCatalog = TaskCatalog, Model extends LoadedModel = LoadedModel> {
+  /** Every task this executor runs, with the metrics it reports: types and checks a study's tasks and bands. */
+  readonly tasks: { readonly [Task in keyof Tasks]: readonly Tasks[Task][] }
+  loadModel(spec: ModelSpec, options: LoadOptions): Promise<Model>
+  /** The task's version without running it, so a resumed study can tell whether a stored result still applies. */
+  taskVersion(task: keyof Tasks & string): string | Promise<string>
+  runCase(model: Model, task: keyof Tasks & string, options: RunCaseOptions): Promise<CaseRun>
+  release(model: Model): void | Promise<void>
+}

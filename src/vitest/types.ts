@@ -1,0 +1,38 @@
+/**
+ * What a case records in Vitest's task meta, and the typing of lmscale's provided options. The matchers'
+ * typing is in matcher-types.d.ts (see there why it is a declaration file).
+ */
+import type { Band, BandCheck, CaseRecord } from '../report/schema.ts'
+import type {} from 'vitest'
+import type {} from './matcher-types.d.ts'
+import type { ResolvedLmscaleOptions } from './options.ts'
+
+export interface CaseMeta {
+  readonly study: string
+  readonly model: string
+  readonly task: string
+  /** Identifies the loaded model this case shares with others in the worker (see model-pool.ts). */
+  readonly poolKey: string
+  /** metric → band, declared by the study. */
+  readonly bands: Readonly<Record<string, Band>>
+  /** Set once the metrics are computed or read back. */
+  record?: CaseRecord
+  bandChecks?: BandCheck[]
+  resumed?: boolean
+}
+
+export interface LmscaleMatchers<R = unknown> {
+  /** The received number lies within the band (bounds inclusive); NaN never does. */
+  toBeWithinBand: (band: Band) => R
+  /** |received − expected| ≤ relative · |expected|. */
+  toBeWithinRelative: (expected: number, relative: number) => R
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    lmscale?: CaseMeta
+  }
+  interface ProvidedContext {
+    lmscale: ResolvedLmscaleOptions
+  }
+}
