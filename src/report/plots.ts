@@ -6,6 +6,7 @@ import * as vega from 'vega'
 import { compile } from 'vega-lite'
 import type { TopLevelSpec } from 'vega-lite'
 import { isAccuracyMetric, isPerplexityMetric, metricPoints } from './results.ts'
+import type { StudyScaling } from './scaling-section.ts'
 import type { ResultsDocument } from './schema.ts'
 
 export interface PlotDatum {
@@ -106,6 +107,52 @@ export function plotSpecs(doc: ResultsDocument): PlotSpec[] {
     })
   }
   return plots
+}
+
+/**
+ * Per study: the measured perplexities against total parameters with the prior study's log-log law
+ * (PPL = e^c·N^s) fitted to them and its 95% confidence band, so the reported law can be seen against the data.
+ */
+export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
+  return studies.flatMap(({ study, perplexity, analysis }) => {
+    const total = analysis?.conventions.find(c => c.convention === 'total')
+    if (!analysis || !total) return []
+    const slope = total.perplexityLaw.perplexitySlope
+    const interval = slope.interval ? ` [${slope.interval[0].toFixed(4)}, ${slope.interval[1].toFixed(4)}]` : ''
+    const law = `fit: PPL ∝ N^${slope.estimate.toFixed(4)}${interval}`
+    const measured = analysis.models.map(m => ({
+      parameters: m.params.total,
+      value: m.perplexity,
+      series: `${perplexity} (measured)`,
+      point: `${m.modelId} ${perplexity} = ${m.perplexity.toPrecision(6)}`,
+    }))
+    const fitted = total.curves.logLinear.map(c => ({
+      parameters: c.params,
+      value: Math.exp(c.loss),
+      lower: Math.exp(c.lossLower ?? c.loss),
+      upper: Math.exp(c.lossUpper ?? c.loss),
+      series: law,
+      point: `fit at N = ${c.params}: PPL ${Math.exp(c.loss)} [${Math.exp(c.lossLower ?? c.loss)}, ${Math.exp(c.lossUpper ?? c.loss)}]`,
+    }))
+    const y = { field: 'value', type: 'quantitative', title: 'perplexity', scale: { type: 'log' } }
+    const title = `Scaling: ${study} (${total.label})`
+    return [{
+      file: `scaling-fit-${study.replace(/[^\w.-]+/g, '_')}.svg`,
+      title,
+      data: [...measured, ...fitted],
+      spec: {
+        title,
+        width: 420,
+        height: 280,
+        encoding: { x: logParams, color: { field: 'series', type: 'nominal', title: null } },
+        layer: [
+          { data: { values: fitted }, mark: { type: 'area', opacity: 0.2, aria: false }, encoding: { y: { ...y, field: 'lower' }, y2: { field: 'upper' } } },
+          { data: { values: fitted }, mark: { type: 'line', aria: false }, encoding: { y } },
+          { data: { values: measured }, mark: { type: 'point', filled: true, size: 60 }, encoding: { y, description: { field: 'point', type: 'nominal' } } },
+        ],
+      } as TopLevelSpec,
+    }]
+  })
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

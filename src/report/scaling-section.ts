@@ -1,6 +1,6 @@
 /** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
 import { CHANCE_LEVELS, analyzeScaling, formatScalingMarkdown } from '../scaling/index.ts'
-import type { ScalingPoint } from '../scaling/index.ts'
+import type { ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import type { MetricPoint } from './results.ts'
 
 export type ScalingSection = (points: readonly MetricPoint[]) => string | undefined
@@ -36,19 +36,39 @@ export function scalingPoints(points: readonly MetricPoint[]): { points: Scaling
   return { points: result, perplexity: chosen, withoutChance }
 }
 
-export const scalingSection: ScalingSection = points => {
+export interface StudyScaling {
+  readonly study: string
+  /** The perplexity metric the loss comes from; undefined when the study reports none. */
+  readonly perplexity: string | undefined
+  readonly analysis?: ScalingAnalysis
+  readonly error?: string
+  readonly withoutChance: readonly string[]
+}
+
+/** One scaling analysis per study, computed once for both the markdown section and the fit plot. */
+export function analyzeStudies(points: readonly MetricPoint[]): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
-  const sections = studies.map(study => {
+  return studies.map(study => {
     const { points: modelPoints, perplexity, withoutChance } = scalingPoints(points.filter(p => p.study === study))
+    if (!perplexity) return { study, perplexity, withoutChance }
+    try {
+      return { study, perplexity, withoutChance, analysis: analyzeScaling(modelPoints) }
+    } catch (error) {
+      return { study, perplexity, withoutChance, error: (error as Error).message }
+    }
+  })
+}
+
+export function scalingMarkdown(studies: readonly StudyScaling[]): string | undefined {
+  const sections = studies.map(({ study, perplexity, analysis, error, withoutChance }) => {
     const heading = `## Scaling: ${study}`
     if (!perplexity) return `${heading}\n\nNot fitted: the study reports no perplexity metric.`
-    try {
-      const markdown = formatScalingMarkdown(analyzeScaling(modelPoints)).replace(/^## Scaling\b/, heading)
-      const skipped = withoutChance.length ? ` Accuracy laws skip ${withoutChance.join(', ')} (no chance level known).` : ''
-      return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}`
-    } catch (error) {
-      return `${heading}\n\nNot fitted: ${(error as Error).message}`
-    }
+    if (!analysis) return `${heading}\n\nNot fitted: ${error}`
+    const markdown = formatScalingMarkdown(analysis).replace(/^## Scaling\b/, heading)
+    const skipped = withoutChance.length ? ` Accuracy laws skip ${withoutChance.join(', ')} (no chance level known).` : ''
+    return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}`
   })
   return sections.length ? sections.join('\n\n') : undefined
 }
+
+export const scalingSection: ScalingSection = points => scalingMarkdown(analyzeStudies(points))

@@ -5,9 +5,9 @@ import { writeFileAtomic } from '../vitest/case-store.ts'
 import { resultsCsv } from './csv.ts'
 import { junitXml } from './junit.ts'
 import { markdownReport } from './markdown.ts'
-import { plotSpecs, renderSvg } from './plots.ts'
+import { plotSpecs, renderSvg, scalingFitPlots } from './plots.ts'
 import { metricPoints } from './results.ts'
-import { scalingSection } from './scaling-section.ts'
+import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 import type { ScalingSection } from './scaling-section.ts'
 import { resultsSchema } from './schema.ts'
 import type { ResultsDocument } from './schema.ts'
@@ -34,10 +34,12 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('results.csv', resultsCsv(checked))
   write('junit.xml', junitXml(checked))
 
-  const plots = plotSpecs(checked)
+  const points = metricPoints(checked)
+  const studies = options.scaling ? [] : analyzeStudies(points)
+  const plots = [...plotSpecs(checked), ...scalingFitPlots(studies)]
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
 
-  const scaling = (options.scaling ?? scalingSection)?.(metricPoints(checked))
+  const scaling = options.scaling ? options.scaling(points) : scalingMarkdown(studies)
   const markdown = markdownReport(checked, { scaling, plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })) })
   write('report.md', markdown)
   if (options.stepSummary) appendFileSync(options.stepSummary, markdown)

@@ -315,7 +315,13 @@ describe('a tiny study under `vitest bench --run`', () => {
 
   test('every SVG parses and carries each of its data points', () => {
     const plots = join(dir, 'reports', 'plots')
-    expect(readdirSync(plots).sort()).toEqual(['accuracy-vs-params.svg', 'perplexity-vs-params.svg', 'task-accuracy.svg', 'throughput-vs-params.svg'])
+    expect(readdirSync(plots).sort()).toEqual([
+      'accuracy-vs-params.svg',
+      'perplexity-vs-params.svg',
+      'scaling-fit-perplexity.svg',
+      'task-accuracy.svg',
+      'throughput-vs-params.svg',
+    ])
     const labels = (file: string) => {
       const svg = parseXml(readFileSync(join(plots, file), 'utf8'))
       expect(svg.name).toBe('svg')
@@ -325,8 +331,10 @@ describe('a tiny study under `vitest bench --run`', () => {
     const accuracy = labels('accuracy-vs-params.svg')
     const bars = labels('task-accuracy.svg')
     const throughput = labels('throughput-vs-params.svg')
+    const fit = labels('scaling-fit-perplexity.svg')
     for (const [model, params] of Object.entries(MODELS)) {
       expect(perplexity).toContain(`${model} fixture_ppl word_perplexity = ${expectedPerplexity(params)}`)
+      expect(fit).toContain(`${model} word_perplexity = ${expectedPerplexity(params).toPrecision(6)}`)
       for (const label of [`${model} fixture_mc acc = ${expectedAccuracy(params)}`, `${model} fixture_cloze acc = ${expectedClozeAccuracy(params)}`]) {
         expect(accuracy).toContain(label)
         expect(bars).toContain(label)
