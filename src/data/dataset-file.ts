@@ -7,6 +7,9 @@
 /** The public hub's address; HF_ENDPOINT overrides it (mirrors, enterprise hubs, test servers). */
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co'
 
+/** Datasets live under `/datasets/` on the hub and in `datasets--owner--name` caches; models have no URL prefix. */
+export type HubRepoKind = 'dataset' | 'model'
+
 export interface HubDatasetFile {
   /** `owner/name`, e.g. `allenai/ai2_arc`. */
   readonly repo: string
@@ -14,6 +17,8 @@ export interface HubDatasetFile {
   readonly revision: string
   /** Path inside the repository, e.g. `ARC-Easy/test-00000-of-00001.parquet`. */
   readonly path: string
+  /** Which kind of repository holds the file; 'dataset' when absent. */
+  readonly kind?: HubRepoKind
 }
 
 /** `owner/name@revision:path`, for messages. */
@@ -24,7 +29,8 @@ export function describeFile(file: HubDatasetFile): string {
 /** The hub's resolve URL; the revision is one URL segment, so `refs/convert/parquet` is percent-encoded. */
 export function hubFileUrl(endpoint: string, file: HubDatasetFile): string {
   const path = file.path.split('/').map(encodeURIComponent).join('/')
-  return `${endpoint.replace(/\/+$/, '')}/datasets/${file.repo}/resolve/${encodeURIComponent(file.revision)}/${path}`
+  const prefix = file.kind === 'model' ? '' : '/datasets'
+  return `${endpoint.replace(/\/+$/, '')}${prefix}/${file.repo}/resolve/${encodeURIComponent(file.revision)}/${path}`
 }
 
 const REPO_PATTERN = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/

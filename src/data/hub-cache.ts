@@ -5,7 +5,7 @@
  */
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { HubDatasetFile } from './dataset-file.ts'
+import type { HubDatasetFile, HubRepoKind } from './dataset-file.ts'
 
 const COMMIT_PATTERN = /^[0-9a-f]{40}$/
 
@@ -13,16 +13,16 @@ export function isCommitHash(revision: string): boolean {
   return COMMIT_PATTERN.test(revision)
 }
 
-export function repoCacheDir(cacheDir: string, repo: string): string {
-  return join(cacheDir, `datasets--${repo.replaceAll('/', '--')}`)
+export function repoCacheDir(cacheDir: string, repo: string, kind: HubRepoKind = 'dataset'): string {
+  return join(cacheDir, `${kind}s--${repo.replaceAll('/', '--')}`)
 }
 
 export function snapshotPath(cacheDir: string, file: HubDatasetFile, commit: string): string {
-  return join(repoCacheDir(cacheDir, file.repo), 'snapshots', commit, ...file.path.split('/'))
+  return join(repoCacheDir(cacheDir, file.repo, file.kind), 'snapshots', commit, ...file.path.split('/'))
 }
 
 function refPath(cacheDir: string, file: HubDatasetFile): string {
-  return join(repoCacheDir(cacheDir, file.repo), 'refs', ...file.revision.split('/'))
+  return join(repoCacheDir(cacheDir, file.repo, file.kind), 'refs', ...file.revision.split('/'))
 }
 
 async function exists(path: string): Promise<boolean> {

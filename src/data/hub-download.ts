@@ -31,9 +31,9 @@ function readMetadata(headers: Headers, file: HubDatasetFile): FileMetadata {
   }
 }
 
-function httpProblem(status: number): string {
+function httpProblem(status: number, file: HubDatasetFile): string {
   if (status === 401 || status === 403) {
-    return `the hub refused access (HTTP ${status}); set HF_TOKEN to a token that can read this dataset`
+    return `the hub refused access (HTTP ${status}); set HF_TOKEN to a token that can read this ${file.kind ?? 'dataset'}`
   }
   if (status === 404) return 'not found on the hub (HTTP 404); check the repo, revision and path'
   return `the hub answered HTTP ${status}`
@@ -46,7 +46,8 @@ async function request(options: DataOptions, url: string, file: HubDatasetFile, 
     const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
     throw new DatasetError(
       describeFile(file),
-      `could not reach ${options.endpoint} (${cause}); work offline with HF_HUB_OFFLINE=1 and a filled cache, or set LMSCALE_DATA_DIR`,
+      `could not reach ${options.endpoint} (${cause}); work offline with HF_HUB_OFFLINE=1 and a filled cache, or ` +
+        (file.kind === 'model' ? 'load the model from a local directory' : 'set LMSCALE_DATA_DIR'),
     )
   }
 }
@@ -70,8 +71,14 @@ async function writeBody(response: Response, temp: string): Promise<{ size: numb
   return { size, sha256: hash.digest('hex') }
 }
 
+/** What the hub's file listing (the repo API) says about a file; checked in addition to the response headers. */
+export interface ExpectedFile {
+  readonly size?: number
+  readonly sha256?: string
+}
+
 /** Downloads `file` into the cache and returns the cached path. */
-export async function downloadToCache(file: HubDatasetFile, options: DataOptions): Promise<string> {
+export async function downloadToCache(file: HubDatasetFile, options: DataOptions, expected: ExpectedFile = {}): Promise<string> {
   const name = describeFile(file)
   const url = hubFileUrl(options.endpoint, file)
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
@@ -88,7 +95,7 @@ export async function downloadToCache(file: HubDatasetFile, options: DataOptions
   }
   if (!body.ok) {
     await body.body?.cancel()
-    throw new DatasetError(name, httpProblem(body.status))
+    throw new DatasetError(name, httpProblem(body.status, file))
   }
 
   const metadata = readMetadata(first.headers, file)
@@ -102,6 +109,12 @@ export async function downloadToCache(file: HubDatasetFile, options: DataOptions
     }
     if (metadata.sha256 !== undefined && written.sha256 !== metadata.sha256) {
       throw new DatasetError(name, `download has sha256 ${written.sha256} but the hub announced ${metadata.sha256}; try again`)
+    }
+    if (expected.size !== undefined && written.size !== expected.size) {
+      throw new DatasetError(name, `download is ${written.size} bytes but the repository listing says ${expected.size}; try again`)
+    }
+    if (expected.sha256 !== undefined && written.sha256 !== expected.sha256) {
+      throw new DatasetError(name, `download has sha256 ${written.sha256} but the repository listing says ${expected.sha256}; try again`)
     }
     await rename(temp, destination)
   } catch (error) {

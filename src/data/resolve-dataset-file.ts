@@ -33,7 +33,7 @@ export async function resolveDatasetFile(file: HubDatasetFile, options: DataOpti
   if (options.offline) {
     throw new DatasetError(
       describeFile(file),
-      `offline (HF_HUB_OFFLINE) and not in the cache under ${repoCacheDir(options.cacheDir, file.repo)}; ` +
+      `offline (HF_HUB_OFFLINE) and not in the cache under ${repoCacheDir(options.cacheDir, file.repo, file.kind)}; ` +
         'download it once online, or point LMSCALE_DATA_DIR at a folder holding <repo>/<path>',
     )
   }

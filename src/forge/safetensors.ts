@@ -5,6 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import type { DecoderWeights, WeightTensor } from './config.ts'
+import { halfToFloat } from './tensor-math.ts'
 
 export async function writeSafetensors(path: string, weights: DecoderWeights): Promise<void> {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } }
@@ -64,13 +65,4 @@ function toFloat32(raw: Uint8Array, dtype: string, where: string): Float32Array 
     default:
       throw new Error(`${where}: dtype ${dtype} is not supported (F32, F16, BF16)`)
   }
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1
-  const exponent = (h >> 10) & 0x1f
-  const fraction = h & 0x3ff
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024)
-  if (exponent === 31) return fraction ? NaN : sign * Infinity
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024)
 }

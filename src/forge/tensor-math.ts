@@ -41,3 +41,13 @@ export function logSoftmax(logits: ArrayLike<number>): Float64Array {
   for (let i = 0; i < logits.length; i++) out[i] = logits[i]! - logSum
   return out
 }
+
+/** IEEE 754 half-precision bits to a number (fp16 safetensors and fp16 graph outputs). */
+export function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1
+  const exponent = (h >> 10) & 0x1f
+  const fraction = h & 0x3ff
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024)
+  if (exponent === 31) return fraction ? NaN : sign * Infinity
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024)
+}

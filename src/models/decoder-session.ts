@@ -6,12 +6,16 @@
  */
 import * as ort from 'onnxruntime-node'
 import { ARGMAX_IDS_OUTPUT, TARGET_IDS_INPUT, TARGET_LOG_PROBS_OUTPUT } from './scoring-graph.ts'
+import { halfToFloat } from '../forge/tensor-math.ts'
 
 export type Device = 'cpu' | 'cuda'
 
 export interface SessionOptions {
   readonly device: Device
-  /** Intra-op threads; undefined lets onnxruntime choose (one per physical core). */
+  /**
+   * Intra-op threads; undefined lets onnxruntime choose (one per physical core). Measured on 2 cores
+   * (benchmarks/perf.bench.ts): the default matched an explicit 2 and 1 thread scored at about half the rate.
+   */
   readonly threads?: number
 }
 
@@ -153,13 +157,4 @@ function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat)
   throw new Error(`logits of type ${tensor.type} are not supported (float32 or float16)`)
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1
-  const exponent = (h >> 10) & 0x1f
-  const fraction = h & 0x3ff
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024)
-  if (exponent === 31) return fraction ? NaN : sign * Infinity
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024)
 }

@@ -18,8 +18,9 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
   readonly name: string
   readonly models: readonly ModelSpec<M>[]
   readonly tasks: readonly T[]
+  // NoInfer: bands must not take part in inferring the tasks, or a band on a metric outside them widens the catalog.
   /** Keyed by model name; `'*'` applies to every model and a model's own entry overrides it metric by metric. */
-  readonly bands?: { readonly [model in M | '*']?: TaskBands<Tasks, T> }
+  readonly bands?: { readonly [model in M | '*']?: TaskBands<Tasks, NoInfer<T>> }
   readonly device?: Device
   readonly dtype?: Dtype
   readonly threads?: number

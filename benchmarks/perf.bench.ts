@@ -1,0 +1,206 @@
+/**
+ * lmscale against the hardware and against the naive method of the prior study (one window per call, full
+ * logits copied to JavaScript and scored there, decoding without a KV cache), measured in one process and
+ * printed as tables with PASS/FAIL acceptance lines (issue 9). Run with `npm run perf` (a few minutes on
+ * 2 cores); it only runs under vitest.perf.config.ts, which sets LMSCALE_PERF=1, so study runs skip it.
+ */
+import { cpus, loadavg } from 'node:os'
+import { describe, expect, test } from 'vitest'
+import { fixedChunkPlan } from '../src/eval/windows.ts'
+import { documentText, loadBrownCorpus } from '../src/forge/brown-corpus.ts'
+import { ensureFixtureModels } from '../src/forge/fixture-family.ts'
+import { LanguageModel, type LanguageModelOptions } from '../src/models/language-model.ts'
+import { bandwidthBoundTokensPerSecond, decodeBytesPerToken, naiveCostBesideGpu, T4_CLASS_GPU, type GpuComparison, type WeightCounts } from '../src/perf/flops.ts'
+import { measureMatMulCeiling, measureMemoryBandwidth, type MatMulCeiling, type MemoryBandwidth } from '../src/perf/hardware-ceiling.ts'
+import { hellaSwagShapedRequests } from '../src/perf/hellaswag-shaped.ts'
+import { measureNaiveJavascriptCost, type NaiveJavascriptCost } from '../src/perf/logits-transfer.ts'
+import { ensurePerfModel } from '../src/perf/perf-model.ts'
+import { fixed, formatAcceptance, formatTable, type AcceptanceLine } from '../src/perf/report-table.ts'
+import {
+  measureDecode,
+  measureMultipleChoice,
+  measurePerplexityScoring,
+  weightCounts,
+  type DecodeRate,
+  type MultipleChoiceRate,
+  type ScoringRate,
+} from '../src/perf/workloads.ts'
+
+/** The prior study's method, as LanguageModel options: full logits to JavaScript, one window per call, nothing shared or chunked. */
+const NAIVE: LanguageModelOptions = { scoring: 'logits', shareContexts: false, batchSize: 1, chunkLength: 0 }
+/** MobileLLM's evaluation cuts the stream into non-overlapping 2048-token chunks. */
+const WINDOW = 2048
+const WINDOWS = 2
+const PROMPT = 512
+const NEW_TOKENS = 50
+const MC_DOCUMENTS = 16
+const SHORT_PROMPT = 16
+const SCORING_ROUNDS = 3
+const SHORT_NEW_TOKENS = 65
+
+const corpus = loadBrownCorpus().heldOut.map(documentText).join('\n\n')
+const print = (text: string) => process.stdout.write(`${text}\n`)
+
+/** Two measurements around a workload, so both see the machine as the workload did; the higher is kept (the stricter bound). */
+async function bandwidthAround<T>(workload: () => Promise<T>): Promise<{ result: T; bandwidth: MemoryBandwidth; samples: number[] }> {
+  const before = await measureMemoryBandwidth()
+  const result = await workload()
+  const after = await measureMemoryBandwidth()
+  return { result, bandwidth: after.gbPerSecond > before.gbPerSecond ? after : before, samples: [before.gbPerSecond, after.gbPerSecond] }
+}
+
+interface ModelMeasurements {
+  readonly name: string
+  readonly weights: WeightCounts
+  readonly window: number
+  readonly scored: ScoringRate
+  readonly scoredNaive: ScoringRate
+  readonly javascript: NaiveJavascriptCost
+  readonly gpu: GpuComparison
+  readonly shared: MultipleChoiceRate
+  readonly separate: MultipleChoiceRate
+  readonly cached: DecodeRate
+  readonly uncached: DecodeRate
+  readonly naiveDecode: DecodeRate
+  /** Decoding after a short prompt (llama-bench's tg), where the weights dominate every step. */
+  readonly shortDecode: DecodeRate
+  readonly ceiling: MatMulCeiling
+  readonly ceilingSamples: number[]
+  /** Median over rounds of lmscale's tokens/s over the naive method's in the same round. */
+  readonly vsNaive: number
+  readonly bandwidth: MemoryBandwidth
+  readonly bandwidthSamples: number[]
+  readonly threads?: string
+}
+
+async function measureModel(name: string, dir: string, options: { readonly threadSweep: boolean }): Promise<ModelMeasurements> {
+  const harness = await LanguageModel.fromDirectory(dir, { id: name })
+  const naive = await LanguageModel.fromDirectory(dir, { ...NAIVE, id: `${name} (naive)` })
+  const recompute = await LanguageModel.fromDirectory(dir, { id: `${name} (contexts recomputed)`, shareContexts: false })
+  const weights = weightCounts(harness)
+  const vocab = Number(harness.config.vocab_size)
+  const window = Math.min(WINDOW, harness.maxLength)
+  const tokens = harness.tokenizer.encode(corpus, { addSpecialTokens: true }).slice(0, window * WINDOWS)
+  const plan = fixedChunkPlan(tokens.length, window)
+
+  // Rounds of (ceiling, lmscale, naive), each round's three under the same load; medians over rounds.
+  const rounds: { ceiling: MatMulCeiling; scored: ScoringRate; scoredNaive: ScoringRate }[] = []
+  for (let round = 0; round < SCORING_ROUNDS; round++) {
+    const once = { iterations: 1, warmupIterations: round === 0 ? 1 : 0 }
+    const ceiling = await measureMatMulCeiling(2048, { iterations: 5 })
+    rounds.push({ ceiling, scored: await measurePerplexityScoring(harness, tokens, plan, once), scoredNaive: await measurePerplexityScoring(naive, tokens, plan, once) })
+  }
+  const median = <T>(key: (r: (typeof rounds)[number]) => number, pick: (r: (typeof rounds)[number]) => T): T =>
+    pick([...rounds].sort((x, y) => key(x) - key(y))[Math.floor(rounds.length / 2)]!)
+  const scored = median(r => r.scored.gflops / r.ceiling.gflops, r => r.scored)
+  const scoredNaive = median(r => r.scoredNaive.tokensPerSecond, r => r.scoredNaive)
+  const scoring = {
+    ceiling: median(r => r.scored.gflops / r.ceiling.gflops, r => r.ceiling),
+    samples: rounds.map(r => r.ceiling.gflops),
+    vsNaive: median(r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond, r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond),
+  }
+  const javascript = await measureNaiveJavascriptCost(512, vocab)
+  const gpu = naiveCostBesideGpu(weights, vocab, javascript.totalMicrosPerToken)
+
+  const requests = hellaSwagShapedRequests(corpus, harness.tokenizer, { documents: MC_DOCUMENTS })
+  const shared = await measureMultipleChoice(harness, requests)
+  const separate = await measureMultipleChoice(recompute, requests)
+
+  const prompt = tokens.slice(0, PROMPT)
+  const decoding = await bandwidthAround(async () => ({
+    shortDecode: await measureDecode(harness, tokens.slice(0, SHORT_PROMPT), SHORT_NEW_TOKENS, true),
+    cached: await measureDecode(harness, prompt, NEW_TOKENS, true),
+  }))
+  const { shortDecode, cached } = decoding.result
+  const uncached = await measureDecode(harness, prompt, NEW_TOKENS, false, { iterations: 1, warmupIterations: 0 })
+  const naiveDecode = await measureDecode(naive, prompt, 5, false, { iterations: 1, warmupIterations: 0 })
+
+  let threads: string | undefined
+  if (options.threadSweep) {
+    const sweep = tokens.slice(0, 1024)
+    const sweepPlan = fixedChunkPlan(sweep.length, 512)
+    const rates = [`default ${fixed((await measurePerplexityScoring(harness, sweep, sweepPlan)).tokensPerSecond)}`]
+    for (const count of [1, 2]) {
+      const model = await LanguageModel.fromDirectory(dir, { id: `${name} (${count} threads)`, threads: count })
+      rates.push(`${count}: ${fixed((await measurePerplexityScoring(model, sweep, sweepPlan)).tokensPerSecond)}`)
+      await model.release()
+    }
+    threads = rates.join(', ')
+  }
+  await Promise.all([harness.release(), naive.release(), recompute.release()])
+  return {
+    name, weights, window, scored, scoredNaive, javascript, gpu, shared, separate, cached, uncached, naiveDecode, shortDecode,
+    ceiling: scoring.ceiling, ceilingSamples: scoring.samples, vsNaive: scoring.vsNaive, bandwidth: decoding.bandwidth, bandwidthSamples: decoding.samples,
+    ...(threads ? { threads } : {}),
+  }
+}
+
+function figureRows(m: ModelMeasurements): string[][] {
+  const percentOfCeiling = (gflops: number) => `${fixed((100 * gflops) / m.ceiling.gflops)}%`
+  const bytesPerToken = decodeBytesPerToken(m.weights)
+  const bound = bandwidthBoundTokensPerSecond(bytesPerToken, m.bandwidth.gbPerSecond * 1e9)
+  const mcGap = Math.max(...m.shared.logLikelihoods.map((value, i) => Math.abs(value - m.separate.logLikelihoods[i]!)))
+  const sameTokens = m.cached.tokens.every((token, i) => token === m.uncached.tokens[i])
+  const { javascript, gpu } = m
+  return [
+    ['figure', 'lmscale', 'naive / baseline', 'ratio, note'],
+    [`MatMul ceiling, fp32 ${m.ceiling.size}³, GFLOP/s`, fixed(m.ceiling.gflops), '', `one per round of perplexity runs: ${m.ceilingSamples.map(g => fixed(g)).join(', ')}; shown: the round of the median ratio`],
+    ['memory bandwidth, GB/s', fixed(m.bandwidth.gbPerSecond), '', `around the cached decodes: ${m.bandwidthSamples.map(g => fixed(g)).join(' then ')} (mat-vec ${fixed(m.bandwidth.matVecGbPerSecond)}, ReduceSum ${fixed(m.bandwidth.reduceGbPerSecond)}, over ${m.bandwidth.bytes / 2 ** 20} MiB)`],
+    [`perplexity tokens/s (${WINDOWS} × ${m.window}-token chunks)`, fixed(m.scored.tokensPerSecond), fixed(m.scoredNaive.tokensPerSecond),
+      `${fixed(m.vsNaive, 2)}× (median of per-round ratios); |ΔNLL| ${Math.abs(m.scored.nll - m.scoredNaive.nll).toExponential(1)} nats over ${m.scored.tokensProcessed} tokens`],
+    ['perplexity achieved GFLOP/s (% of MatMul ceiling)', `${fixed(m.scored.gflops)} (${percentOfCeiling(m.scored.gflops)})`, `${fixed(m.scoredNaive.gflops)} (${percentOfCeiling(m.scoredNaive.gflops)})`,
+      `2 × (${fixed(m.weights.nonEmbedding / 1e6)}M non-embedding + ${fixed(m.weights.lmHead / 1e6)}M LM head) per token`],
+    ['naive JS cost, µs/token (logits transfer + log-softmax)', '0 (in-graph)', `${fixed(javascript.totalMicrosPerToken)} = ${fixed(javascript.transferMicrosPerToken)} + ${fixed(javascript.logSoftmaxMicrosPerToken)}`,
+      `${fixed((100 * javascript.totalMicrosPerToken * m.scoredNaive.tokensPerSecond) / 1e6)}% of the naive method's time per token here`],
+    ['beside a GPU forward pass, µs/token', `${fixed(gpu.forwardMicros, 2)} (forward)`, `${fixed(gpu.forwardMicros + gpu.copyMicros + gpu.javascriptMicros)} (+ copy ${fixed(gpu.copyMicros, 1)} + JS)`,
+      `naive: GPU idle ${fixed(100 * gpu.idleFraction)}% of the time; assumes ${T4_CLASS_GPU.description}`],
+    [`multiple choice requests/s (${MC_DOCUMENTS} docs × 4 choices)`, fixed(m.shared.requestsPerSecond), fixed(m.separate.requestsPerSecond),
+      `${fixed(m.shared.requestsPerSecond / m.separate.requestsPerSecond, 2)}×; baseline recomputes each context; max |ΔLL| ${mcGap.toExponential(1)}`],
+    ['multiple choice positions fed (∝ FLOPs)', String(m.shared.positionsFed), String(m.separate.positionsFed), `${fixed(m.shared.positionsFed / m.separate.positionsFed, 3)}×`],
+    [`decode tokens/s (batch 1, after ${PROMPT} tokens)`, fixed(m.cached.tokensPerSecond), fixed(m.naiveDecode.tokensPerSecond),
+      `naive: no cache, full logits; bound ${fixed(bound)} tokens/s = ${fixed(m.bandwidth.gbPerSecond)} GB/s / ${fixed(bytesPerToken / 1e6)} MB of weights`],
+    [`decode tokens/s (batch 1, after ${SHORT_PROMPT} tokens)`, fixed(m.shortDecode.tokensPerSecond), '', `${SHORT_NEW_TOKENS - 1} steps timed (prefill subtracted)`],
+    ['decode, share of the bandwidth bound', `${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% / ${fixed((100 * m.cached.tokensPerSecond) / bound)}%`, `${fixed((100 * m.naiveDecode.tokensPerSecond) / bound)}%`, `after ${SHORT_PROMPT} / after ${PROMPT} tokens`],
+    [`${NEW_TOKENS} tokens after ${PROMPT}, seconds: cache / none`, fixed(m.cached.timing.medianMs / 1000, 2), fixed(m.uncached.timing.medianMs / 1000, 2),
+      `${fixed(m.uncached.timing.medianMs / m.cached.timing.medianMs)}× faster with the cache; same tokens: ${sameTokens}`],
+    ...(m.threads ? [['scoring tokens/s by intra-op threads', m.threads, '', '512-token windows; default = onnxruntime\'s one per physical core']] : []),
+  ]
+}
+
+function acceptance(m: ModelMeasurements): AcceptanceLine[] {
+  const bytesPerToken = decodeBytesPerToken(m.weights)
+  const bandwidth = m.bandwidth.gbPerSecond * 1e9
+  const bound = bandwidthBoundTokensPerSecond(bytesPerToken, bandwidth)
+  const speedup = m.uncached.timing.medianMs / m.cached.timing.medianMs
+  const flopRatio = m.shared.positionsFed / m.separate.positionsFed
+  const vsNaive = m.vsNaive
+  return [
+    { claim: `perplexity scoring (${m.window}-token chunks) ≥ 60% of the MatMul ceiling`, measured: `${fixed(m.scored.gflops)} / ${fixed(m.ceiling.gflops)} GFLOP/s = ${fixed((100 * m.scored.gflops) / m.ceiling.gflops)}%`, pass: m.scored.gflops >= 0.6 * m.ceiling.gflops },
+    { claim: 'perplexity scoring ≥ 1.5× the naive method', measured: `median over ${SCORING_ROUNDS} rounds of lmscale / naive tokens/s = ${fixed(vsNaive, 2)}×`, pass: vsNaive >= 1.5 },
+    { claim: 'multiple choice ≤ 0.6× the FLOPs of recomputing each context', measured: `${m.shared.positionsFed} / ${m.separate.positionsFed} positions fed = ${fixed(flopRatio, 3)}×`, pass: flopRatio <= 0.6 },
+    { claim: `batch-1 KV-cached decode (after ${SHORT_PROMPT} tokens) ≥ 50% of the memory-bandwidth bound`, measured: `${fixed(m.shortDecode.tokensPerSecond)} / ${fixed(bound)} tokens/s = ${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% (after ${PROMPT} tokens: ${fixed((100 * m.cached.tokensPerSecond) / bound)}%)`, pass: m.shortDecode.tokensPerSecond >= 0.5 * bound },
+    { claim: `${NEW_TOKENS} tokens after a ${PROMPT}-token prompt ≥ 10× faster with the cache`, measured: `${fixed(m.uncached.timing.medianMs / 1000, 2)} s / ${fixed(m.cached.timing.medianMs / 1000, 2)} s = ${fixed(speedup)}×`, pass: speedup >= 10 },
+  ]
+}
+
+describe.runIf(process.env.LMSCALE_PERF === '1')('lmscale performance', () => {
+  test('the MobileLLM-125M-shaped model and the largest fixture, against the hardware and the naive method', async () => {
+    const started = performance.now()
+    const loadBefore = loadavg()[0]!
+    const perfModel = await ensurePerfModel()
+    const largest = (await ensureFixtureModels()).models.find(m => m.name === 'brown-bigram-xl')!
+    const mobile = await measureModel('mobilellm-125m-shaped', perfModel, { threadSweep: true })
+    const fixture = await measureModel('brown-bigram-xl', largest.path, { threadSweep: false })
+
+    // Other processes share the cores: the 1-minute load average says how far to trust this run's figures.
+    print(`\nlmscale performance — ${new Date().toISOString()}, onnxruntime CPU (${process.arch}, ${cpus().length} cores), one process; load average ${fixed(loadBefore, 2)} at start, ${fixed(loadavg()[0]!, 2)} at end`)
+    for (const m of [mobile, fixture]) print(`\n${m.name}\n${formatTable(figureRows(m))}`)
+    print('\nacceptance (issue 9), mobilellm-125m-shaped; the MatMul ceiling is measured in each scoring round, the bandwidth around the decodes (higher of two)')
+    print(formatAcceptance(acceptance(mobile)))
+    print('\nthe same lines on brown-bigram-xl, for reference (6 layers, d_model 192: too small to approach the ceilings)')
+    print(formatAcceptance(acceptance(fixture)))
+    print(`\nbenchmark took ${fixed((performance.now() - started) / 1000, 0)} s`)
+    // Speed is reported, never asserted: the test fails only when a figure could not be produced.
+    expect(Number.isFinite(mobile.scored.tokensPerSecond)).toBe(true)
+  })
+})

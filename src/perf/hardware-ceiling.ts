@@ -1,0 +1,90 @@
+/**
+ * What this machine can do through onnxruntime, measured in the benchmark's own process: the fp32 MatMul
+ * rate (the compute ceiling a forward pass is compared with) and the rate weights stream from memory (the
+ * bound of batch-1 decoding, which reads every weight once per token).
+ */
+import * as ort from 'onnxruntime-node'
+import { GraphBuilder } from '../forge/graph-builder.ts'
+import { seededRandom } from '../forge/random-weights.ts'
+import { timeCall, type Timing, type TimingOptions } from './timing.ts'
+
+export interface SessionThreads {
+  /** Intra-op threads; undefined lets onnxruntime choose (one per physical core), as the models do. */
+  readonly threads?: number
+}
+
+function sessionOptions({ threads }: SessionThreads): ort.InferenceSession.SessionOptions {
+  return { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) }
+}
+
+function randomFloats(count: number, seed: number): Float32Array {
+  const random = seededRandom(seed)
+  return Float32Array.from({ length: count }, () => random() - 0.5)
+}
+
+export interface MatMulCeiling {
+  readonly size: number
+  readonly gflops: number
+  readonly timing: Timing
+}
+
+/**
+ * GFLOP/s of an fp32 [n, n] × [n, n] MatMul with the right operand a weight (an initializer, pre-packed by
+ * onnxruntime as model weights are) and the left one fed per call: 2n³ FLOPs per call.
+ */
+export async function measureMatMulCeiling(size = 2048, options: TimingOptions & SessionThreads = {}): Promise<MatMulCeiling> {
+  const g = new GraphBuilder('matmul_ceiling')
+  const a = g.input('a', 'float32', [size, size])
+  g.output('c', 'float32', [size, size])
+  g.op('MatMul', [a, g.weight('b', randomFloats(size * size, 1), [size, size])], {}, 'c')
+  const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions(options))
+  const feeds = { a: new ort.Tensor('float32', randomFloats(size * size, 2), [size, size]) }
+  try {
+    const timing = await timeCall('matmul', () => session.run(feeds), { iterations: 10, ...options })
+    return { size, gflops: (2 * size ** 3) / (timing.medianMs * 1e6), timing }
+  } finally {
+    await session.release()
+  }
+}
+
+export interface MemoryBandwidth {
+  /** The higher of the two rates below, GB/s (10⁹ bytes): the stricter bound. */
+  readonly gbPerSecond: number
+  /** A vector × matrix product over a weight (the decode access pattern), GB/s of weight bytes. */
+  readonly matVecGbPerSecond: number
+  /** A ReduceSum over a fed tensor of the same size, GB/s. */
+  readonly reduceGbPerSecond: number
+  readonly bytes: number
+}
+
+/**
+ * Streams `megabytes` of fp32 (far beyond the last-level cache) two ways: a [1, k] × [k, n] MatMul whose
+ * [k, n] operand is a weight, and a ReduceSum over a fed tensor. Both read every byte once per call.
+ */
+export async function measureMemoryBandwidth(megabytes = 256, options: TimingOptions & SessionThreads = {}): Promise<MemoryBandwidth> {
+  const k = 4096
+  const n = Math.round((megabytes * 2 ** 20) / 4 / k / 64) * 64
+  const bytes = k * n * 4
+  const data = randomFloats(k * n, 3)
+
+  const mv = new GraphBuilder('matvec_bandwidth')
+  const x = mv.input('x', 'float32', [1, k])
+  mv.output('y', 'float32', [1, n])
+  mv.op('MatMul', [x, mv.weight('w', data, [k, n])], {}, 'y')
+  const matVec = await ort.InferenceSession.create(mv.toBytes(), sessionOptions(options))
+  const rs = new GraphBuilder('reduce_bandwidth')
+  const big = rs.input('big', 'float32', [k, n])
+  rs.output('sum', 'float32', [])
+  rs.op('ReduceSum', [big], { keepdims: 0 }, 'sum')
+  const reduce = await ort.InferenceSession.create(rs.toBytes(), sessionOptions(options))
+  try {
+    const vector = { x: new ort.Tensor('float32', randomFloats(k, 4), [1, k]) }
+    const matrix = { big: new ort.Tensor('float32', data, [k, n]) }
+    const rate = (timing: Timing) => bytes / (timing.medianMs * 1e6)
+    const matVecGbPerSecond = rate(await timeCall('matvec', () => matVec.run(vector), { iterations: 20, ...options }))
+    const reduceGbPerSecond = rate(await timeCall('reduce', () => reduce.run(matrix), { iterations: 20, ...options }))
+    return { gbPerSecond: Math.max(matVecGbPerSecond, reduceGbPerSecond), matVecGbPerSecond, reduceGbPerSecond, bytes }
+  } finally {
+    await Promise.all([matVec.release(), reduce.release()])
+  }
+}

@@ -1,0 +1,34 @@
+/** Timing loops with tinybench 6: the median latency of an async call after warm-up. */
+import { Bench } from 'tinybench'
+
+export interface TimingOptions {
+  /** Minimum measured calls (default 5). */
+  readonly iterations?: number
+  /** Minimum measuring time, ms (default 0: `iterations` decides). */
+  readonly time?: number
+  readonly warmupIterations?: number
+}
+
+export interface Timing {
+  /** Median latency, ms: robust to the other processes of a shared machine. */
+  readonly medianMs: number
+  readonly meanMs: number
+  readonly minMs: number
+  readonly samples: number
+}
+
+export async function timeCall(name: string, call: () => Promise<unknown>, options: TimingOptions = {}): Promise<Timing> {
+  const bench = new Bench({
+    iterations: options.iterations ?? 5,
+    time: options.time ?? 0,
+    warmupIterations: options.warmupIterations ?? 1,
+    warmupTime: 0,
+    throws: true,
+  })
+  bench.add(name, call)
+  await bench.run()
+  const result = bench.tasks[0]?.result
+  if (!result || result.state !== 'completed') throw new Error(`tinybench did not complete ${name} (state ${result?.state ?? 'missing'})`)
+  const latency = result.latency
+  return { medianMs: latency.p50, meanMs: latency.mean, minMs: latency.min, samples: latency.samplesCount }
+}
