@@ -5,6 +5,9 @@
 import { stripVTControlCharacters } from 'node:util'
 import junitDefault from 'junit-report-builder'
 import type { Builder } from 'junit-report-builder'
+import { relative } from 'node:path'
+import { formatComparison } from '../baseline/format.ts'
+import type { BaselineReport } from '../baseline/gate.ts'
 import { formatBand } from '../vitest/bands.ts'
 import type { BandCheck, CaseEntry, ResultsDocument } from './schema.ts'
 
@@ -16,7 +19,7 @@ export function bandFailureMessage(entry: Pick<CaseEntry, 'model' | 'task'>, che
   return `${entry.model} › ${entry.task}: ${check.metric} = ${value}, outside band ${formatBand(check.band)}`
 }
 
-export function junitXml(doc: ResultsDocument): string {
+export function junitXml(doc: ResultsDocument, baseline?: BaselineReport, root = process.cwd()): string {
   const builder = junit.newBuilder()
   const studies = [...new Set(doc.cases.map(c => c.study))]
   for (const study of studies) {
@@ -39,7 +42,31 @@ export function junitXml(doc: ResultsDocument): string {
       }
     }
   }
+  if (baseline) addBaselineSuites(builder, baseline, root)
   return builder.build()
+}
+
+/**
+ * One suite per compared study, one testcase per (model, task, metric): a regression or an incomparable case
+ * is a failure whose message names model, task, metric, baseline → now, change and significance.
+ */
+function addBaselineSuites(builder: Builder, report: BaselineReport, root: string): void {
+  for (const study of report.studies) {
+    if (study.status === 'missing' || study.status === 'updated') continue
+    const className = `${study.study}.baseline`
+    const suite = builder.testSuite().name(`${study.study} baseline`)
+    if (study.status === 'error') {
+      suite.testCase().className(className).name(`baseline ${relative(root, study.file)}`).failure(study.error ?? 'unreadable baseline', 'BaselineError')
+      continue
+    }
+    for (const c of study.comparisons) {
+      const testCase = suite.testCase().className(className).name(`${c.model} › ${c.task} › ${c.metric}`)
+      if (c.verdict === 'regression') testCase.failure(formatComparison(c), 'BaselineRegression')
+      else if (c.verdict === 'incomparable') testCase.failure(formatComparison(c), 'BaselineIncomparable')
+      else if (c.verdict === 'new') testCase.skipped()
+      else testCase.standardOutput(`${c.verdict}: ${formatComparison(c)}`)
+    }
+  }
 }
 
 function caseSummaryLine(entry: CaseEntry): string {

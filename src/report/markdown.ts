@@ -12,6 +12,8 @@ export interface MarkdownExtras {
   readonly scaling?: string | undefined
   /** Plot files relative to report.md. */
   readonly plots?: readonly { readonly file: string; readonly title: string }[]
+  /** The baseline diff section (baseline-section.ts). */
+  readonly baseline?: string | undefined
 }
 
 export function formatCount(n: number): string {
@@ -113,6 +115,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     if (!failures.length) lines.push(`All ${bandsDeclared.length} bands hold (e.g. ${bandsDeclared[0]!.b.metric} ${formatBand(bandsDeclared[0]!.b.band)}).`)
   }
 
+  if (extras.baseline) lines.push('', extras.baseline.trim())
   if (extras.scaling) lines.push('', extras.scaling.trim())
   if (extras.plots?.length) {
     lines.push('', '## Plots', '')

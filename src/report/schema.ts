@@ -43,6 +43,34 @@ export const throughputSchema = z.strictObject({
   decodeNoCache: rateSchema.optional(),
 })
 
+/** A fixed, model-independent workload timed with tinybench beside the case's throughput (same process, same device). */
+export const calibrationSchema = z.strictObject({
+  /** Names the workload, e.g. `onnxruntime MatMul 512×512 (cpu)`: only rates against the same one compare. */
+  name: z.string(),
+  /** What one call counts, e.g. `FLOP`. */
+  unit: z.string(),
+  unitsPerCall: finite,
+  unitsPerSecond: finite,
+  meanMs: finite,
+  /** tinybench's relative margin of error of the latency, in percent. */
+  rme: finite,
+  samples: z.number().int(),
+})
+
+/**
+ * The compact form of a case's per-item records, enough for paired tests and exact comparison:
+ * correctness bits per accuracy metric and a digest of every per-item number.
+ */
+export const itemDigestSchema = z.strictObject({
+  /** The per-item shape recognised: multiple-choice, rolling log-likelihood, token perplexity, or another executor's. */
+  kind: z.enum(['choice', 'rolling', 'token_perplexity', 'other']),
+  n: z.number().int().nonnegative(),
+  /** Accuracy metric → base64 bitset: item i is correct when bit i % 8 (least significant first) of byte ⌊i / 8⌋ is set. */
+  correct: z.record(z.string(), z.string()),
+  /** sha256 of the items' canonical JSON: equal exactly when every per-item number is bit-identical. */
+  sha256: z.string(),
+})
+
 export const environmentSchema = z.strictObject({
   node: z.string(),
   platform: z.string(),
@@ -87,6 +115,8 @@ export const caseRecordSchema = z.strictObject({
   }),
   timing: z.strictObject({ evaluateMs: finite, throughputMs: finite, caseMs: finite }),
   environment: environmentSchema,
+  /** Measured with the throughput (null when it was skipped); absent in records written before calibration existed. */
+  calibration: calibrationSchema.nullable().optional(),
   finishedAt: z.string(),
 })
 
@@ -109,6 +139,8 @@ export const caseEntrySchema = z.strictObject({
   errors: z.array(z.string()),
   bands: z.array(bandCheckSchema),
   record: caseRecordSchema.nullable(),
+  /** The per-item records in compact form, for the baseline gate; absent when the executor returned none. */
+  items: itemDigestSchema.optional(),
 })
 
 export const resultsSchema = z.strictObject({
@@ -124,6 +156,8 @@ export type BandCheck = z.infer<typeof bandCheckSchema>
 export type RateRecord = z.infer<typeof rateSchema>
 export type ThroughputRecord = z.infer<typeof throughputSchema>
 export type EnvironmentStamp = z.infer<typeof environmentSchema>
+export type CalibrationRecord = z.infer<typeof calibrationSchema>
+export type ItemDigest = z.infer<typeof itemDigestSchema>
 export type CaseRecord = z.infer<typeof caseRecordSchema>
 export type CaseFile = z.infer<typeof caseFileSchema>
 export type CaseEntry = z.infer<typeof caseEntrySchema>

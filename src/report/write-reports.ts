@@ -1,6 +1,8 @@
 /** Writes every report of a run under the reports directory, each file atomically. */
 import { appendFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import type { BaselineReport } from '../baseline/gate.ts'
+import { baselineMarkdown } from './baseline-section.ts'
 import { writeFileAtomic } from '../vitest/case-store.ts'
 import { resultsCsv } from './csv.ts'
 import { junitXml } from './junit.ts'
@@ -17,6 +19,10 @@ export interface WriteReportsOptions {
   /** $GITHUB_STEP_SUMMARY: report.md is appended there when set. */
   readonly stepSummary?: string | undefined
   readonly scaling?: ScalingSection | undefined
+  /** The baseline gate's outcome, for the JUnit failures and the diff table. */
+  readonly baseline?: BaselineReport | undefined
+  /** Baseline files are named relative to it (default: the reports directory's parent). */
+  readonly root?: string | undefined
 }
 
 /** Returns the paths written. */
@@ -32,7 +38,8 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   }
   write('results.json', `${JSON.stringify(checked, null, 2)}\n`)
   write('results.csv', resultsCsv(checked))
-  write('junit.xml', junitXml(checked))
+  const root = options.root ?? dirname(dir)
+  write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
   const studies = options.scaling ? [] : analyzeStudies(points)
@@ -40,7 +47,11 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
 
   const scaling = options.scaling ? options.scaling(points) : scalingMarkdown(studies)
-  const markdown = markdownReport(checked, { scaling, plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })) })
+  const markdown = markdownReport(checked, {
+    scaling,
+    plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })),
+    ...(options.baseline ? { baseline: baselineMarkdown(options.baseline, root) } : {}),
+  })
   write('report.md', markdown)
   if (options.stepSummary) appendFileSync(options.stepSummary, markdown)
   return written

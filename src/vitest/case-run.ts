@@ -8,13 +8,15 @@ import type { BandCheck, CaseRecord } from '../report/schema.ts'
 import { isWithinBand } from './bands.ts'
 import { canonicalHash, caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
 import { createDefaultExecutor } from './default-executor.ts'
-import type { CaseExecutor, CaseRun, LoadOptions } from './executor.ts'
+import type { CaseExecutor, CaseRun, JsonValue, LoadOptions } from './executor.ts'
 import { ProgressReporter } from './progress.ts'
 import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
 import { activeRuntime } from './runtime.ts'
 import type { StudyCase } from './study.ts'
 import { caseName } from './study.ts'
-import { measureThroughput } from './throughput.ts'
+import { measureCalibration, measureThroughput } from './throughput.ts'
+import { javascriptMatmulCalibration } from './calibration.ts'
+import { digestItems } from '../baseline/item-digest.ts'
 
 let defaultExecutor: Promise<CaseExecutor> | undefined
 
@@ -42,6 +44,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
     meta.record = stored.record
     meta.resumed = true
+    if (stored.items.length) meta.items = digestItems(stored.items as JsonValue[])
     assertBands(context, label, stored.record, meta)
     return
   }
@@ -67,13 +70,18 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     finishedAt: '',
   }
   meta.record = record
+  if (run.items?.length) meta.items = digestItems(run.items)
   assertBands(context, label, record, meta)
 
   const throughputStarted = performance.now()
-  const throughput = run.workload && study.throughput !== false ? await measureThroughput(run.workload, study.throughput || {}) : null
+  const measure = run.workload && study.throughput !== false
+  const throughput = measure ? await measureThroughput(run.workload!, study.throughput || {}) : null
+  // Timed right after the workloads, in the same process and with the same settings: baselines divide by it.
+  const calibration = measure ? await measureCalibration(await (executor.calibration?.(model) ?? javascriptMatmulCalibration()), study.throughput || {}) : null
   const finished: CaseRecord = {
     ...record,
     throughput,
+    calibration,
     resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: load.device === 'cuda' ? gpuMemoryBytes() : null },
     timing: { evaluateMs, throughputMs: performance.now() - throughputStarted, caseMs: performance.now() - caseStarted },
     finishedAt: new Date().toISOString(),

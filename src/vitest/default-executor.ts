@@ -8,7 +8,8 @@ import { resolve } from 'node:path'
 import { allTasks, runCase, type StudyTaskMetrics, type StudyTaskName } from '../eval/run-case.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
-import type { CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from './executor.ts'
+import { onnxMatmulCalibration } from './onnx-calibration.ts'
+import type { CalibrationWorkload, CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from './executor.ts'
 
 /** Every task lmscale implements and the metrics each reports. */
 export type DefaultTasks = StudyTaskMetrics
@@ -24,6 +25,8 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
   const tasks = Object.fromEntries(Object.entries(allTasks).map(([name, task]) => [name, task.metrics])) as unknown as {
     readonly [T in StudyTaskName]: readonly DefaultTasks[T][]
   }
+  // One calibration session per device and thread count, shared by the models that run there.
+  const calibrations = new Map<string, Promise<CalibrationWorkload>>()
   return {
     tasks,
     async loadModel(spec, options) {
@@ -44,6 +47,13 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
       }
     },
     release: loaded => loaded.model.release(),
+    calibration: loaded => {
+      const { device, threads } = loaded.model.options
+      const key = `${device}/${threads ?? 'default'}`
+      let calibration = calibrations.get(key)
+      if (!calibration) calibrations.set(key, (calibration = onnxMatmulCalibration(device, threads)))
+      return calibration
+    },
   }
 }
 

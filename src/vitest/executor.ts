@@ -83,6 +83,20 @@ export interface ThroughputWorkload {
   readonly decodeNoCache?: () => Promise<number>
 }
 
+/**
+ * A fixed computation that does not depend on the model, timed beside the case's throughput in the same
+ * process and on the same device: baselines compare throughput as a ratio to it, so a uniformly slower
+ * machine is not a regression.
+ */
+export interface CalibrationWorkload {
+  /** Names the computation; rates only compare against the same one, e.g. `onnxruntime MatMul 512×512 (cpu)`. */
+  readonly name: string
+  /** What a call counts, e.g. `FLOP`. */
+  readonly unit: string
+  /** One call; resolves to the units of work done, the same on every call. */
+  readonly run: () => Promise<number>
+}
+
 export interface CaseRun {
   readonly metrics: Readonly<Record<string, MetricValue>>
   /** Documents evaluated. */
@@ -101,4 +115,6 @@ export interface CaseExecutor<Tasks extends TaskCatalog = TaskCatalog, Model ext
   taskVersion(task: keyof Tasks & string): string | Promise<string>
   runCase(model: Model, task: keyof Tasks & string, options: RunCaseOptions): Promise<CaseRun>
   release(model: Model): void | Promise<void>
+  /** The calibration for throughput on this model's device; without it lmscale times a fixed JavaScript MatMul. */
+  calibration?(model: Model): CalibrationWorkload | Promise<CalibrationWorkload>
 }

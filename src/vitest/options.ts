@@ -1,5 +1,6 @@
 /** The plugin's options: typed, validated with zod, resolved with environment overrides. */
 import { z } from 'zod'
+import type { CompareSettings } from '../baseline/compare-case.ts'
 
 export const lmscaleOptionsSchema = z.strictObject({
   /** Where reports and per-case results go, relative to the Vitest root. */
@@ -16,6 +17,21 @@ export const lmscaleOptionsSchema = z.strictObject({
   resume: z.boolean().optional(),
   /** Write baselines instead of comparing with them (also Vitest's -u). */
   update: z.boolean().optional(),
+  /** Report baseline regressions without failing the run (also LMSCALE_REPORT_ONLY=1). */
+  reportOnly: z.boolean().optional(),
+  /** How runs are compared with their baseline (see the README's "Baselines and regression gating"). */
+  baseline: z
+    .strictObject({
+      /** auto (default): bit-identical where model hash, options and CPU environment match, statistical elsewhere. */
+      mode: z.enum(['auto', 'exact', 'statistical']).optional(),
+      /** Family-wise level of the accuracy tests (Holm over the run); default 0.01. */
+      alpha: z.number().gt(0).lt(1).optional(),
+      /** Allowed relative rise of a perplexity; default 0.01. */
+      perplexityTolerance: z.number().nonnegative().optional(),
+      /** Allowed relative fall of calibrated throughput beyond tinybench's error bounds; default 0.10. */
+      throughputTolerance: z.number().nonnegative().lt(1).optional(),
+    })
+    .optional(),
   /** Benchmark files, relative to the Vitest root. */
   include: z.array(z.string().min(1)).min(1).optional(),
 })
@@ -30,6 +46,8 @@ export interface ResolvedLmscaleOptions {
   readonly threads: number | null
   readonly resume: boolean
   readonly update: boolean
+  readonly reportOnly: boolean
+  readonly baseline: CompareSettings
   readonly include: readonly string[]
 }
 
@@ -55,6 +73,13 @@ export function resolveLmscaleOptions(
     threads: o.threads ?? null,
     resume: o.resume ?? env.LMSCALE_RESUME === '1',
     update: o.update ?? (argv.includes('-u') || argv.includes('--update')),
+    reportOnly: o.reportOnly ?? env.LMSCALE_REPORT_ONLY === '1',
+    baseline: {
+      mode: o.baseline?.mode ?? 'auto',
+      alpha: o.baseline?.alpha ?? 0.01,
+      perplexityTolerance: o.baseline?.perplexityTolerance ?? 0.01,
+      throughputTolerance: o.baseline?.throughputTolerance ?? 0.1,
+    },
     include: o.include ?? ['benchmarks/**/*.bench.ts'],
   }
 }

@@ -5,6 +5,8 @@
 import { relative, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { baselineSummary } from '../baseline/summary.ts'
+import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../report/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
@@ -29,6 +31,7 @@ export function caseEntries(modules: readonly TestModule[], root: string): CaseE
         errors: result.state === 'failed' ? result.errors.map(e => stripVTControlCharacters(e.message)) : [],
         bands: meta.bandChecks ?? [],
         record: meta.record ?? null,
+        ...(meta.items ? { items: meta.items } : {}),
       })
     }
   }
@@ -38,7 +41,7 @@ export function caseEntries(modules: readonly TestModule[], root: string): CaseE
 export class LmscaleReporter implements Reporter {
   private vitest: Vitest | undefined
 
-  constructor(private readonly options: Pick<ResolvedLmscaleOptions, 'reportsDir'>) {}
+  constructor(private readonly options: Pick<ResolvedLmscaleOptions, 'reportsDir' | 'baselinesDir' | 'update' | 'reportOnly' | 'baseline'>) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
@@ -51,8 +54,20 @@ export class LmscaleReporter implements Reporter {
     const cases = caseEntries(testModules, root)
     if (!cases.length) return // a run without studies (plain unit tests, --typecheck) writes nothing
     const reportsDir = resolve(root, this.options.reportsDir)
-    const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, new Date())
-    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY })
+    const now = new Date()
+    const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, now)
+    const baseline = runBaselineGate(doc, {
+      dir: resolve(root, this.options.baselinesDir),
+      update: this.options.update,
+      settings: this.options.baseline,
+      now,
+    })
+    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
     vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
+    for (const line of baselineSummary(baseline, root)) vitest.logger.log(line)
+    if (baseline.failed) {
+      if (this.options.reportOnly) vitest.logger.log('[lmscale] baseline gate: failures reported only (reportOnly / LMSCALE_REPORT_ONLY=1); the run does not fail for them')
+      else process.exitCode = 1
+    }
   }
 }

@@ -1,7 +1,7 @@
 /** Throughput with tinybench 6 on the case's own workload: tokens/s and latency percentiles per call. */
 import { Bench } from 'tinybench'
-import type { RateRecord, ThroughputRecord } from '../report/schema.ts'
-import type { ThroughputWorkload } from './executor.ts'
+import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../report/schema.ts'
+import type { CalibrationWorkload, ThroughputWorkload } from './executor.ts'
 
 export interface ThroughputOptions {
   /** Minimum measuring time per workload (ms). */
@@ -23,7 +23,34 @@ export async function measureThroughput(workload: ThroughputWorkload, options: T
 }
 
 async function measureRate(name: string, call: () => Promise<number>, options: ThroughputOptions): Promise<RateRecord> {
-  let tokensPerCall: number | undefined
+  const timed = await timeCalls(name, 'tokens', call, options)
+  return {
+    tokensPerSecond: timed.perSecond,
+    tokensPerCall: timed.perCall,
+    meanMs: timed.latency.mean,
+    p50Ms: timed.latency.p50,
+    p99Ms: timed.latency.p99,
+    rme: timed.latency.rme,
+    samples: timed.latency.samplesCount,
+  }
+}
+
+/** Times the calibration with the same tinybench settings as the workloads it calibrates. */
+export async function measureCalibration(calibration: CalibrationWorkload, options: ThroughputOptions = {}): Promise<CalibrationRecord> {
+  const timed = await timeCalls(`calibration ${calibration.name}`, calibration.unit, calibration.run, options)
+  return {
+    name: calibration.name,
+    unit: calibration.unit,
+    unitsPerCall: timed.perCall,
+    unitsPerSecond: timed.perSecond,
+    meanMs: timed.latency.mean,
+    rme: timed.latency.rme,
+    samples: timed.latency.samplesCount,
+  }
+}
+
+async function timeCalls(name: string, unit: string, call: () => Promise<number>, options: ThroughputOptions) {
+  let unitsPerCall: number | undefined
   const bench = new Bench({
     time: options.time ?? 0,
     iterations: options.iterations ?? 5,
@@ -32,28 +59,19 @@ async function measureRate(name: string, call: () => Promise<number>, options: T
     throws: true,
   })
   bench.add(name, async () => {
-    const tokens = await call()
-    if (!(Number.isInteger(tokens) && tokens > 0)) {
-      throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of tokens, got ${tokens}`)
+    const units = await call()
+    if (!(Number.isInteger(units) && units > 0)) {
+      throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)
     }
-    if (tokensPerCall !== undefined && tokens !== tokensPerCall) {
-      throw new Error(`lmscale: the ${name} workload processed ${tokens} tokens after ${tokensPerCall}; every call must do the same work`)
+    if (unitsPerCall !== undefined && units !== unitsPerCall) {
+      throw new Error(`lmscale: the ${name} workload processed ${units} ${unit} after ${unitsPerCall}; every call must do the same work`)
     }
-    tokensPerCall = tokens
+    unitsPerCall = units
   })
   await bench.run()
   const result = bench.tasks[0]?.result
-  if (!result || result.state !== 'completed' || tokensPerCall === undefined) {
+  if (!result || result.state !== 'completed' || unitsPerCall === undefined) {
     throw new Error(`lmscale: tinybench did not complete the ${name} workload (state ${result?.state ?? 'missing'})`)
   }
-  const latency = result.latency
-  return {
-    tokensPerSecond: (tokensPerCall * 1000) / latency.mean,
-    tokensPerCall,
-    meanMs: latency.mean,
-    p50Ms: latency.p50,
-    p99Ms: latency.p99,
-    rme: latency.rme,
-    samples: latency.samplesCount,
-  }
+  return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / result.latency.mean, latency: result.latency }
 }

@@ -2,7 +2,7 @@
  * What a case records in Vitest's task meta, and the typing of lmscale's provided options. The matchers'
  * typing is in matcher-types.d.ts (see there why it is a declaration file).
  */
-import type { Band, BandCheck, CaseRecord } from '../report/schema.ts'
+import type { Band, BandCheck, CaseRecord, ItemDigest } from '../report/schema.ts'
 import type {} from 'vitest'
 import type {} from './matcher-types.d.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
@@ -18,6 +18,8 @@ export interface CaseMeta {
   /** Set once the metrics are computed or read back. */
   record?: CaseRecord
   bandChecks?: BandCheck[]
+  /** The per-item records in compact form, for the baseline gate. */
+  items?: ItemDigest
   resumed?: boolean
 }
 

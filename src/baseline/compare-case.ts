@@ -1,0 +1,192 @@
+/**
+ * Compares one case with its baseline entry. Exact mode (same model hash, options and environment on CPU):
+ * every metric and per-item number must be bit-identical. Statistical mode: a paired exact McNemar test on
+ * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
+ * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
+ */
+import { isAccuracyMetric } from '../report/results.ts'
+import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../report/schema.ts'
+import { decodeBits } from './bitset.ts'
+import type { Comparison, Verdict } from './comparison.ts'
+import type { BaselineEntry } from './schema.ts'
+import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts'
+
+export interface CompareSettings {
+  /** `auto`: exact where the model hash, options and CPU environment match, statistical elsewhere. */
+  readonly mode: 'auto' | 'exact' | 'statistical'
+  /** Holm-adjusted level of the accuracy tests. */
+  readonly alpha: number
+  /** Allowed relative rise of a perplexity (log-scale metrics get the matching difference). */
+  readonly perplexityTolerance: number
+  /** Allowed relative fall of calibrated throughput, on top of the measurement's error bounds. */
+  readonly throughputTolerance: number
+}
+
+type Row = Omit<Comparison, 'study' | 'model' | 'task'>
+
+/** Environment fields that can change floating-point results: equal fields make exact comparison meaningful. */
+const numericEnvironment = ['node', 'platform', 'arch', 'onnxruntime', 'executionProvider', 'cpu', 'cpuCount', 'threads'] as const
+
+export function environmentDifferences(baseline: EnvironmentStamp, current: EnvironmentStamp): string[] {
+  return numericEnvironment.filter(field => baseline[field] !== current[field]).map(field => `${field} ${baseline[field]} → ${current[field]}`)
+}
+
+/** Why exact comparison does not apply, or an empty list when it does. */
+export function exactObstacles(baseline: BaselineEntry, record: CaseRecord): string[] {
+  const obstacles = environmentDifferences(baseline.environment, record.environment)
+  if (baseline.model.hash !== record.model.hash) obstacles.unshift(`model hash ${baseline.model.hash.slice(0, 12)} → ${record.model.hash.slice(0, 12)}`)
+  if (baseline.optionsHash !== record.optionsHash) obstacles.push(`options ${JSON.stringify(baseline.options)} → ${JSON.stringify(record.options)}`)
+  if (record.environment.executionProvider !== 'cpu') obstacles.push(`execution provider ${record.environment.executionProvider} is not deterministic`)
+  return obstacles
+}
+
+export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefined, settings: CompareSettings): Comparison[] {
+  const record = entry.record
+  if (!record) return []
+  const where = { study: entry.study, model: entry.model, task: entry.task }
+  if (!baseline) {
+    return [{ ...where, metric: '*', method: 'none', baseline: null, current: null, change: null, detail: 'no baseline entry; add it with -u', verdict: 'new' }]
+  }
+  if (baseline.task.version !== record.task.version) {
+    const detail = `baseline is for task version ${baseline.task.version}, the run used ${record.task.version}; re-create the baseline with -u`
+    return [{ ...where, metric: '*', method: 'none', baseline: null, current: null, change: null, detail, verdict: 'incomparable' }]
+  }
+  const obstacles = exactObstacles(baseline, record)
+  const exact = settings.mode === 'exact' || (settings.mode === 'auto' && obstacles.length === 0)
+  let rows: Row[]
+  if (exact && obstacles.length) {
+    rows = [{ metric: '*', method: 'exact', baseline: null, current: null, change: null, detail: `exact mode needs the baseline's model and environment: ${obstacles.join('; ')}`, verdict: 'incomparable' }]
+  } else if (exact) {
+    rows = exactRows(baseline, record, entry)
+  } else {
+    rows = Object.entries(baseline.metrics).map(([metric, base]) => statisticalRow(metric, base, record.metrics[metric], baseline, entry, settings))
+  }
+  return [...rows, ...throughputRows(baseline, record, settings)].map(row => ({ ...where, ...row }))
+}
+
+function missingRow(metric: string, base: MetricValueRecord): Row {
+  return { metric, method: 'none', baseline: base.value, current: null, change: null, detail: 'the run no longer reports this metric', verdict: 'regression' }
+}
+
+function exactRows(baseline: BaselineEntry, record: CaseRecord, entry: CaseEntry): Row[] {
+  const rows: Row[] = Object.entries(baseline.metrics).map(([metric, base]) => {
+    const now = record.metrics[metric]
+    if (!now) return missingRow(metric, base)
+    const same = Object.is(base.value, now.value)
+    return {
+      metric, method: 'exact', baseline: base.value, current: now.value, change: now.value - base.value,
+      detail: same ? 'bit-identical' : 'not bit-identical with the same model and environment',
+      verdict: same ? 'unchanged' : 'regression',
+    }
+  })
+  if (baseline.items && entry.items && baseline.items.sha256 !== entry.items.sha256) {
+    rows.push({
+      metric: 'per-item records', method: 'exact', baseline: baseline.items.n, current: entry.items.n, change: null,
+      detail: `per-item records differ (sha256 ${baseline.items.sha256.slice(0, 12)} → ${entry.items.sha256.slice(0, 12)}) with the same model and environment`,
+      verdict: 'regression',
+    })
+  }
+  return rows
+}
+
+/** How a metric is judged: its direction and scale. */
+function metricRule(metric: string): 'accuracy' | 'ratio' | 'nats' | 'bits' | undefined {
+  if (isAccuracyMetric(metric)) return 'accuracy'
+  if (/perplexity/.test(metric)) return 'ratio'
+  if (/(^|_)nll$/.test(metric)) return 'nats'
+  if (/bits_per_/.test(metric)) return 'bits'
+  return undefined
+}
+
+function statisticalRow(
+  metric: string, base: MetricValueRecord, now: MetricValueRecord | undefined, baseline: BaselineEntry, entry: CaseEntry, settings: CompareSettings,
+): Row {
+  if (!now) return missingRow(metric, base)
+  const figures = { metric, baseline: base.value, current: now.value, change: now.value - base.value }
+  const rule = metricRule(metric)
+  if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
+  if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
+  // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
+  const r = settings.perplexityTolerance
+  const [excess, allowed, unit] =
+    rule === 'ratio' ? [now.value / base.value - 1, r, '%'] : rule === 'nats' ? [figures.change, Math.log1p(r), ' nats'] : [figures.change, Math.log2(1 + r), ' bits']
+  const show = (v: number) => (unit === '%' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(4)}${unit}`)
+  const verdict: Verdict = excess > allowed ? 'regression' : excess < -allowed ? 'improvement' : 'unchanged'
+  return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}`, verdict }
+}
+
+/** Paired exact McNemar on the per-item bits when both sides have them for the same items, else an unpaired z-test. */
+function accuracyRow(
+  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>, base: MetricValueRecord, now: MetricValueRecord, baseline: BaselineEntry, entry: CaseEntry,
+): Row {
+  const baseBits = baseline.items?.correct[figures.metric]
+  const nowBits = entry.items?.correct[figures.metric]
+  if (baseBits !== undefined && nowBits !== undefined && baseline.items!.n === entry.items!.n) {
+    const n = baseline.items!.n
+    const pairs = discordantPairs(decodeBits(baseBits, n, `baseline items.correct.${figures.metric}`), decodeBits(nowBits, n, `run items.correct.${figures.metric}`))
+    const pValue = mcnemarExactP(pairs.worse, pairs.better)
+    return { ...figures, method: 'mcnemar', pValue, detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`, verdict: 'unchanged' }
+  }
+  if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
+    const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)
+    return { ...figures, method: 'unpaired-z', pValue: twoSidedNormalP(z), detail: `z = ${z.toFixed(2)} from the stderrs (no paired per-item records)`, verdict: 'unchanged' }
+  }
+  if (figures.change === 0) return { ...figures, method: 'none', detail: 'equal (no per-item records or stderr to test with)', verdict: 'unchanged' }
+  return { ...figures, method: 'none', detail: 'no per-item records or stderr to test the change with', verdict: 'unchecked' }
+}
+
+/**
+ * Each workload's rate divided by the calibration rate of its own run, then current over baseline. Rates are
+ * compared in log space, where a ratio's uncertainty is additive: the four tinybench margins (95%, relative)
+ * become ln(1 + rme) and combine in quadrature. Only a fall beyond that margin and the tolerance counts.
+ */
+function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: CompareSettings): Row[] {
+  const base = baseline.throughput
+  if (!base || !record.throughput) return []
+  const calibration = record.calibration
+  return Object.entries(base.rates).flatMap(([kind, baseRate]): Row[] => {
+    const nowRate = record.throughput![kind as keyof typeof base.rates]
+    if (!nowRate) return []
+    const metric = `throughput ${kind}`
+    const figures = { metric, baseline: baseRate.tokensPerSecond, current: nowRate.tokensPerSecond }
+    if (!calibration || calibration.name !== base.calibration.name) {
+      const why = calibration ? `calibrated with ${calibration.name}, the baseline with ${base.calibration.name}` : 'the run measured no calibration'
+      return [{ ...figures, change: null, method: 'none', detail: `not compared: ${why}`, verdict: 'unchecked' }]
+    }
+    const fewest = Math.min(nowRate.samples, calibration.samples, baseRate.samples, base.calibration.samples)
+    if (fewest < MIN_THROUGHPUT_SAMPLES) {
+      const detail = `not gated: ${fewest} tinybench samples; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`
+      return [{ ...figures, change: null, method: 'none', detail, verdict: 'unchecked' }]
+    }
+    const ratio = calibratedRatio(nowRate.tokensPerSecond, calibration.unitsPerSecond, baseRate.tokensPerSecond, base.calibration.unitsPerSecond)
+    const margin = logMargin([nowRate.rme, calibration.rme, baseRate.rme, base.calibration.rme])
+    const verdict = throughputVerdict(ratio, margin, settings.throughputTolerance)
+    const detail =
+      `calibrated ×${ratio.toFixed(3)}, 95% bounds ×${Math.exp(-margin).toFixed(2)}–×${Math.exp(margin).toFixed(2)} from tinybench's rme, ` +
+      `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%; calibration ×${(calibration.unitsPerSecond / base.calibration.unitsPerSecond).toFixed(3)}`
+    return [{ ...figures, change: ratio - 1, method: 'calibrated-ratio', detail, verdict }]
+  })
+}
+
+/**
+ * With fewer timed calls, tinybench's t-interval rests on a handful of samples whose spread is itself a guess,
+ * and a burst of load on a shared machine can move one phase by several times: such rates are shown, not gated.
+ */
+export const MIN_THROUGHPUT_SAMPLES = 10
+
+/** (rate / calibration) now over (rate / calibration) then: 1 when only the machine's speed changed. */
+export function calibratedRatio(rate: number, calibration: number, baselineRate: number, baselineCalibration: number): number {
+  return rate / calibration / (baselineRate / baselineCalibration)
+}
+
+/** Half-width of the log ratio's 95% interval from relative margins of error given in percent. */
+export function logMargin(rmePercents: readonly number[]): number {
+  return Math.hypot(...rmePercents.map(rme => Math.log1p(rme / 100)))
+}
+
+export function throughputVerdict(ratio: number, margin: number, tolerance: number): Verdict {
+  const logRatio = Math.log(ratio)
+  if (logRatio + margin < Math.log1p(-tolerance)) return 'regression'
+  if (logRatio - margin > Math.log1p(tolerance)) return 'improvement'
+  return 'unchanged'
+}

@@ -1,0 +1,217 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, test } from 'vitest'
+import type { CaseEntry, CaseRecord, ResultsDocument } from '../report/schema.ts'
+import { encodeBits } from './bitset.ts'
+import { calibratedRatio, logMargin, throughputVerdict } from './compare-case.ts'
+import type { CompareSettings } from './compare-case.ts'
+import { runBaselineGate } from './gate.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+const scratch = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lmscale-gate-'))
+  dirs.push(dir)
+  return dir
+}
+
+const settings: CompareSettings = { mode: 'auto', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1 }
+const environment = {
+  node: 'v20.20.2', platform: 'linux', arch: 'x64', onnxruntime: '1.30.0', executionProvider: 'cpu', cpu: 'Some CPU', cpuCount: 2,
+  gpu: null, threads: null, lmscale: '0.1.0', vitest: '4.1.12', gitCommit: 'abc',
+}
+const rate = (tokensPerSecond: number, samples = 30) => ({ tokensPerSecond, tokensPerCall: 100, meanMs: 100_000 / tokensPerSecond, p50Ms: 1, p99Ms: 1, rme: 2, samples })
+const calibration = (unitsPerSecond: number, rme = 2) => ({ name: 'MatMul', unit: 'FLOP', unitsPerCall: 1e6, unitsPerSecond, meanMs: 1e9 / unitsPerSecond, rme, samples: 30 })
+
+interface Case {
+  readonly task: string
+  readonly metrics: CaseRecord['metrics']
+  readonly bits?: boolean[]
+  readonly hash?: string
+  readonly cpu?: string
+  readonly version?: string
+  readonly scoring?: number
+  readonly samples?: number
+  readonly calibration?: number
+}
+
+function entry(c: Case): CaseEntry {
+  const record: CaseRecord = {
+    study: 's',
+    model: { name: 'm', source: '/m', revision: null, hash: c.hash ?? 'h1', parameters: { total: 1, embedding: 0, nonEmbedding: 1 } },
+    task: { name: c.task, version: c.version ?? '1' },
+    options: { device: 'cpu', dtype: 'fp32', threads: null, limit: null },
+    optionsHash: 'o',
+    n: c.bits?.length ?? 1,
+    metrics: c.metrics,
+    throughput: c.scoring === undefined ? null : { scoring: rate(c.scoring, c.samples) },
+    calibration: c.calibration === undefined ? null : calibration(c.calibration),
+    resources: { peakRssBytes: 1, gpuMemoryBytes: null },
+    timing: { evaluateMs: 1, throughputMs: 1, caseMs: 1 },
+    environment: { ...environment, cpu: c.cpu ?? environment.cpu },
+    finishedAt: '2026-01-01T00:00:00.000Z',
+  }
+  const items = c.bits ? { kind: 'choice' as const, n: c.bits.length, correct: { acc: encodeBits(c.bits) }, sha256: `sha-${c.bits.join()}` } : undefined
+  return { study: 's', model: 'm', task: c.task, name: `m › ${c.task}`, file: 'x', state: 'passed', resumed: false, errors: [], bands: [], record, ...(items ? { items } : {}) }
+}
+
+const doc = (...cases: Case[]): ResultsDocument => ({ schemaVersion: 1, generatedAt: '', vitest: { version: '4', mode: 'benchmark' }, cases: cases.map(entry) })
+const now = new Date('2026-01-02T00:00:00Z')
+
+/** Writes the baseline from `before`, then gates `after` against it. */
+function gate(before: ResultsDocument, after: ResultsDocument, overrides: Partial<CompareSettings> = {}) {
+  const dir = scratch()
+  runBaselineGate(before, { dir, update: true, settings, now })
+  return runBaselineGate(after, { dir, update: false, settings: { ...settings, ...overrides }, now })
+}
+
+// 100 items: the baseline gets the first 60 right; a run loses `lost` of them and gains `gained` of the others.
+const baseBits = Array.from({ length: 100 }, (_, i) => i < 60)
+const changedBits = (lost: number, gained: number) => baseBits.map((bit, i) => (i < lost ? false : i >= 60 && i < 60 + gained ? true : bit))
+const worseBits = changedBits(20, 2)
+const slightlyWorseBits = changedBits(12, 2)
+
+describe('accuracy: paired exact McNemar with Holm', () => {
+  test('a significant drop is a regression with the right sign and the hand-computed p-value', () => {
+    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits, hash: 'h2' }))
+    const [row] = report.studies[0]!.comparisons
+    // b = 20, c = 2: p = 2 · (C(22,0) + C(22,1) + C(22,2)) / 2^22 = 2 · 254 / 4194304
+    expect(row).toMatchObject({ metric: 'acc', method: 'mcnemar', baseline: 0.6, current: 0.42, verdict: 'regression', detail: '20 right→wrong, 2 wrong→right of 100' })
+    expect(row!.pValue).toBeCloseTo(508 / 4194304, 16)
+    expect(row!.change).toBeCloseTo(-0.18, 14)
+    expect(report.failed).toBe(true)
+  })
+
+  test('the same change the other way is an improvement, and Holm can make a change insignificant', () => {
+    const improved = gate(doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' }))
+    expect(improved.studies[0]!.comparisons[0]!.verdict).toBe('improvement')
+    expect(improved.failed).toBe(false)
+    // b = 12, c = 2: p = 2 · (1 + 14 + 91) / 2^14 = 0.01294 passes α = 0.02 alone; beside a second test with
+    // p = 1, Holm doubles it to 0.0259 > 0.02
+    const alone = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' }), { alpha: 0.02 })
+    expect(alone.studies[0]!.comparisons[0]!.pValue).toBeCloseTo(212 / 16384, 15)
+    expect(alone.studies[0]!.comparisons[0]!.verdict).toBe('regression')
+    const twoTests = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }, { task: 'mc2', metrics: { acc: { value: 0.6 } }, bits: baseBits }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' }, { task: 'mc2', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' }),
+      { alpha: 0.02 },
+    )
+    const row = twoTests.studies[0]!.comparisons.find(c => c.task === 'mc')!
+    expect(row.adjustedP).toBeCloseTo((2 * 212) / 16384, 14)
+    expect(row.verdict).toBe('unchanged')
+  })
+
+  test('without per-item records the stderrs give an unpaired z-test', () => {
+    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6, stderr: 0.02 } } }), doc({ task: 'mc', metrics: { acc: { value: 0.5, stderr: 0.02 } }, hash: 'h2' }))
+    const row = report.studies[0]!.comparisons[0]!
+    // z = −0.1 / √(0.02² + 0.02²) = −3.536 → two-sided p = 4.07e−4
+    expect(row.method).toBe('unpaired-z')
+    expect(row.pValue).toBeCloseTo(4.07e-4, 5)
+    expect(row.verdict).toBe('regression')
+  })
+})
+
+describe('perplexity: relative tolerance', () => {
+  const ppl = (value: number, nll: number) => ({ task: 'ppl', metrics: { perplexity: { value }, nll: { value: nll } }, hash: value === 100 ? 'h1' : 'h2' })
+  test('a rise beyond 1% is a regression, within it unchanged, a fall beyond it an improvement; nll uses ln(1.01) nats', () => {
+    const verdicts = (value: number, nll: number) => gate(doc(ppl(100, 4.6)), doc(ppl(value, nll))).studies[0]!.comparisons.map(c => `${c.metric} ${c.verdict}`)
+    expect(verdicts(101.5, 4.6 + 0.0149)).toEqual(['perplexity regression', 'nll regression'])
+    expect(verdicts(100.9, 4.6 + Math.log(1.009))).toEqual(['perplexity unchanged', 'nll unchanged'])
+    expect(verdicts(98, 4.6 - 0.0202)).toEqual(['perplexity improvement', 'nll improvement'])
+  })
+})
+
+describe('exact mode', () => {
+  test('same model hash and environment: bit-identical passes, one ulp off fails even inside every tolerance', () => {
+    const same = gate(doc({ task: 'ppl', metrics: { perplexity: { value: 100 } } }), doc({ task: 'ppl', metrics: { perplexity: { value: 100 } } }))
+    expect(same.studies[0]!.comparisons.map(c => [c.method, c.verdict, c.detail])).toEqual([['exact', 'unchanged', 'bit-identical']])
+    const nudged = gate(doc({ task: 'ppl', metrics: { perplexity: { value: 100 } } }), doc({ task: 'ppl', metrics: { perplexity: { value: 100 + 2 ** -46 } } }))
+    expect(nudged.studies[0]!.comparisons[0]).toMatchObject({ method: 'exact', verdict: 'regression' })
+    expect(nudged.failed).toBe(true)
+  })
+
+  test('another CPU model falls back to the statistical rules in auto mode and is incomparable in forced exact mode', () => {
+    const before = doc({ task: 'ppl', metrics: { perplexity: { value: 100 } } })
+    const after = doc({ task: 'ppl', metrics: { perplexity: { value: 100.2 } }, cpu: 'Other CPU' })
+    expect(gate(before, after).studies[0]!.comparisons[0]).toMatchObject({ method: 'tolerance', verdict: 'unchanged' })
+    const forced = gate(before, after, { mode: 'exact' }).studies[0]!.comparisons[0]!
+    expect(forced.verdict).toBe('incomparable')
+    expect(forced.detail).toContain('cpu Some CPU → Other CPU')
+  })
+
+  test('per-item records that differ with identical metrics still fail', () => {
+    const flipped = baseBits.map((bit, i) => (i === 0 ? false : i === 60 ? true : bit))
+    const rows = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: flipped })).studies[0]!.comparisons
+    expect(rows.map(c => `${c.metric} ${c.verdict}`)).toEqual(['acc unchanged', 'per-item records regression'])
+  })
+})
+
+describe('throughput: calibrated ratio beyond tinybench bounds', () => {
+  test('a uniformly slower machine is no regression; a slower scorer on the same machine is', () => {
+    expect(calibratedRatio(500, 5e9, 1000, 1e10)).toBe(1)
+    expect(calibratedRatio(500, 1e10, 1000, 1e10)).toBe(0.5)
+    const slowMachine = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 500, calibration: 5e9, hash: 'h2' }))
+    expect(slowMachine.studies[0]!.comparisons[0]).toMatchObject({ metric: 'throughput scoring', change: 0, verdict: 'unchanged' })
+    const slowScorer = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2' }))
+    expect(slowScorer.studies[0]!.comparisons[0]).toMatchObject({ change: -0.5, verdict: 'regression' })
+  })
+
+  test('rates timed fewer than 10 times are shown but not gated', () => {
+    const report = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 100, samples: 5, calibration: 1e10, hash: 'h2' }))
+    expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked', current: 100 })
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 tinybench samples; gating needs ≥ 10/)
+    expect(report.failed).toBe(false)
+  })
+
+  test('margins combine in log space; noisy measurements cannot convict', () => {
+    // four 2% margins: √4 · ln 1.02 = 0.0396
+    expect(logMargin([2, 2, 2, 2])).toBeCloseTo(2 * Math.log(1.02), 14)
+    // 15% slower with a 4% margin and a 10% tolerance: ln 0.85 + 0.04 = −0.123 < ln 0.9 = −0.105
+    expect(throughputVerdict(0.85, 0.04, 0.1)).toBe('regression')
+    // the same ratio with tinybench margins of 100% each (margin 2 ln 2) is no evidence
+    expect(throughputVerdict(0.85, logMargin([100, 100, 100, 100]), 0.1)).toBe('unchanged')
+    expect(throughputVerdict(1.3, 0.04, 0.1)).toBe('improvement')
+  })
+})
+
+describe('baseline files', () => {
+  test('no file: nothing gated; a new case or another task version is reported', () => {
+    const dir = scratch()
+    expect(runBaselineGate(doc({ task: 'mc', metrics: {} }), { dir, update: false, settings, now }).studies[0]).toMatchObject({ status: 'missing', comparisons: [] })
+    expect(existsSync(join(dir, 's.json'))).toBe(false)
+    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 1 } } }), doc({ task: 'mc', metrics: { acc: { value: 1 } }, version: '2' }, { task: 'new', metrics: {} }))
+    expect(report.studies[0]!.comparisons.map(c => c.verdict)).toEqual(['incomparable', 'new'])
+  })
+
+  test('an update keeps the entries of cases not in the run', () => {
+    const dir = scratch()
+    runBaselineGate(doc({ task: 'a', metrics: { acc: { value: 1 } } }, { task: 'b', metrics: { acc: { value: 1 } } }), { dir, update: true, settings, now })
+    const report = runBaselineGate(doc({ task: 'a', metrics: { acc: { value: 0.5 } } }), { dir, update: true, settings, now })
+    expect(report.studies[0]).toMatchObject({ status: 'updated', written: 1, kept: 1 })
+    const file = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))
+    expect(Object.keys(file.cases)).toEqual(['m › a', 'm › b'])
+    expect(file.cases['m › a'].metrics.acc.value).toBe(0.5)
+  })
+
+  test.each([
+    ['{"schemaVersion": 1, "study": "s", ', /baseline .*s\.json is not valid JSON/],
+    ['{"schemaVersion": 0, "study": "s", "updatedAt": "", "cases": {}}', /baseline .*s\.json has schemaVersion 0, but this lmscale reads version 1/],
+    ['{"schemaVersion": 1, "study": "s", "updatedAt": "", "cases": {"m › a": {"model": 1}}}', /baseline .*s\.json does not match the baseline schema at cases\.m › a\.model/],
+  ])('an unreadable file (%s) fails the gate with a message naming it and is left as it was', (text, message) => {
+    const dir = scratch()
+    const path = join(dir, 's.json')
+    writeFileSync(path, text)
+    const report = runBaselineGate(doc({ task: 'a', metrics: {} }), { dir, update: false, settings, now })
+    expect(report.failed).toBe(true)
+    expect(report.studies[0]!.status).toBe('error')
+    expect(report.studies[0]!.error).toMatch(message)
+    expect(report.studies[0]!.error).toContain('-u')
+    expect(readFileSync(path, 'utf8')).toBe(text)
+    // only the update flag replaces it
+    expect(runBaselineGate(doc({ task: 'a', metrics: {} }), { dir, update: true, settings, now }).studies[0]!.replacedUnreadable).toMatch(message)
+    expect(JSON.parse(readFileSync(path, 'utf8')).schemaVersion).toBe(1)
+  })
+})

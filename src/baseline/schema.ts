@@ -1,0 +1,48 @@
+/**
+ * A baseline file: one per study under the baselines directory, holding for each (model, task) the metrics,
+ * the per-item records in compact form, the calibrated throughput and the environment stamp of the run it
+ * came from. Written only with the update flag. Bump BASELINE_SCHEMA_VERSION on any incompatible change.
+ */
+import { z } from 'zod'
+import { calibrationSchema, caseRecordSchema, environmentSchema, itemDigestSchema, metricValueSchema } from '../report/schema.ts'
+
+export const BASELINE_SCHEMA_VERSION = 1
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number')
+
+export const baselineRateSchema = z.strictObject({
+  tokensPerSecond: finite,
+  /** tinybench's relative margin of error of the latency, in percent. */
+  rme: finite,
+  samples: z.number().int(),
+})
+
+export const baselineEntrySchema = z.strictObject({
+  /** The model's identity: its study name and source, and the revision and file hash it had. */
+  model: z.strictObject({ name: z.string(), source: z.string(), revision: z.string().nullable(), hash: z.string() }),
+  task: z.strictObject({ name: z.string(), version: z.string() }),
+  options: caseRecordSchema.shape.options,
+  optionsHash: z.string(),
+  n: z.number().int(),
+  metrics: z.record(z.string(), metricValueSchema),
+  items: itemDigestSchema.nullable(),
+  /** Workload rates with the calibration measured beside them; null when throughput was skipped. */
+  throughput: z
+    .strictObject({
+      calibration: calibrationSchema,
+      rates: z.partialRecord(z.enum(['scoring', 'prefill', 'decodeCached', 'decodeNoCache']), baselineRateSchema),
+    })
+    .nullable(),
+  environment: environmentSchema,
+})
+
+export const baselineFileSchema = z.strictObject({
+  schemaVersion: z.literal(BASELINE_SCHEMA_VERSION),
+  study: z.string(),
+  updatedAt: z.string(),
+  /** Keyed by `model › task`. */
+  cases: z.record(z.string(), baselineEntrySchema),
+})
+
+export type BaselineEntry = z.infer<typeof baselineEntrySchema>
+export type BaselineFile = z.infer<typeof baselineFileSchema>

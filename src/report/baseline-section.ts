@@ -1,0 +1,62 @@
+/** report.md's baseline section: per study, the diff table (baseline → now, change, significance, verdict). */
+import { relative } from 'node:path'
+import type { Comparison, Verdict } from '../baseline/comparison.ts'
+import { formatChange, formatFigure, formatSignificance } from '../baseline/format.ts'
+import type { BaselineReport } from '../baseline/gate.ts'
+
+const verdictLabels: Record<Verdict, string> = {
+  regression: '❌ regression',
+  incomparable: '❌ incomparable',
+  improvement: '⬆️ improvement',
+  unchanged: '✅ unchanged',
+  unchecked: '➖ unchecked',
+  new: '🆕 new',
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|')
+
+export function baselineMarkdown(report: BaselineReport, root: string): string {
+  const lines: string[] = []
+  for (const study of report.studies) {
+    const file = relative(root, study.file)
+    lines.push(`## Baseline: ${study.study}`, '')
+    if (study.status === 'error') {
+      lines.push(`❌ ${cell(study.error ?? 'unreadable baseline')}`, '')
+      continue
+    }
+    if (study.status === 'missing') {
+      lines.push(`No baseline yet (\`${file}\`); create it with \`npx vitest bench --run -u\`.`, '')
+      continue
+    }
+    if (study.status === 'updated') {
+      lines.push(`Updated \`${file}\` from ${study.written} cases${study.kept ? ` (kept ${study.kept} not in this run)` : ''}; nothing was gated.`, '')
+      continue
+    }
+    const failing = study.comparisons.filter(c => c.verdict === 'regression' || c.verdict === 'incomparable').length
+    const { alpha, perplexityTolerance, throughputTolerance, mode } = report.settings
+    lines.push(
+      `${failing ? `❌ ${failing} failing` : '✅ no regressions'} against \`${file}\` (mode ${mode}; accuracy: McNemar exact, Holm α = ${alpha}; ` +
+        `perplexity ±${perplexityTolerance * 100}%; throughput ${throughputTolerance * 100}% beyond tinybench's bounds, calibrated).`,
+      '',
+    )
+    // What changed stays in view; the unchanged rows fold away so a pull-request comment stays short.
+    const changed = study.comparisons.filter(c => c.verdict !== 'unchanged').sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict))
+    const unchanged = study.comparisons.filter(c => c.verdict === 'unchanged')
+    if (changed.length) lines.push(...diffTable(changed), '')
+    if (unchanged.length) lines.push('<details>', `<summary>${unchanged.length} unchanged</summary>`, '', ...diffTable(unchanged), '', '</details>', '')
+  }
+  return lines.join('\n')
+}
+
+const verdictOrder: readonly Verdict[] = ['regression', 'incomparable', 'improvement', 'unchecked', 'new', 'unchanged']
+
+function diffTable(comparisons: readonly Comparison[]): string[] {
+  return [
+    '| case | metric | baseline | now | change | significance | verdict |',
+    '|---|---|---|---|---|---|---|',
+    ...comparisons.map(
+      c =>
+        `| ${cell(`${c.model} › ${c.task}`)} | ${cell(c.metric)} | ${formatFigure(c.baseline)} | ${formatFigure(c.current)} | ${cell(formatChange(c))} | ${cell(formatSignificance(c))} | ${verdictLabels[c.verdict]} |`,
+    ),
+  ]
+}
