@@ -137,21 +137,30 @@ export async function scoreRows(
   return results
 }
 
+export const describeRequest = (index: number): string => `loglikelihood request ${index}`
+
+/** Every pair's truncated row; an error names the request it came from. */
+export function requestRows(
+  pairs: readonly { readonly context: readonly number[]; readonly continuation: readonly number[] }[],
+  options: LengthOptions,
+): RequestRow[] {
+  return pairs.map((pair, index) => {
+    try {
+      return requestRow(pair.context, pair.continuation, options)
+    } catch (error) {
+      throw new Error(`${describeRequest(index)}: ${(error as Error).message}`)
+    }
+  })
+}
+
 /** Scores encoded (context, continuation) pairs with lm-eval's truncation; results in the order of `pairs`. */
 export async function scoreLoglikelihoods(
   pairs: readonly { readonly context: readonly number[]; readonly continuation: readonly number[] }[],
   scoreBatch: ScoreBatch,
   options: BatchOptions & LengthOptions,
 ): Promise<ScoredRequest[]> {
-  const describe = (index: number): string => `loglikelihood request ${index}`
-  const built = pairs.map((pair, index) => {
-    try {
-      return requestRow(pair.context, pair.continuation, options)
-    } catch (error) {
-      throw new Error(`${describe(index)}: ${(error as Error).message}`)
-    }
-  })
-  const scores = await scoreRows(built.map((b) => b.row), scoreBatch, options, describe)
+  const built = requestRows(pairs, options)
+  const scores = await scoreRows(built.map((b) => b.row), scoreBatch, options, describeRequest)
   return built.map((b, index) => ({
     logLikelihood: sumLogProbs(scores[index]!),
     isGreedy: Array.from(scores[index]!.greedy).every(Boolean),

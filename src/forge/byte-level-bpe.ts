@@ -101,6 +101,21 @@ export function trainByteLevelBpe(pieceCounts: ReadonlyMap<string, number>, voca
   return { vocab: new Map(symbols.map((s, i) => [s, i])), merges }
 }
 
+/** tokenizer.json's post-processor that prepends BOS, as Llama's does (transformers.js adds BOS only this way). */
+export function prependBosProcessor(bos: string, bosId: number): object {
+  return {
+    type: 'TemplateProcessing',
+    single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+    pair: [
+      { SpecialToken: { id: bos, type_id: 0 } },
+      { Sequence: { id: 'A', type_id: 0 } },
+      { SpecialToken: { id: bos, type_id: 1 } },
+      { Sequence: { id: 'B', type_id: 1 } },
+    ],
+    special_tokens: { [bos]: { id: bos, ids: [bosId], tokens: [bos] } },
+  }
+}
+
 /** tokenizer.json (Hugging Face tokenizers format) for a byte-level BPE that prepends <s> like Llama's. */
 export function byteLevelTokenizerJson(bpe: ByteLevelBpe): object {
   const special = Object.values(SPECIAL_TOKENS).map(content => ({
@@ -121,17 +136,7 @@ export function byteLevelTokenizerJson(bpe: ByteLevelBpe): object {
     added_tokens: special,
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: bos, type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: bos, type_id: 1 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-      ],
-      special_tokens: { [bos]: { id: bos, ids: [bpe.vocab.get(bos)!], tokens: [bos] } },
-    },
+    post_processor: prependBosProcessor(bos, bpe.vocab.get(bos)!),
     decoder: byteLevel,
     model: {
       type: 'BPE',

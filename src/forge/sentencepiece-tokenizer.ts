@@ -4,6 +4,7 @@
  * then the pieces in score order, single characters last. Pieces come from word counts of training text by a
  * simple deterministic rule (below); encoding is always done by transformers.js reading the written file.
  */
+import { prependBosProcessor } from './byte-level-bpe.ts'
 
 /** SentencePiece's word-boundary mark: a space becomes "▁" and every text gets one in front. */
 export const WORD_MARK = '\u2581'
@@ -118,17 +119,7 @@ export function sentencePieceTokenizerJson(vocabulary: SentencePieceVocabulary):
       ],
     },
     pre_tokenizer: null,
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [
-        { SpecialToken: { id: bos, type_id: 0 } },
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: bos, type_id: 1 } },
-        { Sequence: { id: 'B', type_id: 1 } },
-      ],
-      special_tokens: { [bos]: { id: bos, ids: [idOf(bos)], tokens: [bos] } },
-    },
+    post_processor: prependBosProcessor(bos, idOf(bos)),
     decoder: {
       type: 'Sequence',
       decoders: [

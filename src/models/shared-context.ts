@@ -8,7 +8,8 @@
  */
 import * as ort from 'onnxruntime-node'
 import {
-  requestRow,
+  describeRequest,
+  requestRows,
   scoreRows,
   sumLogProbs,
   type BatchOptions,
@@ -113,18 +114,11 @@ export async function scoreLoglikelihoodsSharingContexts(
   scoreBatch: ScoreBatch,
   options: BatchOptions & LengthOptions & { readonly modelId: string },
 ): Promise<ScoredRequest[]> {
-  const describe = (index: number): string => `loglikelihood request ${index}`
-  const built = pairs.map((pair, index) => {
-    try {
-      return requestRow(pair.context, pair.continuation, options)
-    } catch (error) {
-      throw new Error(`${describe(index)}: ${(error as Error).message}`)
-    }
-  })
+  const built = requestRows(pairs, options)
   const rows = built.map(b => b.row)
   const { groups, alone } = groupSharedPrefixes(rows)
   const scores = await scoreSharedPrefixes(session, rows, groups, options)
-  const aloneScores = await scoreRows(alone.map(i => rows[i]!), scoreBatch, options, k => describe(alone[k]!))
+  const aloneScores = await scoreRows(alone.map(i => rows[i]!), scoreBatch, options, k => describeRequest(alone[k]!))
   alone.forEach((index, k) => scores.set(index, aloneScores[k]!))
   return built.map((b, index) => {
     const score = scores.get(index)!
