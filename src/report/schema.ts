@@ -94,6 +94,8 @@ export const caseRecordSchema = z.strictObject({
     revision: z.string().nullable(),
     hash: z.string(),
     parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
+    /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
+    specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
   }),
   task: z.strictObject({ name: z.string(), version: z.string() }),
   options: z.strictObject({

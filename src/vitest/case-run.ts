@@ -57,7 +57,14 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
 
   const record: CaseRecord = {
     study: study.name,
-    model: { name: spec.name, source: spec.source, revision: spec.revision ?? null, hash: model.hash, parameters: { ...model.parameters } },
+    model: {
+      name: spec.name,
+      source: spec.source,
+      revision: spec.revision ?? null,
+      hash: model.hash,
+      parameters: { ...model.parameters },
+      ...(spec.specialTokens === undefined ? {} : { specialTokens: { ...spec.specialTokens } }),
+    },
     task: { name: task, version: run.taskVersion },
     options: caseOptions,
     optionsHash,

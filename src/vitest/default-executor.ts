@@ -63,6 +63,7 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
     device: options.device,
     dtype: spec.dtype ?? options.dtype,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(spec.specialTokens === undefined ? {} : { specialTokens: spec.specialTokens }),
   }
   if (spec.source.startsWith(FIXTURE_SOURCE_PREFIX)) {
     const name = spec.source.slice(FIXTURE_SOURCE_PREFIX.length)
@@ -75,10 +76,8 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
   if (!spec.revision) {
     throw new Error(`model ${spec.name}: ${spec.source} is not a local directory; a hub model needs a pinned revision (a commit hash or tag)`)
   }
-  throw new Error(
-    `model ${spec.name}: loading ${spec.source}@${spec.revision} from the hub is not wired into studies yet; ` +
-      'download the repository and name its local directory as the source',
-  )
+  // The hub's files go to HF_HUB_CACHE (HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE apply); the id stays the study's name.
+  return LanguageModel.load({ hub: spec.source, revision: spec.revision }, modelOptions)
 }
 
 /** A fixed slice of work, the same on every call, so tinybench's rates are comparable across models. */

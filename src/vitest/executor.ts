@@ -22,6 +22,15 @@ export interface ModelSpec<Name extends string = string> {
   readonly revision?: string
   /** Overrides the study's dtype for this model (where the repository ships variants). */
   readonly dtype?: Dtype
+  /** Special tokens to restore in the tokenizer (e.g. MobileLLM's empty bos/eos/unk); recorded with every result. */
+  readonly specialTokens?: SpecialTokenFix
+}
+
+/** Token strings that replace the tokenizer's own bos/eos/unk; each must be in its vocabulary. */
+export interface SpecialTokenFix {
+  readonly bos?: string
+  readonly eos?: string
+  readonly unk?: string
 }
 
 export interface LoadOptions {

@@ -1,0 +1,24 @@
+/**
+ * The MobileLLM study: onnx-community's MobileLLM 125M–1.5B on WikiText-2 token perplexity and the paper's eight
+ * zero-shot tasks, with the tokenizer's special-token fix, bands from the prior study and the paper
+ * (src/study/mobilellm-study.ts says why each tolerance). Its own Vitest project: `npm run study:mobilellm`.
+ * Environment: LMSCALE_DEVICE (cpu | cuda), LMSCALE_DTYPE, LMSCALE_LIMIT, LMSCALE_THROUGHPUT=0, and the hub's
+ * HF_ENDPOINT / HF_TOKEN / HF_HUB_CACHE / HF_HUB_OFFLINE. NOT RUN by this repository's CI.
+ */
+import { defineStudy } from '../src/index.ts'
+import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmModelSpec, mobileLlmSettingsFromEnv } from '../src/study/mobilellm-study.ts'
+
+const settings = mobileLlmSettingsFromEnv()
+
+defineStudy({
+  name: 'mobilellm',
+  models: settings.models.map(mobileLlmModelSpec),
+  tasks: MOBILELLM_TASKS,
+  bands: mobileLlmBands(settings.models, settings.dtype, settings.limit),
+  device: settings.device,
+  dtype: settings.dtype,
+  ...(settings.limit === undefined ? {} : { limit: settings.limit }),
+  ...(settings.throughput ? {} : { throughput: false }),
+  // The 1.5B model's hellaswag (10,042 documents × 4 endings) is hours on a CPU.
+  timeout: 0,
+})
