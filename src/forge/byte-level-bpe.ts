@@ -101,6 +101,11 @@ export function trainByteLevelBpe(pieceCounts: ReadonlyMap<string, number>, voca
   return { vocab: new Map(symbols.map((s, i) => [s, i])), merges }
 }
 
+/** tokenizer.json's added_tokens entries for special tokens (never split, never normalised). */
+export function addedSpecialTokens(tokens: readonly string[], idOf: (token: string) => number): object[] {
+  return tokens.map(content => ({ id: idOf(content), content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }))
+}
+
 /** tokenizer.json's post-processor that prepends BOS, as Llama's does (transformers.js adds BOS only this way). */
 export function prependBosProcessor(bos: string, bosId: number): object {
   return {
@@ -118,15 +123,7 @@ export function prependBosProcessor(bos: string, bosId: number): object {
 
 /** tokenizer.json (Hugging Face tokenizers format) for a byte-level BPE that prepends <s> like Llama's. */
 export function byteLevelTokenizerJson(bpe: ByteLevelBpe): object {
-  const special = Object.values(SPECIAL_TOKENS).map(content => ({
-    id: bpe.vocab.get(content)!,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  }))
+  const special = addedSpecialTokens(Object.values(SPECIAL_TOKENS), content => bpe.vocab.get(content)!)
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }
   const bos = SPECIAL_TOKENS.bos
   return {

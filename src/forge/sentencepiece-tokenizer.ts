@@ -4,7 +4,7 @@
  * then the pieces in score order, single characters last. Pieces come from word counts of training text by a
  * simple deterministic rule (below); encoding is always done by transformers.js reading the written file.
  */
-import { prependBosProcessor } from './byte-level-bpe.ts'
+import { addedSpecialTokens, prependBosProcessor } from './byte-level-bpe.ts'
 
 /** SentencePiece's word-boundary mark: a space becomes "▁" and every text gets one in front. */
 export const WORD_MARK = '\u2581'
@@ -102,15 +102,7 @@ export function sentencePieceTokenizerJson(vocabulary: SentencePieceVocabulary):
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: Object.values(LLAMA_SPECIAL_TOKENS).map(content => ({
-      id: idOf(content),
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
+    added_tokens: addedSpecialTokens(Object.values(LLAMA_SPECIAL_TOKENS), idOf),
     normalizer: {
       type: 'Sequence',
       normalizers: [

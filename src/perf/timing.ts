@@ -1,4 +1,4 @@
-/** Timing loops with tinybench 6: the median latency of an async call after warm-up. */
+/** The one tinybench 6 timing loop (benchmarks and the harness's throughput phase): latency of an async call after warm-up. */
 import { Bench } from 'tinybench'
 
 export interface TimingOptions {
@@ -14,6 +14,9 @@ export interface Timing {
   readonly medianMs: number
   readonly meanMs: number
   readonly minMs: number
+  readonly p99Ms: number
+  /** tinybench's relative margin of error of the mean, %. */
+  readonly rme: number
   readonly samples: number
 }
 
@@ -30,5 +33,5 @@ export async function timeCall(name: string, call: () => Promise<unknown>, optio
   const result = bench.tasks[0]?.result
   if (!result || result.state !== 'completed') throw new Error(`tinybench did not complete ${name} (state ${result?.state ?? 'missing'})`)
   const latency = result.latency
-  return { medianMs: latency.p50, meanMs: latency.mean, minMs: latency.min, samples: latency.samplesCount }
+  return { medianMs: latency.p50, meanMs: latency.mean, minMs: latency.min, p99Ms: latency.p99, rme: latency.rme, samples: latency.samplesCount }
 }

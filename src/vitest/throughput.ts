@@ -1,5 +1,5 @@
 /** Throughput with tinybench 6 on the case's own workload: tokens/s and latency percentiles per call. */
-import { Bench } from 'tinybench'
+import { timeCall } from '../perf/timing.ts'
 import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../report/schema.ts'
 import type { CalibrationWorkload, ThroughputWorkload } from './executor.ts'
 
@@ -27,11 +27,11 @@ async function measureRate(name: string, call: () => Promise<number>, options: T
   return {
     tokensPerSecond: timed.perSecond,
     tokensPerCall: timed.perCall,
-    meanMs: timed.latency.mean,
-    p50Ms: timed.latency.p50,
-    p99Ms: timed.latency.p99,
-    rme: timed.latency.rme,
-    samples: timed.latency.samplesCount,
+    meanMs: timed.timing.meanMs,
+    p50Ms: timed.timing.medianMs,
+    p99Ms: timed.timing.p99Ms,
+    rme: timed.timing.rme,
+    samples: timed.timing.samples,
   }
 }
 
@@ -43,22 +43,15 @@ export async function measureCalibration(calibration: CalibrationWorkload, optio
     unit: calibration.unit,
     unitsPerCall: timed.perCall,
     unitsPerSecond: timed.perSecond,
-    meanMs: timed.latency.mean,
-    rme: timed.latency.rme,
-    samples: timed.latency.samplesCount,
+    meanMs: timed.timing.meanMs,
+    rme: timed.timing.rme,
+    samples: timed.timing.samples,
   }
 }
 
 async function timeCalls(name: string, unit: string, call: () => Promise<number>, options: ThroughputOptions) {
   let unitsPerCall: number | undefined
-  const bench = new Bench({
-    time: options.time ?? 0,
-    iterations: options.iterations ?? 5,
-    warmupIterations: options.warmupIterations ?? 1,
-    warmupTime: 0,
-    throws: true,
-  })
-  bench.add(name, async () => {
+  const timing = await timeCall(name, async () => {
     const units = await call()
     if (!(Number.isInteger(units) && units > 0)) {
       throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)
@@ -67,11 +60,7 @@ async function timeCalls(name: string, unit: string, call: () => Promise<number>
       throw new Error(`lmscale: the ${name} workload processed ${units} ${unit} after ${unitsPerCall}; every call must do the same work`)
     }
     unitsPerCall = units
-  })
-  await bench.run()
-  const result = bench.tasks[0]?.result
-  if (!result || result.state !== 'completed' || unitsPerCall === undefined) {
-    throw new Error(`lmscale: tinybench did not complete the ${name} workload (state ${result?.state ?? 'missing'})`)
-  }
-  return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / result.latency.mean, latency: result.latency }
+  }, options)
+  if (unitsPerCall === undefined) throw new Error(`lmscale: tinybench never ran the ${name} workload`)
+  return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / timing.meanMs, timing }
 }
