@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node'
 import { GraphBuilder } from '../forge/graph-builder.ts'
 import { seededRandom } from '../forge/random-weights.ts'
-import { timeCall, type Timing, type TimingOptions } from './timing.ts'
+import { timeCall, type Timing, type TimingOptions } from '../vitest/timing.ts'
 
 export interface SessionThreads {
   /** Intra-op threads; undefined lets onnxruntime choose (one per physical core), as the models do. */

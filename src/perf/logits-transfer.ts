@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-node'
 import { GraphBuilder } from '../forge/graph-builder.ts'
 import { scoreLogits } from '../models/score-logits.ts'
-import { timeCall, type TimingOptions } from './timing.ts'
+import { timeCall, type TimingOptions } from '../vitest/timing.ts'
 
 export interface NaiveJavascriptCost {
   readonly positions: number

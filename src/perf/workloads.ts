@@ -7,7 +7,7 @@ import type { LoglikelihoodRequest } from '../eval/scorer.ts'
 import { windowRow, type ScoringWindow } from '../eval/windows.ts'
 import type { LanguageModel } from '../models/language-model.ts'
 import { forwardFlops, type WeightCounts } from './flops.ts'
-import { timeCall, type Timing, type TimingOptions } from './timing.ts'
+import { timeCall, type Timing, type TimingOptions } from '../vitest/timing.ts'
 
 /** The weight counts of a loaded model: Kaplan's non-embedding count and the LM head (vocabulary × hidden). */
 export function weightCounts(model: LanguageModel): WeightCounts {

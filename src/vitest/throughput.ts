@@ -1,5 +1,5 @@
 /** Throughput with tinybench 6 on the case's own workload: tokens/s and latency percentiles per call. */
-import { timeCall } from '../perf/timing.ts'
+import { timeCall } from './timing.ts'
 import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../report/schema.ts'
 import type { CalibrationWorkload, ThroughputWorkload } from './executor.ts'
 
