@@ -9,7 +9,7 @@ import { lmscale } from './src/vitest/plugin.ts'
 
 export default defineConfig(({ mode }) =>
   mode === 'plan'
-    ? { test: { include: ['src/study/mobilellm-plan.run.ts'], disableConsoleIntercept: true, testTimeout: 120_000 } }
+    ? { test: { include: ['studies/mobilellm-plan.run.ts'], disableConsoleIntercept: true, testTimeout: 120_000 } }
     : {
         plugins: [lmscale({ include: ['studies/mobilellm.bench.ts'] })],
         // Models are loaded once per worker: one file, one worker, its cases in order.

@@ -8,9 +8,10 @@ const problems = []
 for (const c of a.cases) {
   const o = other.get(key(c))
   if (!o) problems.push(`${key(c)} missing from the second run`)
-  else for (const [metric, { value }] of Object.entries(c.record.metrics)) {
-    if (o.record.metrics[metric]?.value !== value) problems.push(`${key(c)} ${metric}: ${value} vs ${o.record.metrics[metric]?.value}`)
-  }
+  else
+    for (const [metric, { value }] of Object.entries(c.record.metrics)) {
+      if (o.record.metrics[metric]?.value !== value) problems.push(`${key(c)} ${metric}: ${value} vs ${o.record.metrics[metric]?.value}`)
+    }
 }
 if (a.cases.length !== b.cases.length) problems.push(`${a.cases.length} cases vs ${b.cases.length}`)
 if (problems.length) {

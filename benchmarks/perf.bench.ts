@@ -6,15 +6,22 @@
  */
 import { cpus, loadavg } from 'node:os'
 import { describe, expect, test } from 'vitest'
-import { fixedChunkPlan } from '../src/eval/windows.ts'
-import { documentText, loadBrownCorpus } from '../src/forge/brown-corpus.ts'
+import { fixedChunkPlan } from '../src/scoring/windows.ts'
+import { documentText, loadBrownCorpus } from '../src/data/brown-corpus.ts'
 import { ensureFixtureModels } from '../src/forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../src/models/language-model.ts'
-import { bandwidthBoundTokensPerSecond, decodeBytesPerToken, naiveCostBesideGpu, T4_CLASS_GPU, type GpuComparison, type WeightCounts } from '../src/perf/flops.ts'
+import {
+  bandwidthBoundTokensPerSecond,
+  decodeBytesPerToken,
+  naiveCostBesideGpu,
+  T4_CLASS_GPU,
+  type GpuComparison,
+  type WeightCounts,
+} from '../src/perf/flops.ts'
 import { measureMatMulCeiling, measureMemoryBandwidth, type MatMulCeiling, type MemoryBandwidth } from '../src/perf/hardware-ceiling.ts'
-import { hellaSwagShapedRequests } from '../src/perf/hellaswag-shaped.ts'
+import { hellaSwagShapedRequests } from '../test-support/hellaswag-shaped.ts'
 import { measureNaiveJavascriptCost, type NaiveJavascriptCost } from '../src/perf/logits-transfer.ts'
-import { ensurePerfModel } from '../src/perf/perf-model.ts'
+import { ensurePerfModel } from '../test-support/perf-model.ts'
 import { fixed, formatAcceptance, formatTable, type AcceptanceLine } from '../src/perf/report-table.ts'
 import {
   measureDecode,
@@ -88,16 +95,32 @@ async function measureModel(name: string, dir: string, options: { readonly threa
   for (let round = 0; round < SCORING_ROUNDS; round++) {
     const once = { iterations: 1, warmupIterations: round === 0 ? 1 : 0 }
     const ceiling = await measureMatMulCeiling(2048, { iterations: 5 })
-    rounds.push({ ceiling, scored: await measurePerplexityScoring(harness, tokens, plan, once), scoredNaive: await measurePerplexityScoring(naive, tokens, plan, once) })
+    rounds.push({
+      ceiling,
+      scored: await measurePerplexityScoring(harness, tokens, plan, once),
+      scoredNaive: await measurePerplexityScoring(naive, tokens, plan, once),
+    })
   }
   const median = <T>(key: (r: (typeof rounds)[number]) => number, pick: (r: (typeof rounds)[number]) => T): T =>
     pick([...rounds].sort((x, y) => key(x) - key(y))[Math.floor(rounds.length / 2)]!)
-  const scored = median(r => r.scored.gflops / r.ceiling.gflops, r => r.scored)
-  const scoredNaive = median(r => r.scoredNaive.tokensPerSecond, r => r.scoredNaive)
+  const scored = median(
+    r => r.scored.gflops / r.ceiling.gflops,
+    r => r.scored,
+  )
+  const scoredNaive = median(
+    r => r.scoredNaive.tokensPerSecond,
+    r => r.scoredNaive,
+  )
   const scoring = {
-    ceiling: median(r => r.scored.gflops / r.ceiling.gflops, r => r.ceiling),
+    ceiling: median(
+      r => r.scored.gflops / r.ceiling.gflops,
+      r => r.ceiling,
+    ),
     samples: rounds.map(r => r.ceiling.gflops),
-    vsNaive: median(r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond, r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond),
+    vsNaive: median(
+      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
+      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
+    ),
   }
   const javascript = await measureNaiveJavascriptCost(512, vocab)
   const gpu = naiveCostBesideGpu(weights, vocab, javascript.totalMicrosPerToken)
@@ -129,8 +152,24 @@ async function measureModel(name: string, dir: string, options: { readonly threa
   }
   await Promise.all([harness.release(), naive.release(), recompute.release()])
   return {
-    name, weights, window, scored, scoredNaive, javascript, gpu, shared, separate, cached, uncached, naiveDecode, shortDecode,
-    ceiling: scoring.ceiling, ceilingSamples: scoring.samples, vsNaive: scoring.vsNaive, bandwidth: decoding.bandwidth, bandwidthSamples: decoding.samples,
+    name,
+    weights,
+    window,
+    scored,
+    scoredNaive,
+    javascript,
+    gpu,
+    shared,
+    separate,
+    cached,
+    uncached,
+    naiveDecode,
+    shortDecode,
+    ceiling: scoring.ceiling,
+    ceilingSamples: scoring.samples,
+    vsNaive: scoring.vsNaive,
+    bandwidth: decoding.bandwidth,
+    bandwidthSamples: decoding.samples,
     ...(threads ? { threads } : {}),
   }
 }
@@ -144,26 +183,79 @@ function figureRows(m: ModelMeasurements): string[][] {
   const { javascript, gpu } = m
   return [
     ['figure', 'lmscale', 'naive / baseline', 'ratio, note'],
-    [`MatMul ceiling, fp32 ${m.ceiling.size}³, GFLOP/s`, fixed(m.ceiling.gflops), '', `one per round of perplexity runs: ${m.ceilingSamples.map(g => fixed(g)).join(', ')}; shown: the round of the median ratio`],
-    ['memory bandwidth, GB/s', fixed(m.bandwidth.gbPerSecond), '', `around the cached decodes: ${m.bandwidthSamples.map(g => fixed(g)).join(' then ')} (mat-vec ${fixed(m.bandwidth.matVecGbPerSecond)}, ReduceSum ${fixed(m.bandwidth.reduceGbPerSecond)}, over ${m.bandwidth.bytes / 2 ** 20} MiB)`],
-    [`perplexity tokens/s (${WINDOWS} × ${m.window}-token chunks)`, fixed(m.scored.tokensPerSecond), fixed(m.scoredNaive.tokensPerSecond),
-      `${fixed(m.vsNaive, 2)}× (median of per-round ratios); |ΔNLL| ${Math.abs(m.scored.nll - m.scoredNaive.nll).toExponential(1)} nats over ${m.scored.tokensProcessed} tokens`],
-    ['perplexity achieved GFLOP/s (% of MatMul ceiling)', `${fixed(m.scored.gflops)} (${percentOfCeiling(m.scored.gflops)})`, `${fixed(m.scoredNaive.gflops)} (${percentOfCeiling(m.scoredNaive.gflops)})`,
-      `2 × (${fixed(m.weights.nonEmbedding / 1e6)}M non-embedding + ${fixed(m.weights.lmHead / 1e6)}M LM head) per token`],
-    ['naive JS cost, µs/token (logits transfer + log-softmax)', '0 (in-graph)', `${fixed(javascript.totalMicrosPerToken)} = ${fixed(javascript.transferMicrosPerToken)} + ${fixed(javascript.logSoftmaxMicrosPerToken)}`,
-      `${fixed((100 * javascript.totalMicrosPerToken * m.scoredNaive.tokensPerSecond) / 1e6)}% of the naive method's time per token here`],
-    ['beside a GPU forward pass, µs/token', `${fixed(gpu.forwardMicros, 2)} (forward)`, `${fixed(gpu.forwardMicros + gpu.copyMicros + gpu.javascriptMicros)} (+ copy ${fixed(gpu.copyMicros, 1)} + JS)`,
-      `naive: GPU idle ${fixed(100 * gpu.idleFraction)}% of the time; assumes ${T4_CLASS_GPU.description}`],
-    [`multiple choice requests/s (${MC_DOCUMENTS} docs × 4 choices)`, fixed(m.shared.requestsPerSecond), fixed(m.separate.requestsPerSecond),
-      `${fixed(m.shared.requestsPerSecond / m.separate.requestsPerSecond, 2)}×; baseline recomputes each context; max |ΔLL| ${mcGap.toExponential(1)}`],
-    ['multiple choice positions fed (∝ FLOPs)', String(m.shared.positionsFed), String(m.separate.positionsFed), `${fixed(m.shared.positionsFed / m.separate.positionsFed, 3)}×`],
-    [`decode tokens/s (batch 1, after ${PROMPT} tokens)`, fixed(m.cached.tokensPerSecond), fixed(m.naiveDecode.tokensPerSecond),
-      `naive: no cache, full logits; bound ${fixed(bound)} tokens/s = ${fixed(m.bandwidth.gbPerSecond)} GB/s / ${fixed(bytesPerToken / 1e6)} MB of weights`],
-    [`decode tokens/s (batch 1, after ${SHORT_PROMPT} tokens)`, fixed(m.shortDecode.tokensPerSecond), '', `${SHORT_NEW_TOKENS - 1} steps timed (prefill subtracted)`],
-    ['decode, share of the bandwidth bound', `${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% / ${fixed((100 * m.cached.tokensPerSecond) / bound)}%`, `${fixed((100 * m.naiveDecode.tokensPerSecond) / bound)}%`, `after ${SHORT_PROMPT} / after ${PROMPT} tokens`],
-    [`${NEW_TOKENS} tokens after ${PROMPT}, seconds: cache / none`, fixed(m.cached.timing.medianMs / 1000, 2), fixed(m.uncached.timing.medianMs / 1000, 2),
-      `${fixed(m.uncached.timing.medianMs / m.cached.timing.medianMs)}× faster with the cache; same tokens: ${sameTokens}`],
-    ...(m.threads ? [['scoring tokens/s by intra-op threads', m.threads, '', '512-token windows; default = onnxruntime\'s one per physical core']] : []),
+    [
+      `MatMul ceiling, fp32 ${m.ceiling.size}³, GFLOP/s`,
+      fixed(m.ceiling.gflops),
+      '',
+      `one per round of perplexity runs: ${m.ceilingSamples.map(g => fixed(g)).join(', ')}; shown: the round of the median ratio`,
+    ],
+    [
+      'memory bandwidth, GB/s',
+      fixed(m.bandwidth.gbPerSecond),
+      '',
+      `around the cached decodes: ${m.bandwidthSamples.map(g => fixed(g)).join(' then ')} (mat-vec ${fixed(m.bandwidth.matVecGbPerSecond)}, ReduceSum ${fixed(m.bandwidth.reduceGbPerSecond)}, over ${m.bandwidth.bytes / 2 ** 20} MiB)`,
+    ],
+    [
+      `perplexity tokens/s (${WINDOWS} × ${m.window}-token chunks)`,
+      fixed(m.scored.tokensPerSecond),
+      fixed(m.scoredNaive.tokensPerSecond),
+      `${fixed(m.vsNaive, 2)}× (median of per-round ratios); |ΔNLL| ${Math.abs(m.scored.nll - m.scoredNaive.nll).toExponential(1)} nats over ${m.scored.tokensProcessed} tokens`,
+    ],
+    [
+      'perplexity achieved GFLOP/s (% of MatMul ceiling)',
+      `${fixed(m.scored.gflops)} (${percentOfCeiling(m.scored.gflops)})`,
+      `${fixed(m.scoredNaive.gflops)} (${percentOfCeiling(m.scoredNaive.gflops)})`,
+      `2 × (${fixed(m.weights.nonEmbedding / 1e6)}M non-embedding + ${fixed(m.weights.lmHead / 1e6)}M LM head) per token`,
+    ],
+    [
+      'naive JS cost, µs/token (logits transfer + log-softmax)',
+      '0 (in-graph)',
+      `${fixed(javascript.totalMicrosPerToken)} = ${fixed(javascript.transferMicrosPerToken)} + ${fixed(javascript.logSoftmaxMicrosPerToken)}`,
+      `${fixed((100 * javascript.totalMicrosPerToken * m.scoredNaive.tokensPerSecond) / 1e6)}% of the naive method's time per token here`,
+    ],
+    [
+      'beside a GPU forward pass, µs/token',
+      `${fixed(gpu.forwardMicros, 2)} (forward)`,
+      `${fixed(gpu.forwardMicros + gpu.copyMicros + gpu.javascriptMicros)} (+ copy ${fixed(gpu.copyMicros, 1)} + JS)`,
+      `naive: GPU idle ${fixed(100 * gpu.idleFraction)}% of the time; assumes ${T4_CLASS_GPU.description}`,
+    ],
+    [
+      `multiple choice requests/s (${MC_DOCUMENTS} docs × 4 choices)`,
+      fixed(m.shared.requestsPerSecond),
+      fixed(m.separate.requestsPerSecond),
+      `${fixed(m.shared.requestsPerSecond / m.separate.requestsPerSecond, 2)}×; baseline recomputes each context; max |ΔLL| ${mcGap.toExponential(1)}`,
+    ],
+    [
+      'multiple choice positions fed (∝ FLOPs)',
+      String(m.shared.positionsFed),
+      String(m.separate.positionsFed),
+      `${fixed(m.shared.positionsFed / m.separate.positionsFed, 3)}×`,
+    ],
+    [
+      `decode tokens/s (batch 1, after ${PROMPT} tokens)`,
+      fixed(m.cached.tokensPerSecond),
+      fixed(m.naiveDecode.tokensPerSecond),
+      `naive: no cache, full logits; bound ${fixed(bound)} tokens/s = ${fixed(m.bandwidth.gbPerSecond)} GB/s / ${fixed(bytesPerToken / 1e6)} MB of weights`,
+    ],
+    [
+      `decode tokens/s (batch 1, after ${SHORT_PROMPT} tokens)`,
+      fixed(m.shortDecode.tokensPerSecond),
+      '',
+      `${SHORT_NEW_TOKENS - 1} steps timed (prefill subtracted)`,
+    ],
+    [
+      'decode, share of the bandwidth bound',
+      `${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% / ${fixed((100 * m.cached.tokensPerSecond) / bound)}%`,
+      `${fixed((100 * m.naiveDecode.tokensPerSecond) / bound)}%`,
+      `after ${SHORT_PROMPT} / after ${PROMPT} tokens`,
+    ],
+    [
+      `${NEW_TOKENS} tokens after ${PROMPT}, seconds: cache / none`,
+      fixed(m.cached.timing.medianMs / 1000, 2),
+      fixed(m.uncached.timing.medianMs / 1000, 2),
+      `${fixed(m.uncached.timing.medianMs / m.cached.timing.medianMs)}× faster with the cache; same tokens: ${sameTokens}`,
+    ],
+    ...(m.threads ? [['scoring tokens/s by intra-op threads', m.threads, '', "512-token windows; default = onnxruntime's one per physical core"]] : []),
   ]
 }
 
@@ -175,11 +267,31 @@ function acceptance(m: ModelMeasurements): AcceptanceLine[] {
   const flopRatio = m.shared.positionsFed / m.separate.positionsFed
   const vsNaive = m.vsNaive
   return [
-    { claim: `perplexity scoring (${m.window}-token chunks) ≥ 60% of the MatMul ceiling`, measured: `${fixed(m.scored.gflops)} / ${fixed(m.ceiling.gflops)} GFLOP/s = ${fixed((100 * m.scored.gflops) / m.ceiling.gflops)}%`, pass: m.scored.gflops >= 0.6 * m.ceiling.gflops },
-    { claim: 'perplexity scoring ≥ 1.5× the naive method', measured: `median over ${SCORING_ROUNDS} rounds of lmscale / naive tokens/s = ${fixed(vsNaive, 2)}×`, pass: vsNaive >= 1.5 },
-    { claim: 'multiple choice ≤ 0.6× the FLOPs of recomputing each context', measured: `${m.shared.positionsFed} / ${m.separate.positionsFed} positions fed = ${fixed(flopRatio, 3)}×`, pass: flopRatio <= 0.6 },
-    { claim: `batch-1 KV-cached decode (after ${SHORT_PROMPT} tokens) ≥ 50% of the memory-bandwidth bound`, measured: `${fixed(m.shortDecode.tokensPerSecond)} / ${fixed(bound)} tokens/s = ${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% (after ${PROMPT} tokens: ${fixed((100 * m.cached.tokensPerSecond) / bound)}%)`, pass: m.shortDecode.tokensPerSecond >= 0.5 * bound },
-    { claim: `${NEW_TOKENS} tokens after a ${PROMPT}-token prompt ≥ 10× faster with the cache`, measured: `${fixed(m.uncached.timing.medianMs / 1000, 2)} s / ${fixed(m.cached.timing.medianMs / 1000, 2)} s = ${fixed(speedup)}×`, pass: speedup >= 10 },
+    {
+      claim: `perplexity scoring (${m.window}-token chunks) ≥ 60% of the MatMul ceiling`,
+      measured: `${fixed(m.scored.gflops)} / ${fixed(m.ceiling.gflops)} GFLOP/s = ${fixed((100 * m.scored.gflops) / m.ceiling.gflops)}%`,
+      pass: m.scored.gflops >= 0.6 * m.ceiling.gflops,
+    },
+    {
+      claim: 'perplexity scoring ≥ 1.5× the naive method',
+      measured: `median over ${SCORING_ROUNDS} rounds of lmscale / naive tokens/s = ${fixed(vsNaive, 2)}×`,
+      pass: vsNaive >= 1.5,
+    },
+    {
+      claim: 'multiple choice ≤ 0.6× the FLOPs of recomputing each context',
+      measured: `${m.shared.positionsFed} / ${m.separate.positionsFed} positions fed = ${fixed(flopRatio, 3)}×`,
+      pass: flopRatio <= 0.6,
+    },
+    {
+      claim: `batch-1 KV-cached decode (after ${SHORT_PROMPT} tokens) ≥ 50% of the memory-bandwidth bound`,
+      measured: `${fixed(m.shortDecode.tokensPerSecond)} / ${fixed(bound)} tokens/s = ${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% (after ${PROMPT} tokens: ${fixed((100 * m.cached.tokensPerSecond) / bound)}%)`,
+      pass: m.shortDecode.tokensPerSecond >= 0.5 * bound,
+    },
+    {
+      claim: `${NEW_TOKENS} tokens after a ${PROMPT}-token prompt ≥ 10× faster with the cache`,
+      measured: `${fixed(m.uncached.timing.medianMs / 1000, 2)} s / ${fixed(m.cached.timing.medianMs / 1000, 2)} s = ${fixed(speedup)}×`,
+      pass: speedup >= 10,
+    },
   ]
 }
 
@@ -193,9 +305,13 @@ describe.runIf(process.env.LMSCALE_PERF === '1')('lmscale performance', () => {
     const fixture = await measureModel('brown-bigram-xl', largest.path, { threadSweep: false })
 
     // Other processes share the cores: the 1-minute load average says how far to trust this run's figures.
-    print(`\nlmscale performance — ${new Date().toISOString()}, onnxruntime CPU (${process.arch}, ${cpus().length} cores), one process; load average ${fixed(loadBefore, 2)} at start, ${fixed(loadavg()[0]!, 2)} at end`)
+    print(
+      `\nlmscale performance — ${new Date().toISOString()}, onnxruntime CPU (${process.arch}, ${cpus().length} cores), one process; load average ${fixed(loadBefore, 2)} at start, ${fixed(loadavg()[0]!, 2)} at end`,
+    )
     for (const m of [mobile, fixture]) print(`\n${m.name}\n${formatTable(figureRows(m))}`)
-    print('\nacceptance (issue 9), mobilellm-125m-shaped; the MatMul ceiling is measured in each scoring round, the bandwidth around the decodes (higher of two)')
+    print(
+      '\nacceptance (issue 9), mobilellm-125m-shaped; the MatMul ceiling is measured in each scoring round, the bandwidth around the decodes (higher of two)',
+    )
     print(formatAcceptance(acceptance(mobile)))
     print('\nthe same lines on brown-bigram-xl, for reference (6 layers, d_model 192: too small to approach the ceilings)')
     print(formatAcceptance(acceptance(fixture)))

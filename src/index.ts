@@ -1,9 +1,9 @@
 /** lmscale's public entry: studies, their types and the results schema. The plugin is in 'lmscale/vitest'. */
 import './vitest/types.ts'
 
-export { defineStudy } from './vitest/study.ts'
-export { fixtureModels } from './fixture-models.ts'
-export type { StudyDefinition, TaskBands } from './vitest/study.ts'
+export { defineStudy } from './vitest/define-study.ts'
+export { fixtureModels } from './vitest/fixture-models.ts'
+export type { StudyDefinition, TaskBands } from './vitest/study-types.ts'
 export type {
   CaseExecutor,
   CaseRun,
@@ -19,12 +19,12 @@ export type {
   RunCaseOptions,
   TaskCatalog,
   ThroughputWorkload,
-} from './vitest/executor.ts'
+} from './core/executor.ts'
 export type { DefaultTasks } from './vitest/default-executor.ts'
 export type { ThroughputOptions } from './vitest/throughput.ts'
 export type { CaseMeta, LmscaleMatchers } from './vitest/types.ts'
 export type { LmscaleOptions } from './vitest/options.ts'
-export { RESULTS_SCHEMA_VERSION, caseFileSchema, resultsSchema } from './report/schema.ts'
+export { RESULTS_SCHEMA_VERSION, caseFileSchema, resultsSchema } from './core/schema.ts'
 export type {
   Band,
   BandCheck,
@@ -35,4 +35,4 @@ export type {
   RateRecord,
   ResultsDocument,
   ThroughputRecord,
-} from './report/schema.ts'
+} from './core/schema.ts'

@@ -1,8 +1,8 @@
 /** Reading and writing one study's baseline file; a file that cannot be trusted is an error naming it. */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CaseEntry } from '../report/schema.ts'
-import { writeFileAtomic } from '../vitest/case-store.ts'
+import type { CaseEntry } from '../core/schema.ts'
+import { writeFileAtomic } from '../core/atomic-file.ts'
 import { BASELINE_SCHEMA_VERSION, baselineFileSchema } from './schema.ts'
 import type { BaselineEntry, BaselineFile } from './schema.ts'
 
@@ -44,7 +44,9 @@ export function readBaselineFile(path: string, study: string): BaselineFile | un
   const parsed = baselineFileSchema.safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    throw new BaselineFileError(`lmscale: baseline ${path} does not match the baseline schema at ${issue.path.join('.') || '(root)'}: ${issue.message}; ${recreate}`)
+    throw new BaselineFileError(
+      `lmscale: baseline ${path} does not match the baseline schema at ${issue.path.join('.') || '(root)'}: ${issue.message}; ${recreate}`,
+    )
   }
   if (parsed.data.study !== study) {
     throw new BaselineFileError(`lmscale: baseline ${path} belongs to study ${JSON.stringify(parsed.data.study)}, not ${JSON.stringify(study)}; ${recreate}`)
@@ -66,11 +68,13 @@ export function baselineEntryOf(entry: CaseEntry): BaselineEntry | undefined {
   const throughput = record.throughput
   const calibration = record.calibration
   const rates = throughput
-    ? Object.fromEntries(Object.entries(throughput).map(([kind, rate]) => [kind, { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples }]))
+    ? Object.fromEntries(
+        Object.entries(throughput).map(([kind, rate]) => [kind, { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples }]),
+      )
     : {}
   return {
     model: { name: record.model.name, source: record.model.source, revision: record.model.revision, hash: record.model.hash },
-    task: record.task,
+    task: { name: record.task.name, version: record.task.version },
     options: record.options,
     optionsHash: record.optionsHash,
     n: record.n,

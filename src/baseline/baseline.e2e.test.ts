@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, forgeDecoder, readSafetensors, SPECIAL_TOKENS } from '../forge/index.ts'
-import { resultsSchema } from '../report/schema.ts'
+import { resultsSchema } from '../core/schema.ts'
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url))
 const vitestDir = dirname(createRequire(import.meta.url).resolve('vitest/package.json'))
@@ -47,7 +47,11 @@ function runVitest(dir: string, args: string[], extra: Record<string, string> = 
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('VITEST') && !key.startsWith('LMSCALE_') && key !== 'NODE_ENV' && key !== 'TEST' && key !== 'GITHUB_STEP_SUMMARY') env[key] = value
   }
-  const child = spawn(process.execPath, [vitestBin, ...args], { cwd: dir, env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [vitestBin, ...args], {
+    cwd: dir,
+    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stdout.on('data', chunk => (output += chunk))
   child.stderr.on('data', chunk => (output += chunk))
@@ -59,11 +63,12 @@ const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8'
 /** <failure message="…" type="…"> of junit.xml, by testcase name (junit-report-builder escapes only these entities). */
 function junitFailures(dir: string): Map<string, { message: string; type: string }> {
   const xml = read(dir, 'reports/junit.xml')
-  const unescape = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+  const unescapeXml = (s: string) =>
+    s.replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
   const failures = new Map<string, { message: string; type: string }>()
   for (const [, name, body] of xml.matchAll(/<testcase classname="[^"]*" name="([^"]*)"[^>]*>([\s\S]*?)<\/testcase>/g)) {
     const failure = /<failure message="([^"]*)" type="([^"]*)"/.exec(body!)
-    if (failure) failures.set(unescape(name!), { message: unescape(failure[1]!), type: failure[2]! })
+    if (failure) failures.set(unescapeXml(name!), { message: unescapeXml(failure[1]!), type: failure[2]! })
   }
   return failures
 }
@@ -90,9 +95,20 @@ defineStudy({
     const weights = await readSafetensors(join(original, 'model.safetensors'))
     const norm = weights['model.norm.weight']!
     const scaled = { ...weights, 'model.norm.weight': { shape: norm.shape, data: norm.data.map(v => -v) } }
-    const tokenizer = { json: JSON.parse(readFileSync(join(original, 'tokenizer.json'), 'utf8')), bosToken: SPECIAL_TOKENS.bos, eosToken: SPECIAL_TOKENS.eos, unkToken: SPECIAL_TOKENS.unk, addBosToken: true }
+    const tokenizer = {
+      json: JSON.parse(readFileSync(join(original, 'tokenizer.json'), 'utf8')),
+      bosToken: SPECIAL_TOKENS.bos,
+      eosToken: SPECIAL_TOKENS.eos,
+      unkToken: SPECIAL_TOKENS.unk,
+      addBosToken: true,
+    }
     dir = makeProject({ 'perturb.bench.ts': study })
-    perturbed = await forgeDecoder(fixtureDecoderConfig(FIXTURE_MODELS.find(m => m.name === 'brown-bigram-s')!), scaled, tokenizer, join(dir, 'perturbed-model'))
+    perturbed = await forgeDecoder(
+      fixtureDecoderConfig(FIXTURE_MODELS.find(m => m.name === 'brown-bigram-s')!),
+      scaled,
+      tokenizer,
+      join(dir, 'perturbed-model'),
+    )
   }, 120_000)
 
   test('-u writes the baseline; an unchanged run passes in exact mode; the scaled copy fails with the right signs', async () => {
@@ -129,7 +145,9 @@ defineStudy({
     const ppl = failures.get('bigram-s › brown_heldout_ppl › perplexity')!
     expect(ppl.message).toMatch(/^bigram-s › brown_heldout_ppl perplexity: [\d.]+ → [\d.e+]+, \+/)
     expect(failures.has('bigram-s › brown_heldout_ppl › nll')).toBe(true)
-    expect(read(dir, 'reports/report.md')).toMatch(/\| bigram-s › brown_word_order \| acc \| [\d.]+ \| [\d.]+ \| −[^|]+ \| McNemar exact p = [^|]+ \| ❌ regression \|/)
+    expect(read(dir, 'reports/report.md')).toMatch(
+      /\| bigram-s › brown_word_order \| acc \| [\d.]+ \| [\d.]+ \| −[^|]+ \| McNemar exact p = [^|]+ \| ❌ regression \|/,
+    )
     // A plain run never rewrites the baseline.
     expect(JSON.parse(read(dir, 'benchmarks/__baselines__/perturb.json'))).toEqual(baseline)
   }, 240_000)
@@ -141,14 +159,13 @@ describe('throughput, report-only and unreadable baselines, with a test double',
 const spin = n => { let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i); return s }
 const work = factor => { for (let k = 0; k < Number(factor ?? 1); k++) spin(200_000) }
 export const executor = {
-  tasks: { double_mc: ['acc'] },
+  tasks: { double_mc: { kind: 'multiple_choice', version: '1', chance: 0.5, metrics: { acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } } } },
   async loadModel() { return { hash: 'sha-double', executionProvider: 'cpu', parameters: { total: 1e6, embedding: 0, nonEmbedding: 1e6 } } },
-  taskVersion: () => '1',
   async runCase() {
     // WORSE_ACC=1 turns the first 30 items wrong: 20 right→wrong pairs, a deterministic regression.
     const items = Array.from({ length: 50 }, (_, i) => ({ gold: 0, ll: [-1, -2 + (i % 3)], acc: i % 3 === 0 || (process.env.WORSE_ACC && i < 30) ? 0 : 1 }))
     return {
-      metrics: { acc: { value: items.filter(x => x.acc).length / 50 } }, n: 50, taskVersion: '1', items,
+      metrics: { acc: { value: items.filter(x => x.acc).length / 50 } }, n: 50, taskVersion: '1', items: { kind: 'choice', items },
       workload: { scoring: async () => (work(process.env.SLOW_SCORER), 100) },
     }
   },
@@ -202,19 +219,27 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
 
   test.each([
     ['truncated', '{ "schemaVersion": 1, "study": "double", "cases": {', /baseline \S+double\.json is not valid JSON/],
-    ['schema-mismatched', '{ "schemaVersion": 2, "study": "double", "updatedAt": "", "cases": {} }', /baseline \S+double\.json has schemaVersion 2, but this lmscale reads version 1/],
-  ])('a %s baseline file fails the run with a clear error and is rewritten only by -u', async (_, text, message) => {
-    writeFileSync(join(dir, baselineFile), text)
-    const plain = await runVitest(dir, ['bench', '--run'])
-    expect(plain.code, plain.output).toBe(1)
-    expect(plain.output).toMatch(message)
-    expect(plain.output).toContain('npx vitest bench --run -u')
-    expect(read(dir, baselineFile)).toBe(text)
-    expect(junitFailures(dir).get('baseline benchmarks/__baselines__/double.json')?.type).toBe('BaselineError')
+    [
+      'schema-mismatched',
+      '{ "schemaVersion": 2, "study": "double", "updatedAt": "", "cases": {} }',
+      /baseline \S+double\.json has schemaVersion 2, but this lmscale reads version 1/,
+    ],
+  ])(
+    'a %s baseline file fails the run with a clear error and is rewritten only by -u',
+    async (_, text, message) => {
+      writeFileSync(join(dir, baselineFile), text)
+      const plain = await runVitest(dir, ['bench', '--run'])
+      expect(plain.code, plain.output).toBe(1)
+      expect(plain.output).toMatch(message)
+      expect(plain.output).toContain('npx vitest bench --run -u')
+      expect(read(dir, baselineFile)).toBe(text)
+      expect(junitFailures(dir).get('baseline benchmarks/__baselines__/double.json')?.type).toBe('BaselineError')
 
-    const updated = await runVitest(dir, ['bench', '--run', '-u'])
-    expect(updated.code, updated.output).toBe(0)
-    expect(updated.output).toContain('(replacing an unreadable file)')
-    expect(JSON.parse(read(dir, baselineFile)).schemaVersion).toBe(1)
-  }, 120_000)
+      const updated = await runVitest(dir, ['bench', '--run', '-u'])
+      expect(updated.code, updated.output).toBe(0)
+      expect(updated.output).toContain('(replacing an unreadable file)')
+      expect(JSON.parse(read(dir, baselineFile)).schemaVersion).toBe(1)
+    },
+    120_000,
+  )
 })

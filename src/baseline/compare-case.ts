@@ -4,23 +4,12 @@
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
  * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
  */
-import { isAccuracyMetric } from '../report/results.ts'
-import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../report/schema.ts'
+import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
+import type { MetricInfo } from '../core/task-info.ts'
 import { decodeBits } from './bitset.ts'
-import type { Comparison, Verdict } from './comparison.ts'
+import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
 import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts'
-
-export interface CompareSettings {
-  /** `auto`: exact where the model hash, options and CPU environment match, statistical elsewhere. */
-  readonly mode: 'auto' | 'exact' | 'statistical'
-  /** Holm-adjusted level of the accuracy tests. */
-  readonly alpha: number
-  /** Allowed relative rise of a perplexity (log-scale metrics get the matching difference). */
-  readonly perplexityTolerance: number
-  /** Allowed relative fall of calibrated throughput, on top of the measurement's error bounds. */
-  readonly throughputTolerance: number
-}
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -55,7 +44,17 @@ export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefine
   const exact = settings.mode === 'exact' || (settings.mode === 'auto' && obstacles.length === 0)
   let rows: Row[]
   if (exact && obstacles.length) {
-    rows = [{ metric: '*', method: 'exact', baseline: null, current: null, change: null, detail: `exact mode needs the baseline's model and environment: ${obstacles.join('; ')}`, verdict: 'incomparable' }]
+    rows = [
+      {
+        metric: '*',
+        method: 'exact',
+        baseline: null,
+        current: null,
+        change: null,
+        detail: `exact mode needs the baseline's model and environment: ${obstacles.join('; ')}`,
+        verdict: 'incomparable',
+      },
+    ]
   } else if (exact) {
     rows = exactRows(baseline, record, entry)
   } else {
@@ -74,14 +73,22 @@ function exactRows(baseline: BaselineEntry, record: CaseRecord, entry: CaseEntry
     if (!now) return missingRow(metric, base)
     const same = Object.is(base.value, now.value)
     return {
-      metric, method: 'exact', baseline: base.value, current: now.value, change: now.value - base.value,
+      metric,
+      method: 'exact',
+      baseline: base.value,
+      current: now.value,
+      change: now.value - base.value,
       detail: same ? 'bit-identical' : 'not bit-identical with the same model and environment',
       verdict: same ? 'unchanged' : 'regression',
     }
   })
   if (baseline.items && entry.items && baseline.items.sha256 !== entry.items.sha256) {
     rows.push({
-      metric: 'per-item records', method: 'exact', baseline: baseline.items.n, current: entry.items.n, change: null,
+      metric: 'per-item records',
+      method: 'exact',
+      baseline: baseline.items.n,
+      current: entry.items.n,
+      change: null,
       detail: `per-item records differ (sha256 ${baseline.items.sha256.slice(0, 12)} → ${entry.items.sha256.slice(0, 12)}) with the same model and environment`,
       verdict: 'regression',
     })
@@ -89,27 +96,34 @@ function exactRows(baseline: BaselineEntry, record: CaseRecord, entry: CaseEntry
   return rows
 }
 
-/** How a metric is judged: its direction and scale. */
-function metricRule(metric: string): 'accuracy' | 'ratio' | 'nats' | 'bits' | undefined {
-  if (isAccuracyMetric(metric)) return 'accuracy'
-  if (/perplexity/.test(metric)) return 'ratio'
-  if (/(^|_)nll$/.test(metric)) return 'nats'
-  if (/bits_per_/.test(metric)) return 'bits'
-  return undefined
+/** How a metric is judged, from the metadata its task declared: per-item accuracies are tested, lower-is-better losses get a tolerance. */
+function metricRule(info: MetricInfo | undefined): 'accuracy' | 'ratio' | 'nats' | 'bits' | undefined {
+  if (info?.kind === 'accuracy') return 'accuracy'
+  if (info?.direction !== 'lower') return undefined
+  return info.kind === 'perplexity' ? 'ratio' : info.kind === 'nll' ? 'nats' : 'bits'
 }
 
 function statisticalRow(
-  metric: string, base: MetricValueRecord, now: MetricValueRecord | undefined, baseline: BaselineEntry, entry: CaseEntry, settings: CompareSettings,
+  metric: string,
+  base: MetricValueRecord,
+  now: MetricValueRecord | undefined,
+  baseline: BaselineEntry,
+  entry: CaseEntry,
+  settings: CompareSettings,
 ): Row {
   if (!now) return missingRow(metric, base)
   const figures = { metric, baseline: base.value, current: now.value, change: now.value - base.value }
-  const rule = metricRule(metric)
+  const rule = metricRule(entry.record?.task.metrics[metric])
   if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
   if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
   // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
   const r = settings.perplexityTolerance
   const [excess, allowed, unit] =
-    rule === 'ratio' ? [now.value / base.value - 1, r, '%'] : rule === 'nats' ? [figures.change, Math.log1p(r), ' nats'] : [figures.change, Math.log2(1 + r), ' bits']
+    rule === 'ratio'
+      ? [now.value / base.value - 1, r, '%']
+      : rule === 'nats'
+        ? [figures.change, Math.log1p(r), ' nats']
+        : [figures.change, Math.log2(1 + r), ' bits']
   const show = (v: number) => (unit === '%' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(4)}${unit}`)
   const verdict: Verdict = excess > allowed ? 'regression' : excess < -allowed ? 'improvement' : 'unchanged'
   return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}`, verdict }
@@ -117,19 +131,32 @@ function statisticalRow(
 
 /** Paired exact McNemar on the per-item bits when both sides have them for the same items, else an unpaired z-test. */
 function accuracyRow(
-  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>, base: MetricValueRecord, now: MetricValueRecord, baseline: BaselineEntry, entry: CaseEntry,
+  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>,
+  base: MetricValueRecord,
+  now: MetricValueRecord,
+  baseline: BaselineEntry,
+  entry: CaseEntry,
 ): Row {
   const baseBits = baseline.items?.correct[figures.metric]
   const nowBits = entry.items?.correct[figures.metric]
   if (baseBits !== undefined && nowBits !== undefined && baseline.items!.n === entry.items!.n) {
     const n = baseline.items!.n
-    const pairs = discordantPairs(decodeBits(baseBits, n, `baseline items.correct.${figures.metric}`), decodeBits(nowBits, n, `run items.correct.${figures.metric}`))
+    const pairs = discordantPairs(
+      decodeBits(baseBits, n, `baseline items.correct.${figures.metric}`),
+      decodeBits(nowBits, n, `run items.correct.${figures.metric}`),
+    )
     const pValue = mcnemarExactP(pairs.worse, pairs.better)
     return { ...figures, method: 'mcnemar', pValue, detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`, verdict: 'unchanged' }
   }
   if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
     const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)
-    return { ...figures, method: 'unpaired-z', pValue: twoSidedNormalP(z), detail: `z = ${z.toFixed(2)} from the stderrs (no paired per-item records)`, verdict: 'unchanged' }
+    return {
+      ...figures,
+      method: 'unpaired-z',
+      pValue: twoSidedNormalP(z),
+      detail: `z = ${z.toFixed(2)} from the stderrs (no paired per-item records)`,
+      verdict: 'unchanged',
+    }
   }
   if (figures.change === 0) return { ...figures, method: 'none', detail: 'equal (no per-item records or stderr to test with)', verdict: 'unchanged' }
   return { ...figures, method: 'none', detail: 'no per-item records or stderr to test the change with', verdict: 'unchecked' }

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { CaseEntry, CaseRecord, ResultsDocument } from '../report/schema.ts'
+import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
 import { encodeBits } from './bitset.ts'
 import { calibratedRatio, logMargin, throughputVerdict } from './compare-case.ts'
-import type { CompareSettings } from './compare-case.ts'
+import type { CompareSettings } from '../core/comparison.ts'
 import { runBaselineGate } from './gate.ts'
 
 const dirs: string[] = []
@@ -20,11 +20,37 @@ const scratch = () => {
 
 const settings: CompareSettings = { mode: 'auto', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1 }
 const environment = {
-  node: 'v20.20.2', platform: 'linux', arch: 'x64', onnxruntime: '1.30.0', executionProvider: 'cpu', cpu: 'Some CPU', cpuCount: 2,
-  gpu: null, threads: null, lmscale: '0.1.0', vitest: '4.1.12', gitCommit: 'abc',
+  node: 'v20.20.2',
+  platform: 'linux',
+  arch: 'x64',
+  onnxruntime: '1.30.0',
+  executionProvider: 'cpu',
+  cpu: 'Some CPU',
+  cpuCount: 2,
+  gpu: null,
+  threads: null,
+  lmscale: '0.1.0',
+  vitest: '4.1.12',
+  gitCommit: 'abc',
 }
-const rate = (tokensPerSecond: number, samples = 30) => ({ tokensPerSecond, tokensPerCall: 100, meanMs: 100_000 / tokensPerSecond, p50Ms: 1, p99Ms: 1, rme: 2, samples })
-const calibration = (unitsPerSecond: number, rme = 2) => ({ name: 'MatMul', unit: 'FLOP', unitsPerCall: 1e6, unitsPerSecond, meanMs: 1e9 / unitsPerSecond, rme, samples: 30 })
+const rate = (tokensPerSecond: number, samples = 30) => ({
+  tokensPerSecond,
+  tokensPerCall: 100,
+  meanMs: 100_000 / tokensPerSecond,
+  p50Ms: 1,
+  p99Ms: 1,
+  rme: 2,
+  samples,
+})
+const calibration = (unitsPerSecond: number, rme = 2) => ({
+  name: 'MatMul',
+  unit: 'FLOP',
+  unitsPerCall: 1e6,
+  unitsPerSecond,
+  meanMs: 1e9 / unitsPerSecond,
+  rme,
+  samples: 30,
+})
 
 interface Case {
   readonly task: string
@@ -38,11 +64,20 @@ interface Case {
   readonly calibration?: number
 }
 
+/** What the tasks declare: the gate reads these, never the metric names. */
+const declared = {
+  acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' },
+  perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' },
+  nll: { direction: 'lower', kind: 'nll', aggregation: 'corpus', unit: 'token' },
+  // Named like an accuracy, declared as a loss: judged as the declaration says.
+  acc_loss: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' },
+} as const
+
 function entry(c: Case): CaseEntry {
   const record: CaseRecord = {
     study: 's',
     model: { name: 'm', source: '/m', revision: null, hash: c.hash ?? 'h1', parameters: { total: 1, embedding: 0, nonEmbedding: 1 } },
-    task: { name: c.task, version: c.version ?? '1' },
+    task: { name: c.task, version: c.version ?? '1', kind: 'multiple_choice', chance: null, metrics: declared },
     options: { device: 'cpu', dtype: 'fp32', threads: null, limit: null },
     optionsHash: 'o',
     n: c.bits?.length ?? 1,
@@ -55,10 +90,22 @@ function entry(c: Case): CaseEntry {
     finishedAt: '2026-01-01T00:00:00.000Z',
   }
   const items = c.bits ? { kind: 'choice' as const, n: c.bits.length, correct: { acc: encodeBits(c.bits) }, sha256: `sha-${c.bits.join()}` } : undefined
-  return { study: 's', model: 'm', task: c.task, name: `m › ${c.task}`, file: 'x', state: 'passed', resumed: false, errors: [], bands: [], record, ...(items ? { items } : {}) }
+  return {
+    study: 's',
+    model: 'm',
+    task: c.task,
+    name: `m › ${c.task}`,
+    file: 'x',
+    state: 'passed',
+    resumed: false,
+    errors: [],
+    bands: [],
+    record,
+    ...(items ? { items } : {}),
+  }
 }
 
-const doc = (...cases: Case[]): ResultsDocument => ({ schemaVersion: 1, generatedAt: '', vitest: { version: '4', mode: 'benchmark' }, cases: cases.map(entry) })
+const doc = (...cases: Case[]): ResultsDocument => ({ schemaVersion: 2, generatedAt: '', vitest: { version: '4', mode: 'benchmark' }, cases: cases.map(entry) })
 const now = new Date('2026-01-02T00:00:00Z')
 
 /** Writes the baseline from `before`, then gates `after` against it. */
@@ -76,27 +123,47 @@ const slightlyWorseBits = changedBits(12, 2)
 
 describe('accuracy: paired exact McNemar with Holm', () => {
   test('a significant drop is a regression with the right sign and the hand-computed p-value', () => {
-    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits, hash: 'h2' }))
+    const report = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits, hash: 'h2' }),
+    )
     const [row] = report.studies[0]!.comparisons
     // b = 20, c = 2: p = 2 · (C(22,0) + C(22,1) + C(22,2)) / 2^22 = 2 · 254 / 4194304
-    expect(row).toMatchObject({ metric: 'acc', method: 'mcnemar', baseline: 0.6, current: 0.42, verdict: 'regression', detail: '20 right→wrong, 2 wrong→right of 100' })
+    expect(row).toMatchObject({
+      metric: 'acc',
+      method: 'mcnemar',
+      baseline: 0.6,
+      current: 0.42,
+      verdict: 'regression',
+      detail: '20 right→wrong, 2 wrong→right of 100',
+    })
     expect(row!.pValue).toBeCloseTo(508 / 4194304, 16)
     expect(row!.change).toBeCloseTo(-0.18, 14)
     expect(report.failed).toBe(true)
   })
 
   test('the same change the other way is an improvement, and Holm can make a change insignificant', () => {
-    const improved = gate(doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' }))
+    const improved = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.42 } }, bits: worseBits }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' }),
+    )
     expect(improved.studies[0]!.comparisons[0]!.verdict).toBe('improvement')
     expect(improved.failed).toBe(false)
     // b = 12, c = 2: p = 2 · (1 + 14 + 91) / 2^14 = 0.01294 passes α = 0.02 alone; beside a second test with
     // p = 1, Holm doubles it to 0.0259 > 0.02
-    const alone = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' }), { alpha: 0.02 })
+    const alone = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' }),
+      { alpha: 0.02 },
+    )
     expect(alone.studies[0]!.comparisons[0]!.pValue).toBeCloseTo(212 / 16384, 15)
     expect(alone.studies[0]!.comparisons[0]!.verdict).toBe('regression')
     const twoTests = gate(
       doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }, { task: 'mc2', metrics: { acc: { value: 0.6 } }, bits: baseBits }),
-      doc({ task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' }, { task: 'mc2', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' }),
+      doc(
+        { task: 'mc', metrics: { acc: { value: 0.5 } }, bits: slightlyWorseBits, hash: 'h2' },
+        { task: 'mc2', metrics: { acc: { value: 0.6 } }, bits: baseBits, hash: 'h2' },
+      ),
       { alpha: 0.02 },
     )
     const row = twoTests.studies[0]!.comparisons.find(c => c.task === 'mc')!
@@ -105,7 +172,10 @@ describe('accuracy: paired exact McNemar with Holm', () => {
   })
 
   test('without per-item records the stderrs give an unpaired z-test', () => {
-    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6, stderr: 0.02 } } }), doc({ task: 'mc', metrics: { acc: { value: 0.5, stderr: 0.02 } }, hash: 'h2' }))
+    const report = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.6, stderr: 0.02 } } }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.5, stderr: 0.02 } }, hash: 'h2' }),
+    )
     const row = report.studies[0]!.comparisons[0]!
     // z = −0.1 / √(0.02² + 0.02²) = −3.536 → two-sided p = 4.07e−4
     expect(row.method).toBe('unpaired-z')
@@ -142,9 +212,18 @@ describe('exact mode', () => {
     expect(forced.detail).toContain('cpu Some CPU → Other CPU')
   })
 
+  test('a metric is judged by its declared kind and direction, not its name', () => {
+    const rows = gate(doc({ task: 'ppl', metrics: { acc_loss: { value: 10 } } }), doc({ task: 'ppl', metrics: { acc_loss: { value: 12 } }, hash: 'h2' }))
+      .studies[0]!.comparisons
+    expect(rows[0]).toMatchObject({ metric: 'acc_loss', method: 'tolerance', verdict: 'regression' })
+  })
+
   test('per-item records that differ with identical metrics still fail', () => {
     const flipped = baseBits.map((bit, i) => (i === 0 ? false : i === 60 ? true : bit))
-    const rows = gate(doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }), doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: flipped })).studies[0]!.comparisons
+    const rows = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: baseBits }),
+      doc({ task: 'mc', metrics: { acc: { value: 0.6 } }, bits: flipped }),
+    ).studies[0]!.comparisons
     expect(rows.map(c => `${c.metric} ${c.verdict}`)).toEqual(['acc unchanged', 'per-item records regression'])
   })
 })
@@ -153,14 +232,23 @@ describe('throughput: calibrated ratio beyond tinybench bounds', () => {
   test('a uniformly slower machine is no regression; a slower scorer on the same machine is', () => {
     expect(calibratedRatio(500, 5e9, 1000, 1e10)).toBe(1)
     expect(calibratedRatio(500, 1e10, 1000, 1e10)).toBe(0.5)
-    const slowMachine = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 500, calibration: 5e9, hash: 'h2' }))
+    const slowMachine = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 500, calibration: 5e9, hash: 'h2' }),
+    )
     expect(slowMachine.studies[0]!.comparisons[0]).toMatchObject({ metric: 'throughput scoring', change: 0, verdict: 'unchanged' })
-    const slowScorer = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2' }))
+    const slowScorer = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2' }),
+    )
     expect(slowScorer.studies[0]!.comparisons[0]).toMatchObject({ change: -0.5, verdict: 'regression' })
   })
 
   test('rates timed fewer than 10 times are shown but not gated', () => {
-    const report = gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), doc({ task: 't', metrics: {}, scoring: 100, samples: 5, calibration: 1e10, hash: 'h2' }))
+    const report = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 100, samples: 5, calibration: 1e10, hash: 'h2' }),
+    )
     expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked', current: 100 })
     expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 tinybench samples; gating needs ≥ 10/)
     expect(report.failed).toBe(false)
@@ -180,9 +268,15 @@ describe('throughput: calibrated ratio beyond tinybench bounds', () => {
 describe('baseline files', () => {
   test('no file: nothing gated; a new case or another task version is reported', () => {
     const dir = scratch()
-    expect(runBaselineGate(doc({ task: 'mc', metrics: {} }), { dir, update: false, settings, now }).studies[0]).toMatchObject({ status: 'missing', comparisons: [] })
+    expect(runBaselineGate(doc({ task: 'mc', metrics: {} }), { dir, update: false, settings, now }).studies[0]).toMatchObject({
+      status: 'missing',
+      comparisons: [],
+    })
     expect(existsSync(join(dir, 's.json'))).toBe(false)
-    const report = gate(doc({ task: 'mc', metrics: { acc: { value: 1 } } }), doc({ task: 'mc', metrics: { acc: { value: 1 } }, version: '2' }, { task: 'new', metrics: {} }))
+    const report = gate(
+      doc({ task: 'mc', metrics: { acc: { value: 1 } } }),
+      doc({ task: 'mc', metrics: { acc: { value: 1 } }, version: '2' }, { task: 'new', metrics: {} }),
+    )
     expect(report.studies[0]!.comparisons.map(c => c.verdict)).toEqual(['incomparable', 'new'])
   })
 
@@ -199,7 +293,10 @@ describe('baseline files', () => {
   test.each([
     ['{"schemaVersion": 1, "study": "s", ', /baseline .*s\.json is not valid JSON/],
     ['{"schemaVersion": 0, "study": "s", "updatedAt": "", "cases": {}}', /baseline .*s\.json has schemaVersion 0, but this lmscale reads version 1/],
-    ['{"schemaVersion": 1, "study": "s", "updatedAt": "", "cases": {"m › a": {"model": 1}}}', /baseline .*s\.json does not match the baseline schema at cases\.m › a\.model/],
+    [
+      '{"schemaVersion": 1, "study": "s", "updatedAt": "", "cases": {"m › a": {"model": 1}}}',
+      /baseline .*s\.json does not match the baseline schema at cases\.m › a\.model/,
+    ],
   ])('an unreadable file (%s) fails the gate with a message naming it and is left as it was', (text, message) => {
     const dir = scratch()
     const path = join(dir, 's.json')

@@ -2,38 +2,14 @@
  * The baseline gate of one run: per study, either writes the baseline (update flag) or compares every case
  * with it, then judges the accuracy tests together with Holm's adjustment. Only this file touches the disk.
  */
-import type { CaseEntry, ResultsDocument } from '../report/schema.ts'
+import type { CaseEntry, ResultsDocument } from '../core/schema.ts'
 import { baselineEntryOf, baselineKey, baselinePath, BaselineFileError, readBaselineFile, writeBaselineFile } from './baseline-file.ts'
 import { compareCase } from './compare-case.ts'
-import type { CompareSettings } from './compare-case.ts'
-import { failingVerdicts } from './comparison.ts'
-import type { Comparison } from './comparison.ts'
+import { failingVerdicts } from '../core/comparison.ts'
+import type { BaselineReport, CompareSettings, StudyBaseline } from '../core/comparison.ts'
 import type { BaselineFile } from './schema.ts'
 import { BASELINE_SCHEMA_VERSION } from './schema.ts'
 import { holmAdjust } from './statistics.ts'
-
-export interface StudyBaseline {
-  readonly study: string
-  /** Absolute path of the study's baseline file. */
-  readonly file: string
-  /** compared; missing (no file, nothing gated); updated (written with -u); error (unreadable: fails the gate). */
-  readonly status: 'compared' | 'missing' | 'updated' | 'error'
-  readonly error?: string
-  /** On update: entries written from this run, and entries kept from the old file for cases this run did not have. */
-  readonly written?: number
-  readonly kept?: number
-  /** On update: the old file could not be read and was replaced. */
-  readonly replacedUnreadable?: string
-  readonly comparisons: readonly Comparison[]
-}
-
-export interface BaselineReport {
-  readonly update: boolean
-  readonly settings: CompareSettings
-  readonly studies: readonly StudyBaseline[]
-  /** Regressions, incomparable cases and unreadable baselines make the gate fail. */
-  readonly failed: boolean
-}
 
 export interface GateOptions {
   /** Absolute baselines directory. */
@@ -85,7 +61,15 @@ function updateStudy(study: string, file: string, cases: readonly CaseEntry[], n
     written++
   }
   writeBaselineFile(file, { schemaVersion: BASELINE_SCHEMA_VERSION, study, updatedAt: now.toISOString(), cases: merged })
-  return { study, file, status: 'updated', written, kept: Object.keys(merged).length - written, ...(error ? { replacedUnreadable: error } : {}), comparisons: [] }
+  return {
+    study,
+    file,
+    status: 'updated',
+    written,
+    kept: Object.keys(merged).length - written,
+    ...(error ? { replacedUnreadable: error } : {}),
+    comparisons: [],
+  }
 }
 
 /** Holm over every p-value of the run; a significant change is a regression or an improvement by its sign. */

@@ -20,32 +20,39 @@ describe('bitsets', () => {
 })
 
 describe('digestItems', () => {
+  const accuracy = { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } as const
   const choice = [
     { gold: 0, ll: [-1, -2], acc: 1, acc_norm: 0 },
     { gold: 1, ll: [-1, -2], acc: 0, acc_norm: 1 },
     { gold: 1, ll: [-3, -2], acc: 1, acc_norm: 1 },
   ]
 
-  test('multiple-choice items keep a correctness bitset per accuracy metric', () => {
-    const digest = digestItems(choice)
+  test('multiple-choice items keep a correctness bitset per declared accuracy metric', () => {
+    const digest = digestItems({ kind: 'choice', items: choice }, { acc: accuracy, acc_norm: accuracy })
     expect(digest.kind).toBe('choice')
     expect(digest.n).toBe(3)
     expect(decodeBits(digest.correct.acc!, 3, 'acc')).toEqual([true, false, true])
     expect(decodeBits(digest.correct.acc_norm!, 3, 'acc_norm')).toEqual([false, true, true])
   })
 
-  test('the digest is the sha256 of the canonical JSON and sees the last bit of any log-likelihood', () => {
-    const items = [{ tokens: 10, nll: 23.5, bytes: 40 }]
-    // keys sorted: bytes, nll, tokens
-    expect(digestItems(items).sha256).toBe(createHash('sha256').update('[{"bytes":40,"nll":23.5,"tokens":10}]').digest('hex'))
-    const nudged = [{ tokens: 10, nll: 23.5 + 2 ** -48, bytes: 40 }]
-    expect(digestItems(nudged).sha256).not.toBe(digestItems(items).sha256)
-    expect(digestItems(items).kind).toBe('token_perplexity')
+  test('only metrics declared as per-item accuracies get a bitset, whatever the item keys', () => {
+    const digest = digestItems({ kind: 'choice', items: choice }, { acc: accuracy, acc_norm: { ...accuracy, kind: 'nll' } })
+    expect(Object.keys(digest.correct)).toEqual(['acc'])
   })
 
-  test('rolling items and other executors’ items are recognised without bitsets', () => {
-    expect(digestItems([{ ll: -5, words: 3, bytes: 12, tokens: 4 }])).toMatchObject({ kind: 'rolling', n: 1, correct: {} })
-    expect(digestItems([{ doc: 0, correct: true }])).toMatchObject({ kind: 'other', n: 1, correct: {} })
-    expect(digestItems([{ gold: 0, ll: [-1], acc: 1 }]).correct).not.toHaveProperty('acc_norm')
+  test('the digest is the sha256 of the canonical JSON and sees the last bit of any log-likelihood', () => {
+    const items = [{ tokens: 10, nll: 23.5, bytes: 40 }]
+    const perplexity = { perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus' } } as const
+    // keys sorted: bytes, nll, tokens
+    const digest = digestItems({ kind: 'token_perplexity', items }, perplexity)
+    expect(digest.sha256).toBe(createHash('sha256').update('[{"bytes":40,"nll":23.5,"tokens":10}]').digest('hex'))
+    const nudged = [{ tokens: 10, nll: 23.5 + 2 ** -48, bytes: 40 }]
+    expect(digestItems({ kind: 'token_perplexity', items: nudged }, perplexity).sha256).not.toBe(digest.sha256)
+    expect(digest).toMatchObject({ kind: 'token_perplexity', n: 1, correct: {} })
+  })
+
+  test('rolling items and other executors’ items keep their declared kind, without bitsets', () => {
+    expect(digestItems({ kind: 'rolling', items: [{ ll: -5, words: 3, bytes: 12, tokens: 4 }] }, {})).toMatchObject({ kind: 'rolling', n: 1, correct: {} })
+    expect(digestItems({ kind: 'other', items: [{ doc: 0, correct: true }] }, { acc: accuracy })).toMatchObject({ kind: 'other', n: 1, correct: {} })
   })
 })

@@ -4,7 +4,7 @@
  * came from. Written only with the update flag. Bump BASELINE_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod'
-import { calibrationSchema, caseRecordSchema, environmentSchema, itemDigestSchema, metricValueSchema } from '../report/schema.ts'
+import { calibrationSchema, caseRecordSchema, environmentSchema, itemDigestSchema, metricValueSchema } from '../core/schema.ts'
 
 export const BASELINE_SCHEMA_VERSION = 1
 

@@ -31,7 +31,10 @@ export function discordantPairs(baseline: readonly boolean[], current: readonly 
  * Summed in log space so thousands of discordant pairs do not underflow 2^−n.
  */
 export function mcnemarExactP(b: number, c: number): number {
-  for (const [name, v] of [['b', b], ['c', c]] as const) {
+  for (const [name, v] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 0)) throw new Error(`McNemar: ${name} must be a non-negative count, got ${v}`)
   }
   const n = b + c

@@ -5,12 +5,7 @@
 import { z } from 'zod'
 
 /** `int32`/`int64` are the Parquet physical types (HF ClassLabel columns are int64); both read as a JS number. */
-export type ColumnType =
-  | 'string'
-  | 'int32'
-  | 'int64'
-  | { readonly list: ColumnType }
-  | { readonly struct: { readonly [field: string]: ColumnType } }
+export type ColumnType = 'string' | 'int32' | 'int64' | { readonly list: ColumnType } | { readonly struct: { readonly [field: string]: ColumnType } }
 
 export type ColumnSchema = { readonly [column: string]: ColumnType }
 
@@ -31,7 +26,7 @@ const integer = z.union([
   z.int(),
   z
     .bigint()
-    .refine((v) => v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER), 'integer out of safe range')
+    .refine(v => v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER), 'integer out of safe range')
     .transform(Number),
 ])
 

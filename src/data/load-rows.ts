@@ -1,9 +1,9 @@
 /** One dataset file, found (local dir, cache or hub), read and validated against its column schema. */
 import type { ColumnSchema, RowOf } from './column-schema.ts'
-import type { DataOptions } from './data-options.ts'
-import type { HubDatasetFile } from './dataset-file.ts'
+import type { DataOptions } from '../hub/hub-options.ts'
+import type { HubDatasetFile } from '../hub/hub-file.ts'
 import { readRecords } from './read-records.ts'
-import { resolveDatasetFile } from './resolve-dataset-file.ts'
+import { resolveDatasetFile } from '../hub/resolve-file.ts'
 import { validateRows } from './validate-rows.ts'
 
 export interface LoadedRows<S extends ColumnSchema> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises'
 import { parquetReadObjects } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { DatasetError } from './dataset-error.ts'
+import { DatasetError } from '../hub/file-errors.ts'
 
 export type DatasetRecord = Readonly<Record<string, unknown>>
 

@@ -3,7 +3,7 @@
  * the row (counted from 0) and the field; an empty split is an error, never a silent zero.
  */
 import { rowValidator, type ColumnSchema, type RowOf } from './column-schema.ts'
-import { DatasetError } from './dataset-error.ts'
+import { DatasetError } from '../hub/file-errors.ts'
 import type { DatasetRecord } from './read-records.ts'
 
 function fieldName(path: readonly PropertyKey[]): string {

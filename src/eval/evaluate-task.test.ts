@@ -2,22 +2,29 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataOptionsFromEnv, type DataOptions } from '../data/data-options.ts'
-import { writeFixtureDatasets } from '../data/write-fixtures.ts'
+import { dataOptionsFromEnv, type DataOptions } from '../hub/hub-options.ts'
+import { writeFixtureDatasets } from '../../test-support/write-fixtures.ts'
 import { arcEasy } from '../tasks/arc-easy.ts'
 import { boolq } from '../tasks/boolq.ts'
 import { choicesAfterContext } from '../tasks/choice-documents.ts'
 import type { MultipleChoiceTask, RollingTask } from '../tasks/task-types.ts'
 import { evaluateTask } from './evaluate-task.ts'
-import type { LoglikelihoodRequest, LoglikelihoodScorer } from './scorer.ts'
+import type { LoglikelihoodRequest, Scorer } from '../scoring/scorer.ts'
+import type { ChoiceItem } from '../core/executor.ts'
+import { acc, rollingMetrics } from '../tasks/metric-definitions.ts'
 
 /** A scorer whose answers we choose: −(code points of the continuation), with a few overrides. */
 function fakeScorer(overrides: Record<string, number> = {}, rolling: number[] = []) {
   const calls: LoglikelihoodRequest[][] = []
-  const scorer: LoglikelihoodScorer = {
+  const scorer: Scorer = {
+    id: 'fake',
+    maxLength: 2048,
+    async tokenNll() {
+      throw new Error('not used')
+    },
     async loglikelihood(requests) {
       calls.push([...requests])
-      return requests.map((r) => ({
+      return requests.map(r => ({
         logLikelihood: overrides[r.continuation] ?? -[...r.continuation].length,
         isGreedy: false,
         continuationTokens: 1,
@@ -58,14 +65,16 @@ describe('evaluateTask, multiple choice', () => {
     expect(result.task).toBe('arc_easy')
     expect(result.taskVersion).toBe('1.0')
     expect(result.n).toBe(4)
-    expect(result.items.map((item) => item.acc)).toEqual([0, 0, 1, 0])
-    expect(result.items.map((item) => item.acc_norm)).toEqual([1, 1, 1, 0])
-    expect(result.items[2]).toEqual({ gold: 1, ll: [-6, -1, -6], acc: 1, acc_norm: 1 })
+    expect(result.items.kind).toBe('choice')
+    const items = result.items.items as readonly ChoiceItem[]
+    expect(items.map(item => item.acc)).toEqual([0, 0, 1, 0])
+    expect(items.map(item => item.acc_norm)).toEqual([1, 1, 1, 0])
+    expect(items[2]).toEqual({ gold: 1, ll: [-6, -1, -6], acc: 1, acc_norm: 1 })
     // acc = 1/4, stderr sqrt(0.25 · 0.75 / 3) = 0.25; acc_norm = 3/4, stderr 0.25.
-    expect(result.metrics.acc.value).toBe(0.25)
-    expect(result.metrics.acc.stderr).toBeCloseTo(0.25, 15)
-    expect(result.metrics.acc_norm.value).toBe(0.75)
-    expect(result.metrics.acc_norm.stderr).toBeCloseTo(0.25, 15)
+    expect(result.metrics.acc!.value).toBe(0.25)
+    expect(result.metrics.acc!.stderr).toBeCloseTo(0.25, 15)
+    expect(result.metrics.acc_norm!.value).toBe(0.75)
+    expect(result.metrics.acc_norm!.stderr).toBeCloseTo(0.25, 15)
     expect(JSON.parse(JSON.stringify(result))).toEqual(result)
   })
 
@@ -81,10 +90,13 @@ describe('evaluateTask, multiple choice', () => {
     // BoolQ: " no" = −3, " yes" = −4 → always "no"; golds are [1, 0] → acc [0, 1], mean 0.5, stderr sqrt(0.25/1) = 0.5.
     const { scorer } = fakeScorer()
     const result = await evaluateTask(boolq, scorer, { data })
-    expect(result.items).toEqual([
-      { gold: 1, ll: [-3, -4], acc: 0 },
-      { gold: 0, ll: [-3, -4], acc: 1 },
-    ])
+    expect(result.items).toEqual({
+      kind: 'choice',
+      items: [
+        { gold: 1, ll: [-3, -4], acc: 0 },
+        { gold: 0, ll: [-3, -4], acc: 1 },
+      ],
+    })
     expect(result.metrics).toEqual({ acc: { value: 0.5, stderr: 0.5 } })
   })
 
@@ -93,7 +105,7 @@ describe('evaluateTask, multiple choice', () => {
       kind: 'multiple_choice',
       name: 'in_code',
       version: '0.1',
-      metrics: ['acc'],
+      metrics: { acc },
       loadDocuments: async () => [choicesAfterContext('The cat', ['sat', 'flew'], 0), choicesAfterContext('A dog', ['barked', 'ran'], 1)],
     }
     // LLs: doc 1 −4, −5 → 0 ✓; doc 2 −7, −4 → 1 ✓.
@@ -114,7 +126,7 @@ describe('evaluateTask, rolling', () => {
     kind: 'loglikelihood_rolling',
     name: 'rolling_in_code',
     version: '0.1',
-    metrics: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
+    metrics: rollingMetrics,
     loadDocuments: async () => [
       { text: 'a', words: 10, bytes: 40 },
       { text: 'b', words: 5, bytes: 20 },
@@ -129,18 +141,21 @@ describe('evaluateTask, rolling', () => {
     expect(result.metrics.word_perplexity).toEqual({ value: expect.closeTo(Math.exp(40 / 15), 12) })
     expect(result.metrics.byte_perplexity).toEqual({ value: expect.closeTo(Math.exp(40 / 60), 12) })
     expect(result.metrics.bits_per_byte).toEqual({ value: expect.closeTo(40 / 60 / Math.LN2, 12) })
-    expect(result.items).toEqual([
-      { ll: -10, words: 10, bytes: 40, tokens: 10 },
-      { ll: -30, words: 5, bytes: 20, tokens: 11 },
-    ])
+    expect(result.items).toEqual({
+      kind: 'rolling',
+      items: [
+        { ll: -10, words: 10, bytes: 40, tokens: 10 },
+        { ll: -30, words: 5, bytes: 20, tokens: 11 },
+      ],
+    })
   })
 
   test('WikiText fixture: the scorer sees the detokenized pages, words counted on the originals', async () => {
     const seen: string[] = []
     const { scorer } = fakeScorer({}, [-62, -47])
-    const recording: LoglikelihoodScorer = {
-      loglikelihood: scorer.loglikelihood,
-      loglikelihoodRolling: async (documents) => {
+    const recording: Scorer = {
+      ...scorer,
+      loglikelihoodRolling: async documents => {
         seen.push(...documents)
         return scorer.loglikelihoodRolling(documents)
       },
@@ -149,6 +164,6 @@ describe('evaluateTask, rolling', () => {
     const result = await evaluateTask(wikitext, recording, { data })
     expect(seen[1]?.startsWith(" = Tropical Storm =\n\nThe storm's winds")).toBe(true)
     // 62 + 47 words (hand-counted in wikitext.test.ts), Σ LL = −109 → word perplexity e^1.
-    expect(result.metrics.word_perplexity.value).toBeCloseTo(Math.E, 12)
+    expect(result.metrics.word_perplexity!.value).toBeCloseTo(Math.E, 12)
   })
 })

@@ -1,57 +1,39 @@
 /**
- * Runs one task against a scorer: documents → requests → log-likelihoods → metrics, plus compact per-item
- * records (the baselines' paired tests read them). The result is plain JSON; the task's version goes with it.
- * Tasks are data to this function: adding one never changes it.
+ * Runs one task against a scorer: documents (or a text) → requests → log-likelihoods → the metrics the task
+ * declares, plus typed per-item records (the baselines' paired tests read them). The result is plain JSON; the
+ * task's version goes with it. Tasks are data to this function: adding a task or a metric never changes it.
  */
-import { dataOptionsFromEnv, type DataOptions } from '../data/data-options.ts'
-import type { ChoiceMetric, MultipleChoiceTask, RollingMetric, RollingTask, Task } from '../tasks/task-types.ts'
-import {
-  accuracy,
-  bitsPerByte,
-  bytePerplexity,
-  mean,
-  meanStderr,
-  normalizedAccuracy,
-  wordPerplexity,
-} from './metrics.ts'
-import type { LoglikelihoodScorer } from './scorer.ts'
+import type { CaseItems, ChoiceItem, MetricValue, RollingItem } from '../core/executor.ts'
+import { dataOptionsFromEnv, type DataOptions } from '../hub/hub-options.ts'
+import type { Scorer } from '../scoring/scorer.ts'
+import { mean, meanStderr } from '../tasks/metric-math.ts'
+import type { MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
 
-export interface MetricValue {
-  readonly value: number
-  /** Absent where lm-eval prints "N/A": perplexities, and means over fewer than two documents. */
-  readonly stderr?: number
-}
-
-/** One multiple-choice document: gold, each choice's log-likelihood, and 0/1 for each reported metric. */
-export interface ChoiceItem {
-  readonly gold: number
-  readonly ll: readonly number[]
-  readonly acc: 0 | 1
-  readonly acc_norm?: 0 | 1
-}
-
-/** One rolling document: its log-likelihood, the original page's words and bytes, and the tokens scored. */
-export interface RollingItem {
-  readonly ll: number
-  readonly words: number
-  readonly bytes: number
-  readonly tokens: number
-}
-
-export interface TaskResult<Metric extends string = string, Item = ChoiceItem | RollingItem> {
+export interface TaskResult {
   readonly task: string
   readonly taskVersion: string
-  /** Documents evaluated (after `limit`). */
+  /** Documents evaluated (after `limit`); tokens scored for a token-perplexity task. */
   readonly n: number
-  readonly metrics: Readonly<Record<Metric, MetricValue>>
-  readonly items: readonly Item[]
+  readonly metrics: Readonly<Record<string, MetricValue>>
+  readonly items: CaseItems
 }
+
+/** Work done so far, in the scorer's own units, reported as each batch finishes. */
+export type EvaluationProgress = (done: number, total: number, unit: 'requests' | 'windows') => void
 
 export interface EvaluateOptions {
   /** lm-eval's `--limit`: only the first N documents, in dataset order. */
   readonly limit?: number
   /** Where dataset files come from; defaults to the environment (HF_* variables, LMSCALE_DATA_DIR). */
   readonly data?: DataOptions
+  readonly onProgress?: EvaluationProgress
+}
+
+export function evaluateTask(task: Task, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
+  const data = options.data ?? dataOptionsFromEnv()
+  if (task.kind === 'multiple_choice') return evaluateChoiceTask(task, scorer, options, data)
+  if (task.kind === 'loglikelihood_rolling') return evaluateRollingTask(task, scorer, options, data)
+  return evaluateTokenPerplexity(task, scorer, options, data)
 }
 
 function firstDocuments<T>(documents: readonly T[], limit: number | undefined, task: string): T[] {
@@ -72,66 +54,67 @@ function meanWithStderr(values: readonly number[]): MetricValue {
   return stderr === undefined ? { value: mean(values) } : { value: mean(values), stderr }
 }
 
-async function evaluateChoiceTask<M extends ChoiceMetric>(
-  task: MultipleChoiceTask<string, M>,
-  scorer: LoglikelihoodScorer,
-  options: EvaluateOptions,
-  data: DataOptions,
-): Promise<TaskResult<M, ChoiceItem>> {
+async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
-  const results = await scorer.loglikelihood(documents.flatMap((doc) => doc.requests))
-  const withNorm = (task.metrics as readonly ChoiceMetric[]).includes('acc_norm')
+  const progress = options.onProgress
+  const results = await scorer.loglikelihood(
+    documents.flatMap(doc => doc.requests),
+    progress && ((done, total) => progress(done, total, 'requests')),
+  )
+  const metrics = Object.entries(task.metrics)
   let offset = 0
   const items = documents.map((doc, index): ChoiceItem => {
-    const ll = results.slice(offset, offset + doc.requests.length).map((r) => checkFinite(task.name, index, r.logLikelihood))
+    const ll = results.slice(offset, offset + doc.requests.length).map(r => checkFinite(task.name, index, r.logLikelihood))
     offset += doc.requests.length
-    const acc = accuracy(ll, doc.gold)
-    return withNorm ? { gold: doc.gold, ll, acc, acc_norm: normalizedAccuracy(ll, doc.choices, doc.gold) } : { gold: doc.gold, ll, acc }
+    return { gold: doc.gold, ll, ...Object.fromEntries(metrics.map(([name, metric]) => [name, metric.perDocument(ll, doc)])) }
   })
   if (offset !== results.length) throw new Error(`task ${task.name}: the scorer returned ${results.length} results for ${offset} requests`)
-  const metrics = Object.fromEntries(
-    task.metrics.map((metric) => [metric, meanWithStderr(items.map((item) => item[metric] ?? 0))]),
-  ) as Record<M, MetricValue>
-  return { task: task.name, taskVersion: task.version, n: items.length, metrics, items }
+  return {
+    task: task.name,
+    taskVersion: task.version,
+    n: items.length,
+    metrics: Object.fromEntries(metrics.map(([name]) => [name, meanWithStderr(items.map(item => item[name] as number))])),
+    items: { kind: 'choice', items },
+  }
 }
 
-async function evaluateRollingTask(
-  task: RollingTask,
-  scorer: LoglikelihoodScorer,
-  options: EvaluateOptions,
-  data: DataOptions,
-): Promise<TaskResult<RollingMetric, RollingItem>> {
+async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
-  const results = await scorer.loglikelihoodRolling(documents.map((doc) => doc.text))
+  const progress = options.onProgress
+  const results = await scorer.loglikelihoodRolling(
+    documents.map(doc => doc.text),
+    progress && ((done, total) => progress(done, total, 'windows')),
+  )
   if (results.length !== documents.length) {
     throw new Error(`task ${task.name}: the scorer returned ${results.length} results for ${documents.length} documents`)
   }
   const items = documents.map((doc, index): RollingItem => {
-    const result = results[index] as (typeof results)[number]
+    const result = results[index]!
     return { ll: checkFinite(task.name, index, result.logLikelihood), words: doc.words, bytes: doc.bytes, tokens: result.tokens }
   })
-  const ll = items.map((item) => item.ll)
-  const words = items.map((item) => item.words)
-  const bytes = items.map((item) => item.bytes)
-  const all: Record<RollingMetric, MetricValue> = {
-    word_perplexity: { value: wordPerplexity(ll, words) },
-    byte_perplexity: { value: bytePerplexity(ll, bytes) },
-    bits_per_byte: { value: bitsPerByte(ll, bytes) },
+  const totals = { logLikelihoods: items.map(item => item.ll), words: items.map(item => item.words), bytes: items.map(item => item.bytes) }
+  return {
+    task: task.name,
+    taskVersion: task.version,
+    n: items.length,
+    metrics: Object.fromEntries(Object.entries(task.metrics).map(([name, metric]) => [name, { value: metric.corpus(totals) }])),
+    items: { kind: 'rolling', items },
   }
-  const metrics = Object.fromEntries(task.metrics.map((metric) => [metric, all[metric]])) as Record<RollingMetric, MetricValue>
-  return { task: task.name, taskVersion: task.version, n: items.length, metrics, items }
 }
 
-export function evaluateTask<M extends ChoiceMetric>(
-  task: MultipleChoiceTask<string, M>,
-  scorer: LoglikelihoodScorer,
-  options?: EvaluateOptions,
-): Promise<TaskResult<M, ChoiceItem>>
-export function evaluateTask(task: RollingTask, scorer: LoglikelihoodScorer, options?: EvaluateOptions): Promise<TaskResult<RollingMetric, RollingItem>>
-export function evaluateTask(task: Task, scorer: LoglikelihoodScorer, options?: EvaluateOptions): Promise<TaskResult>
-export function evaluateTask(task: Task, scorer: LoglikelihoodScorer, options: EvaluateOptions = {}): Promise<TaskResult> {
-  const data = options.data ?? dataOptionsFromEnv()
-  return task.kind === 'multiple_choice'
-    ? evaluateChoiceTask(task, scorer, options, data)
-    : evaluateRollingTask(task, scorer, options, data)
+async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
+  const progress = options.onProgress
+  const totals = await scorer.tokenNll(await task.loadText(data), task.method, progress && ((done, total) => progress(done, total, 'windows')))
+  if (!Number.isInteger(totals.tokens) || totals.tokens < 1)
+    throw new Error(`task ${task.name}: token perplexity needs at least one scored token, got ${totals.tokens}`)
+  if (!Number.isInteger(totals.bytes) || totals.bytes < 1)
+    throw new Error(`task ${task.name}: bits per byte needs the text's byte count (≥ 1), got ${totals.bytes}`)
+  if (!Number.isFinite(totals.nll)) throw new Error(`task ${task.name}: total NLL is ${totals.nll}`)
+  return {
+    task: task.name,
+    taskVersion: task.version,
+    n: totals.tokens,
+    metrics: Object.fromEntries(Object.entries(task.metrics).map(([name, metric]) => [name, { value: metric.corpus(totals) }])),
+    items: { kind: 'token_perplexity', items: [{ tokens: totals.tokens, nll: totals.nll, bytes: totals.bytes }] },
+  }
 }

@@ -9,9 +9,11 @@
  * ranks approximate the table better, so quality rises with size for a real reason.
  */
 import { Matrix, SVD } from 'ml-matrix'
-import { expectedWeightShapes, type DecoderConfig, type DecoderWeights, type WeightTensor } from './config.ts'
-import { gaussian, seededRandom } from './random-weights.ts'
-import { logSoftmax, rmsNormForward } from './tensor-math.ts'
+import type { DecoderWeights, WeightTensor } from './architecture.ts'
+import { expectedWeightShapes, type DecoderConfig } from './config.ts'
+import { seededRandom } from '../core/random.ts'
+import { gaussian } from './random-weights.ts'
+import { logSoftmax, rmsNormForward } from '../onnx/tensor-math.ts'
 
 /** Counts of (previous, next) token pairs in token streams, V × V row-major. */
 export function countBigrams(streams: Iterable<readonly number[]>, vocabSize: number): Float64Array {
@@ -80,7 +82,7 @@ export function bigramDecoderWeights(config: DecoderConfig, factors: LowRankFact
   const { vocabSize: V, hiddenSize: D } = config
   const rank = factors.left.columns
   if (D < rank + 1) throw new Error(`hiddenSize ${D} must exceed the rank ${rank} by at least one (the norm-equalising coordinate)`)
-  const normal = gaussian(seededRandom(seed))
+  const normal = gaussian(seededRandom(seed).uniform)
   const weights: Record<string, WeightTensor> = {}
   for (const [name, shape] of expectedWeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1))

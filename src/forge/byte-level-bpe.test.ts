@@ -16,7 +16,11 @@ test('GPT-2 byte map: printable bytes map to themselves, space to Ġ, and the ma
 test('training merges the most frequent pair first (hand-computed on "ab ab ab abc")', () => {
   // Pieces: "ab" ×1, "Ġab" ×2, "Ġabc" ×1. Pairs: (a,b) 4, (Ġ,a) 3, (b,c) 1 → merge a+b; then (Ġ,ab) 3 → Ġ+ab; then Ġab+c.
   const bpe = trainByteLevelBpe(countPieces(['ab ab ab abc']), 262)
-  expect(bpe.merges).toEqual([['a', 'b'], ['Ġ', 'ab'], ['Ġab', 'c']])
+  expect(bpe.merges).toEqual([
+    ['a', 'b'],
+    ['Ġ', 'ab'],
+    ['Ġab', 'c'],
+  ])
   expect(bpe.vocab.get('Ġabc')).toBe(261)
 })
 

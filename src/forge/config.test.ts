@@ -3,13 +3,24 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { ForgeInputError, type DecoderConfig, type DecoderWeights } from './config.ts'
+import { ForgeInputError, type DecoderWeights } from './architecture.ts'
+import type { DecoderConfig } from './config.ts'
 import { forgeDecoder } from './forge-decoder.ts'
 import { randomDecoderWeights } from './random-weights.ts'
 
 const config: DecoderConfig = {
-  vocabSize: 64, hiddenSize: 32, intermediateSize: 48, numLayers: 2, numHeads: 4, numKvHeads: 2,
-  ropeTheta: 10_000, rmsNormEps: 1e-5, maxPositionEmbeddings: 64, tieWordEmbeddings: false, bosTokenId: 1, eosTokenId: 2,
+  vocabSize: 64,
+  hiddenSize: 32,
+  intermediateSize: 48,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  ropeTheta: 10_000,
+  rmsNormEps: 1e-5,
+  maxPositionEmbeddings: 64,
+  tieWordEmbeddings: false,
+  bosTokenId: 1,
+  eosTokenId: 2,
 }
 const tokenizer = { json: {}, bosToken: '<s>', eosToken: '</s>', addBosToken: true }
 
@@ -24,7 +35,7 @@ describe('a weights/config mismatch fails before anything is written', () => {
   const weights = randomDecoderWeights(config, 1)
 
   test('a missing tensor is named with its expected shape', async () => {
-    const { ['model.layers.1.mlp.up_proj.weight']: _, ...missing } = weights
+    const { 'model.layers.1.mlp.up_proj.weight': _, ...missing } = weights
     await expectRejected(config, missing, /missing tensor model\.layers\.1\.mlp\.up_proj\.weight: expected shape \[48, 32\]/)
   })
 

@@ -1,9 +1,10 @@
 /**
- * The LLaMA / MobileLLM decoder configuration and its weights in Hugging Face naming, with the checks
+ * The LLaMA / MobileLLM decoder configuration and its weight shapes in Hugging Face naming, with the checks
  * that run before anything is written.
  */
+import { checkWeightShapes, ForgeInputError, type BaseConfig, type DecoderWeights } from './architecture.ts'
 
-export interface DecoderConfig {
+export interface DecoderConfig extends BaseConfig {
   readonly vocabSize: number
   readonly hiddenSize: number
   readonly intermediateSize: number
@@ -14,21 +15,9 @@ export interface DecoderConfig {
   readonly headDim?: number
   readonly ropeTheta: number
   readonly rmsNormEps: number
-  readonly maxPositionEmbeddings: number
   /** Tied: the LM head is the transposed token embedding and `lm_head.weight` must be absent. */
   readonly tieWordEmbeddings: boolean
-  readonly bosTokenId: number
-  readonly eosTokenId: number
 }
-
-/** A row-major float tensor with its shape (Hugging Face layout: Linear weights are [out, in]). */
-export interface WeightTensor {
-  readonly data: Float32Array
-  readonly shape: readonly number[]
-}
-
-/** Weights keyed by Hugging Face LLaMA names: model.embed_tokens.weight, model.layers.{i}.self_attn.q_proj.weight, … */
-export type DecoderWeights = Readonly<Record<string, WeightTensor>>
 
 export function headDimOf(config: DecoderConfig): number {
   return config.headDim ?? config.hiddenSize / config.numHeads
@@ -56,10 +45,6 @@ export function expectedWeightShapes(config: DecoderConfig): Map<string, number[
   return shapes
 }
 
-export class ForgeInputError extends Error {
-  override name = 'ForgeInputError'
-}
-
 /** Throws a ForgeInputError naming the field or tensor at fault; returns nothing when config and weights agree. */
 export function validateDecoder(config: DecoderConfig, weights: DecoderWeights): void {
   const positive = ['vocabSize', 'hiddenSize', 'intermediateSize', 'numLayers', 'numHeads', 'numKvHeads', 'maxPositionEmbeddings'] as const
@@ -83,22 +68,5 @@ export function validateDecoder(config: DecoderConfig, weights: DecoderWeights):
       throw new ForgeInputError(`config.${field} must be a token id below vocabSize ${config.vocabSize}, got ${config[field]}`)
     }
   }
-  const expected = expectedWeightShapes(config)
-  for (const [name, shape] of expected) {
-    const tensor = weights[name]
-    if (!tensor) throw new ForgeInputError(`missing tensor ${name}: expected shape [${shape.join(', ')}]`)
-    if (tensor.shape.length !== shape.length || tensor.shape.some((v, i) => v !== shape[i])) {
-      throw new ForgeInputError(`tensor ${name} has shape [${tensor.shape.join(', ')}], expected [${shape.join(', ')}]`)
-    }
-    const size = shape.reduce((a, b) => a * b, 1)
-    if (tensor.data.length !== size) {
-      throw new ForgeInputError(`tensor ${name} holds ${tensor.data.length} values, expected ${size} for shape [${shape.join(', ')}]`)
-    }
-  }
-  for (const name of Object.keys(weights)) {
-    if (!expected.has(name)) {
-      const hint = name === 'lm_head.weight' ? ' (the config ties the LM head to the embedding)' : ''
-      throw new ForgeInputError(`unexpected tensor ${name}${hint}`)
-    }
-  }
+  checkWeightShapes(expectedWeightShapes(config), weights, new Map([['lm_head.weight', 'the config ties the LM head to the embedding']]))
 }

@@ -6,10 +6,10 @@ import { join, relative } from 'node:path'
 import { AutoModelForCausalLM, AutoTokenizer, Tensor } from '@huggingface/transformers'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { closedFormLogLikelihood, closedFormLogProbTable } from './bigram-model.ts'
-import { documentText, loadBrownCorpus } from './brown-corpus.ts'
+import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { BIGRAM_FAMILY, ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, type FixtureManifest } from './fixture-family.ts'
 import { readSafetensors } from './safetensors.ts'
-import { logSoftmax } from './tensor-math.ts'
+import { logSoftmax } from '../onnx/tensor-math.ts'
 
 let manifest: FixtureManifest
 const heldOut = loadBrownCorpus().heldOut.map(documentText)
@@ -63,7 +63,14 @@ test('the family is forged deterministically: a second forge writes identical fi
   const again = await ensureFixtureModels(await mkdtemp(join(tmpdir(), 'lmscale-fixtures-')))
   const digest = async (dir: string) => {
     const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter(e => e.isFile())
-    const entries = await Promise.all(files.map(async f => [relative(dir, join(f.parentPath, f.name)), createHash('sha256').update(await readFile(join(f.parentPath, f.name))).digest('hex')]))
+    const entries = await Promise.all(
+      files.map(async f => [
+        relative(dir, join(f.parentPath, f.name)),
+        createHash('sha256')
+          .update(await readFile(join(f.parentPath, f.name)))
+          .digest('hex'),
+      ]),
+    )
     return Object.fromEntries(entries.sort())
   }
   for (const spec of FIXTURE_MODELS) {

@@ -1,11 +1,12 @@
 /**
- * `forgeDecoder` writes a model directory in the layout transformers.js loads from the hub:
+ * `forgeDecoder` writes a model directory of any architecture in the layout transformers.js loads from the hub:
  * config.json, generation_config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { headDimOf, validateDecoder, type DecoderConfig, type DecoderWeights } from './config.ts'
-import { buildDecoderGraph } from './llama-graph.ts'
+import type { Architecture, BaseConfig, DecoderWeights } from './architecture.ts'
+import type { DecoderConfig } from './config.ts'
+import { llama } from './llama.ts'
 
 export interface ForgedTokenizer {
   /** The tokenizer.json object (Hugging Face tokenizers format). */
@@ -17,20 +18,29 @@ export interface ForgedTokenizer {
   readonly addBosToken: boolean
 }
 
-/** Validates, then writes the directory atomically (a finished directory or none). Returns its path. */
-export async function forgeDecoder(
-  config: DecoderConfig,
+/** Validates, then writes the directory atomically (a finished directory or none). Returns its path. LLaMA by default. */
+export function forgeDecoder(config: DecoderConfig, weights: DecoderWeights, tokenizer: ForgedTokenizer, outDir: string): Promise<string>
+export function forgeDecoder<Config extends BaseConfig>(
+  config: Config,
   weights: DecoderWeights,
   tokenizer: ForgedTokenizer,
   outDir: string,
+  architecture: Architecture<Config>,
+): Promise<string>
+export async function forgeDecoder(
+  config: BaseConfig,
+  weights: DecoderWeights,
+  tokenizer: ForgedTokenizer,
+  outDir: string,
+  architecture: Architecture<BaseConfig> = llama,
 ): Promise<string> {
-  validateDecoder(config, weights)
-  const graph = buildDecoderGraph(config, weights)
+  architecture.validate(config, weights)
+  const graph = architecture.buildGraph(config, weights)
   const staging = `${outDir}.partial-${process.pid}`
   await rm(staging, { recursive: true, force: true })
   await mkdir(join(staging, 'onnx'), { recursive: true })
   const json = (name: string, value: unknown) => writeFile(join(staging, name), `${JSON.stringify(value, null, 2)}\n`)
-  await json('config.json', huggingFaceConfig(config))
+  await json('config.json', architecture.huggingFaceConfig(config))
   await json('generation_config.json', { bos_token_id: config.bosTokenId, eos_token_id: config.eosTokenId })
   await json('tokenizer.json', tokenizer.json)
   await json('tokenizer_config.json', {
@@ -48,29 +58,4 @@ export async function forgeDecoder(
   await rm(outDir, { recursive: true, force: true })
   await rename(staging, outDir)
   return outDir
-}
-
-/** config.json in Hugging Face's LlamaConfig naming. */
-export function huggingFaceConfig(config: DecoderConfig): Record<string, unknown> {
-  return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
-    vocab_size: config.vocabSize,
-    hidden_size: config.hiddenSize,
-    intermediate_size: config.intermediateSize,
-    num_hidden_layers: config.numLayers,
-    num_attention_heads: config.numHeads,
-    num_key_value_heads: config.numKvHeads,
-    head_dim: headDimOf(config),
-    hidden_act: 'silu',
-    rms_norm_eps: config.rmsNormEps,
-    rope_theta: config.ropeTheta,
-    max_position_embeddings: config.maxPositionEmbeddings,
-    tie_word_embeddings: config.tieWordEmbeddings,
-    attention_bias: false,
-    mlp_bias: false,
-    bos_token_id: config.bosTokenId,
-    eos_token_id: config.eosTokenId,
-    torch_dtype: 'float32',
-  }
 }

@@ -6,8 +6,8 @@ import { describe, expect, test } from 'vitest'
 import type { DecoderConfig } from './config.ts'
 import { forgeDecoder } from './forge-decoder.ts'
 import { byteLevelTokenizerJson, countPieces, SPECIAL_TOKENS, trainByteLevelBpe } from './byte-level-bpe.ts'
+import { llama } from './llama.ts'
 import { randomDecoderWeights } from './random-weights.ts'
-import { referenceLogits } from './reference-forward.ts'
 
 const tokenizer = {
   json: byteLevelTokenizerJson(trainByteLevelBpe(countPieces(['the cat sat on the mat and the dog sat on the log']), 300)),
@@ -19,13 +19,31 @@ const tokenizer = {
 const base = { vocabSize: 300, ropeTheta: 10_000, rmsNormEps: 1e-5, maxPositionEmbeddings: 256, bosTokenId: 1, eosTokenId: 2 }
 const CONFIGS: Record<string, DecoderConfig> = {
   'GQA ratio 3, tied head': { ...base, hiddenSize: 96, intermediateSize: 160, numLayers: 2, numHeads: 6, numKvHeads: 2, tieWordEmbeddings: true },
-  'GQA ratio 5, head_dim 64, untied head': { ...base, hiddenSize: 160, headDim: 64, intermediateSize: 256, numLayers: 2, numHeads: 5, numKvHeads: 1, tieWordEmbeddings: false },
-  'MobileLLM-like: 9 heads / 3 KV heads, head_dim 64, tied': { ...base, hiddenSize: 576, intermediateSize: 384, numLayers: 2, numHeads: 9, numKvHeads: 3, tieWordEmbeddings: true, ropeTheta: 500_000 },
+  'GQA ratio 5, head_dim 64, untied head': {
+    ...base,
+    hiddenSize: 160,
+    headDim: 64,
+    intermediateSize: 256,
+    numLayers: 2,
+    numHeads: 5,
+    numKvHeads: 1,
+    tieWordEmbeddings: false,
+  },
+  'MobileLLM-like: 9 heads / 3 KV heads, head_dim 64, tied': {
+    ...base,
+    hiddenSize: 576,
+    intermediateSize: 384,
+    numLayers: 2,
+    numHeads: 9,
+    numKvHeads: 3,
+    tieWordEmbeddings: true,
+    ropeTheta: 500_000,
+  },
 }
 
 async function forged(config: DecoderConfig, seed: number) {
   const weights = randomDecoderWeights(config, seed)
-  const dir = await forgeDecoder(config, weights, tokenizer, join(await mkdtemp(join(tmpdir(), 'lmscale-forge-')), 'model'))
+  const dir = await forgeDecoder(config, weights, tokenizer, join(await mkdtemp(join(tmpdir(), 'lmscale-forge-')), 'model'), llama)
   const model = await AutoModelForCausalLM.from_pretrained(dir, { dtype: 'fp32', device: 'cpu', local_files_only: true })
   return { weights, dir, model }
 }
@@ -58,7 +76,7 @@ describe.each(Object.entries(CONFIGS))('forged decoder (%s)', (_, config) => {
   test('logits match the float64 reference forward within 1e-4 relative', async () => {
     const { weights, model } = await forged(config, 11)
     const { logits } = await model({ input_ids: int64([tokens]), attention_mask: int64([tokens.map(() => 1)]) })
-    const reference = referenceLogits(config, weights, tokens)
+    const reference = llama.referenceLogits(config, weights, tokens)
     expect(logits.dims).toEqual([1, tokens.length, config.vocabSize])
     const error = relativeError(logits.data as Float32Array, Float64Array.from(reference.flatMap(row => [...row])))
     expect(error).toBeLessThan(1e-4)
@@ -73,7 +91,7 @@ describe.each(Object.entries(CONFIGS))('forged decoder (%s)', (_, config) => {
     const data = logits.data as Float32Array
     const V = config.vocabSize
     const shortRows = data.subarray(tokens.length * V + (tokens.length - short.length) * V)
-    const reference = referenceLogits(config, weights, short).flatMap(row => [...row])
+    const reference = llama.referenceLogits(config, weights, short).flatMap(row => [...row])
     expect(relativeError(shortRows, Float64Array.from(reference))).toBeLessThan(1e-4)
   })
 

@@ -3,10 +3,11 @@
  * decoder with a KV cache: input_ids, attention_mask, position_ids, past_key_values.{i}.key/value →
  * logits, present.{i}.key/value. Standard opset-17 operators only, so onnxruntime runs it anywhere.
  */
-import { headDimOf, validateDecoder, type DecoderConfig, type DecoderWeights } from './config.ts'
-import { GraphBuilder } from './graph-builder.ts'
-import { DataType } from './onnx.ts'
-import { transpose2d } from './tensor-math.ts'
+import type { DecoderWeights } from './architecture.ts'
+import { headDimOf, validateDecoder, type DecoderConfig } from './config.ts'
+import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { DataType } from '../onnx/proto.ts'
+import { transpose2d } from '../onnx/tensor-math.ts'
 
 export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights): Uint8Array {
   validateDecoder(config, weights)
@@ -45,7 +46,7 @@ export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights
   let x = g.op('Gather', [embedding, inputIds], { axis: 0 })
 
   // RoPE tables from position_ids (Hugging Face: inv_freq and the angles in float32, halves concatenated).
-  const invFreq = new Float32Array(hd / 2).map((_, i) => 1 / Math.pow(config.ropeTheta, (2 * i) / hd))
+  const invFreq = new Float32Array(hd / 2).map((_, i) => 1 / config.ropeTheta ** ((2 * i) / hd))
   const positions = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: DataType.FLOAT }), g.int64([2])])
   const angles = g.op('Mul', [positions, g.weight('rope.inv_freq', invFreq, [hd / 2])])
   const doubled = g.op('Concat', [angles, angles], { axis: -1 })
@@ -89,10 +90,7 @@ export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights
     const scores = g.op('Add', [g.op('MatMul', [grouped, keysT]), maskBias])
     const probs = g.op('Softmax', [scores], { axis: -1 })
     const context = g.op('MatMul', [probs, g.op('Unsqueeze', [values, g.int64([2])])])
-    const merged = g.op('Reshape', [
-      g.op('Transpose', [g.op('Reshape', [context, g.int64([0, H, -1, hd])])], { perm: [0, 2, 1, 3] }),
-      g.int64([0, 0, H * hd]),
-    ])
+    const merged = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [context, g.int64([0, H, -1, hd])])], { perm: [0, 2, 1, 3] }), g.int64([0, 0, H * hd])])
     x = g.op('Add', [x, g.op('MatMul', [merged, linear(`${p}.self_attn.o_proj.weight`)])])
 
     const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`)
@@ -100,7 +98,6 @@ export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights
     const up = g.op('MatMul', [h2, linear(`${p}.mlp.up_proj.weight`)])
     const activated = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up])
     x = g.op('Add', [x, g.op('MatMul', [activated, linear(`${p}.mlp.down_proj.weight`)])])
-
   }
 
   const head = config.tieWordEmbeddings ? g.op('Transpose', [embedding], { perm: [1, 0] }) : linear('lm_head.weight')

@@ -1,19 +1,9 @@
 /** Seeded random decoder weights, for models whose attention is active (cache, batching, speed tests). */
-import { expectedWeightShapes, type DecoderConfig, type DecoderWeights, type WeightTensor } from './config.ts'
+import { seededRandom } from '../core/random.ts'
+import type { DecoderWeights, WeightTensor } from './architecture.ts'
+import { expectedWeightShapes, type DecoderConfig } from './config.ts'
 
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same weights on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** Standard normal samples by Box–Muller. */
+/** Standard normal samples by Box–Muller, the cosine half only (the fixture files were forged with this sequence). */
 export function gaussian(random: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
 }
@@ -23,7 +13,7 @@ export function gaussian(random: () => number): () => number {
  * Linear weights ~ N(0, gain² / fan_in), norm weights ~ 1 + N(0, 0.1²), embeddings ~ N(0, 1).
  */
 export function randomDecoderWeights(config: DecoderConfig, seed: number, gain = 1.5): DecoderWeights {
-  const normal = gaussian(seededRandom(seed))
+  const normal = gaussian(seededRandom(seed).uniform)
   const weights: Record<string, WeightTensor> = {}
   for (const [name, shape] of expectedWeightShapes(config)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1))

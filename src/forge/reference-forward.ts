@@ -2,8 +2,9 @@
  * A plain float64 LLaMA forward pass, written from the Hugging Face modelling equations and sharing no
  * code with the ONNX graph, so the tests can check every forged graph against it.
  */
-import { headDimOf, type DecoderConfig, type DecoderWeights } from './config.ts'
-import { linearForward, rmsNormForward } from './tensor-math.ts'
+import type { DecoderWeights } from './architecture.ts'
+import { headDimOf, type DecoderConfig } from './config.ts'
+import { linearForward, rmsNormForward } from '../onnx/tensor-math.ts'
 
 /** Logits for every position of one unpadded sequence starting at position 0: rows[t][v]. */
 export function referenceLogits(config: DecoderConfig, weights: DecoderWeights, tokens: readonly number[]): Float64Array[] {
@@ -61,7 +62,7 @@ function applyRope(x: Float64Array, heads: number, hd: number, position: number,
   for (let head = 0; head < heads; head++) {
     const base = head * hd
     for (let i = 0; i < half; i++) {
-      const angle = position / Math.pow(theta, (2 * i) / hd)
+      const angle = position / theta ** ((2 * i) / hd)
       const [c, s] = [Math.cos(angle), Math.sin(angle)]
       const [a, b] = [x[base + i]!, x[base + half + i]!]
       out[base + i] = a * c - b * s

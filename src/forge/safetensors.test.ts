@@ -6,11 +6,11 @@ import { readSafetensors, writeSafetensors } from './safetensors.ts'
 
 test('float32 tensors round-trip', async () => {
   const path = join(await mkdtemp(join(tmpdir(), 'lmscale-st-')), 'w.safetensors')
-  const weights = { 'a.weight': { data: Float32Array.from([1.5, -2, 3.25, 0]), shape: [2, 2] }, 'b': { data: Float32Array.from([7]), shape: [1] } }
+  const weights = { 'a.weight': { data: Float32Array.from([1.5, -2, 3.25, 0]), shape: [2, 2] }, b: { data: Float32Array.from([7]), shape: [1] } }
   await writeSafetensors(path, weights)
   const back = await readSafetensors(path)
   expect(back['a.weight']).toEqual({ data: weights['a.weight'].data, shape: [2, 2] })
-  expect(back['b']!.data[0]).toBe(7)
+  expect(back.b!.data[0]).toBe(7)
 })
 
 test('F16 and BF16 tensors are widened to float32 (hand-built file, known bit patterns)', async () => {
@@ -23,8 +23,8 @@ test('F16 and BF16 tensors are widened to float32 (hand-built file, known bit pa
   const path = join(await mkdtemp(join(tmpdir(), 'lmscale-st-')), 'h.safetensors')
   await writeFile(path, Buffer.concat([length, Buffer.from(header), body]))
   const back = await readSafetensors(path)
-  expect(Array.from(back['h']!.data)).toEqual([1, -2, 65504])
-  expect(Array.from(back['b']!.data)).toEqual([1, -3])
+  expect(Array.from(back.h!.data)).toEqual([1, -2, 65504])
+  expect(Array.from(back.b!.data)).toEqual([1, -3])
 })
 
 test('an unsupported dtype names the file and the tensor', async () => {

@@ -4,8 +4,8 @@
  * and real checkpoints converted to LLaMA naming can be read back into the forge.
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import type { DecoderWeights, WeightTensor } from './config.ts'
-import { halfToFloat } from './tensor-math.ts'
+import type { DecoderWeights, WeightTensor } from './architecture.ts'
+import { halfToFloat } from '../onnx/tensor-math.ts'
 
 export async function writeSafetensors(path: string, weights: DecoderWeights): Promise<void> {
   const header: Record<string, unknown> = { __metadata__: { format: 'pt' } }
@@ -42,7 +42,11 @@ export async function readSafetensors(path: string): Promise<DecoderWeights> {
   const weights: Record<string, WeightTensor> = {}
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue
-    const { dtype, shape, data_offsets: [start, end] } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] }
+    const {
+      dtype,
+      shape,
+      data_offsets: [start, end],
+    } = entry as { dtype: string; shape: number[]; data_offsets: [number, number] }
     const raw = bytes.subarray(base + start, base + end)
     weights[name] = { data: toFloat32(raw, dtype, `${path}: tensor ${name}`), shape }
   }

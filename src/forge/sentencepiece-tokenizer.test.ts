@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { documentText, loadBrownCorpus } from './brown-corpus.ts'
+import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import {
   mergesFromPieces,
   mobileLlmTokenizerConfig,

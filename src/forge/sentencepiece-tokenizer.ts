@@ -40,8 +40,7 @@ export function sentencePieceVocabulary(texts: Iterable<string>, vocabSize: numb
       for (const ch of marked) charCounts.set(ch, (charCounts.get(ch) ?? 0) + 1)
     }
   }
-  const byCountThenShorter = (a: [string, number], b: [string, number]) =>
-    b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+  const byCountThenShorter = (a: [string, number], b: [string, number]) => b[1] - a[1] || a[0].length - b[0].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
   const chars = [...charCounts].sort(byCountThenShorter).map(([ch]) => ch)
   const base = [LLAMA_SPECIAL_TOKENS.unk, LLAMA_SPECIAL_TOKENS.bos, LLAMA_SPECIAL_TOKENS.eos, ...Array.from({ length: 256 }, (_, b) => byteToken(b))]
   const room = vocabSize - base.length - chars.length

@@ -4,11 +4,10 @@
  * A plain graph returns `logits`; a scoring graph (scoring-graph.ts) takes `target_ids` and returns only the
  * target log-probabilities and argmax ids. Only the outputs a call asks for are copied to JavaScript.
  */
+import type { Device } from '../core/executor.ts'
 import * as ort from 'onnxruntime-node'
 import { ARGMAX_IDS_OUTPUT, TARGET_IDS_INPUT, TARGET_LOG_PROBS_OUTPUT } from './scoring-graph.ts'
-import { halfToFloat } from '../forge/tensor-math.ts'
-
-export type Device = 'cpu' | 'cuda'
+import { halfToFloat } from '../onnx/tensor-math.ts'
 
 export interface SessionOptions {
   readonly device: Device
@@ -75,9 +74,7 @@ export class DecoderSession {
     if (!scoring && !session.outputNames.includes('logits')) {
       throw new Error(`${onnxPath}: the graph has no output named logits; is it a decoder in the transformers.js layout?`)
     }
-    const pastInputs = session.inputMetadata.filter(
-      (m): m is ort.InferenceSession.TensorValueMetadata => m.isTensor && m.name.startsWith('past_key_values.'),
-    )
+    const pastInputs = session.inputMetadata.filter((m): m is ort.InferenceSession.TensorValueMetadata => m.isTensor && m.name.startsWith('past_key_values.'))
     return new DecoderSession(session, options.device, scoring ? 'scoring' : 'logits', pastInputs)
   }
 

@@ -2,16 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { fixedChunkPlan, rollingWindowPlan, slidingWindowPlan } from '../eval/windows.ts'
+import { rollingWindowPlan, slidingWindowPlan } from '../scoring/windows.ts'
 import { closedFormLogLikelihood, closedFormLogProbTable } from '../forge/bigram-model.ts'
-import { documentText, loadBrownCorpus } from '../forge/brown-corpus.ts'
+import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { expectedWeightShapes, type DecoderConfig } from '../forge/config.ts'
 import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, type FixtureManifest } from '../forge/fixture-family.ts'
 import { forgeDecoder } from '../forge/forge-decoder.ts'
 import { randomDecoderWeights } from '../forge/random-weights.ts'
 import { referenceLogits } from '../forge/reference-forward.ts'
 import { readSafetensors } from '../forge/safetensors.ts'
-import { logSoftmax } from '../forge/tensor-math.ts'
+import { logSoftmax } from '../onnx/tensor-math.ts'
 import { LanguageModel } from './language-model.ts'
 
 let manifest: FixtureManifest
@@ -39,8 +39,12 @@ describe('perplexity methods against the closed form (bigram fixture: each token
 
   test('Hugging Face sliding window (BOS first, every later token scored from its predecessor)', async () => {
     const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
-    for (const [maxLength, stride] of [[256, 128], [100, 100], [64, 48]] as const) {
-      const result = await model.planPerplexity(text, n => slidingWindowPlan(n, { maxLength, stride }))
+    for (const [maxLength, stride] of [
+      [256, 128],
+      [100, 100],
+      [64, 48],
+    ] as const) {
+      const result = await model.tokenNll(text, { type: 'sliding', maxLength, stride })
       const expected = closedFormLogLikelihood(table, V, tokens)
       expect(result.tokens).toBe(tokens.length - 1)
       expect(relative(-result.nll, expected)).toBeLessThan(1e-5)
@@ -59,7 +63,7 @@ describe('perplexity methods against the closed form (bigram fixture: each token
   test('non-overlapping chunks (each chunk first token unscored, remainder dropped)', async () => {
     const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
     const chunk = 200
-    const result = await model.planPerplexity(text, n => fixedChunkPlan(n, chunk))
+    const result = await model.tokenNll(text, { type: 'chunks', length: chunk })
     let expected = 0
     for (let start = 0; start + chunk <= tokens.length; start += chunk) {
       expected += closedFormLogLikelihood(table, V, tokens, start + 1, start + chunk)
@@ -89,8 +93,13 @@ describe('random-weight model with active attention', () => {
       const logits = referenceLogits(config, weights, tokens.slice(window.inputStart, window.inputEnd))
       for (let t = window.scoredStart; t < window.scoredEnd; t++) expected += logSoftmax(logits[t - 1 - window.inputStart]!)[tokens[t]!]!
     }
-    const result = await model.planPerplexity(sample, n => slidingWindowPlan(n, { maxLength: 24, stride: 10 }))
+    const result = await model.tokenNll(sample, { type: 'sliding', maxLength: 24, stride: 10 })
     expect(Math.abs(-result.nll - expected) / Math.abs(expected)).toBeLessThan(1e-5)
+    expect(result.bytes).toBe(Buffer.byteLength(sample, 'utf8'))
+  })
+
+  test('tokenNll refuses windows longer than the model takes', async () => {
+    await expect(model.tokenNll(text, { type: 'chunks', length: 25 })).rejects.toThrow(/maximum length of 24; the chunks method needs windows of 25 tokens/)
   })
 
   test('batch invariance: batch sizes 1, 3 and 16 and any request order give identical log-likelihoods', async () => {
@@ -101,7 +110,10 @@ describe('random-weight model with active attention', () => {
     const results = new Map<string, number[]>()
     for (const batchSize of [1, 3, 16]) {
       const m = await LanguageModel.fromDirectory(path, { maxLength: 24, batchSize })
-      results.set(`batch ${batchSize}`, (await m.loglikelihood(requests)).map(r => r.logLikelihood))
+      results.set(
+        `batch ${batchSize}`,
+        (await m.loglikelihood(requests)).map(r => r.logLikelihood),
+      )
       const reversed = [...requests].reverse()
       results.set(`batch ${batchSize} reversed`, (await m.loglikelihood(reversed)).map(r => r.logLikelihood).reverse())
       await m.release()
@@ -124,9 +136,12 @@ describe('random-weight model with active attention', () => {
 describe('clear errors', () => {
   test('a continuation that tokenizes to nothing names the request', async () => {
     const model = await LanguageModel.fromDirectory(fixture('brown-bigram-xs').path)
-    await expect(model.loglikelihood([{ context: 'Answer:', continuation: ' yes' }, { context: 'Answer:', continuation: '' }])).rejects.toThrow(
-      /loglikelihood request 1: the continuation "" .* tokenizes to nothing/,
-    )
+    await expect(
+      model.loglikelihood([
+        { context: 'Answer:', continuation: ' yes' },
+        { context: 'Answer:', continuation: '' },
+      ]),
+    ).rejects.toThrow(/loglikelihood request 1: the continuation "" .* tokenizes to nothing/)
     await model.release()
   })
 
@@ -158,7 +173,9 @@ describe('clear errors', () => {
     const json = tokenizerModel.tokenizer.raw._tokenizerJSON as object
     await forgeDecoder(config, weights, { json, bosToken: '<s>', eosToken: '</s>', addBosToken: true }, join(dir, 'nan'))
     const model = await LanguageModel.fromDirectory(join(dir, 'nan'), { id: 'poisoned-model' })
-    await expect(model.loglikelihood([{ context: 'It was', continuation: ' the end' }])).rejects.toThrow(/poisoned-model produced a non-finite logit .* position \d+/)
+    await expect(model.loglikelihood([{ context: 'It was', continuation: ' the end' }])).rejects.toThrow(
+      /poisoned-model produced a non-finite logit .* position \d+/,
+    )
     await Promise.all([model.release(), tokenizerModel.release()])
   })
 })

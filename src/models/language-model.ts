@@ -1,24 +1,26 @@
 /**
  * A causal language model in the transformers.js layout: its tokenizer, its ONNX session, its parameter
- * counts, and lm-eval's log-likelihood requests on top (LoglikelihoodScorer).
+ * counts, and the Scorer contract on top (lm-eval's log-likelihood requests and token-level NLL).
  */
+import type { WindowMethod } from '../scoring/scorer.ts'
+import type { Device, Dtype, ParameterCounts } from '../core/executor.ts'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
-import type { DataOptions } from '../data/data-options.ts'
-import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../eval/batching.ts'
-import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type TokenEncoder } from '../eval/encode.ts'
-import { planNll, rollingLoglikelihoods, tokenPerplexity, type TokenPerplexity } from '../eval/perplexity.ts'
-import type { LoglikelihoodRequest, LoglikelihoodResult, LoglikelihoodScorer, RollingResult } from '../eval/scorer.ts'
-import type { ScoringWindow } from '../eval/windows.ts'
+import type { DataOptions } from '../hub/hub-options.ts'
+import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../scoring/batching.ts'
+import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type TokenEncoder } from '../scoring/encode.ts'
+import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
+import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
+import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
 import { forwardInChunks } from './chunked-forward.ts'
-import { DecoderSession, type DecoderUsage, type Device } from './decoder-session.ts'
+import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
 import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
-import { resolveHubModel } from './hub-model-files.ts'
-import { describeSource, localModelFiles, type ModelDtype, type ModelSource } from './model-source.ts'
-import { countParameters, readOnnxModel, type ParameterCounts } from './parameter-count.ts'
+import { resolveHubModel } from '../hub/hub-model-files.ts'
+import { describeSource, localModelFiles, type ModelSource } from '../hub/model-layout.ts'
+import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
 import { scoreLoglikelihoodsSharingContexts } from './shared-context.ts'
@@ -27,7 +29,7 @@ export interface LanguageModelOptions {
   /** A name for reports and errors; defaults to the directory. */
   readonly id?: string
   readonly device?: Device
-  readonly dtype?: ModelDtype
+  readonly dtype?: Dtype
   readonly threads?: number
   /** Rows per onnxruntime call. Results do not depend on it. */
   readonly batchSize?: number
@@ -64,7 +66,7 @@ export interface SpecialTokenIds {
   readonly pad: number
 }
 
-export class LanguageModel implements LoglikelihoodScorer {
+export class LanguageModel implements Scorer {
   private constructor(
     readonly id: string,
     readonly dir: string,
@@ -74,7 +76,9 @@ export class LanguageModel implements LoglikelihoodScorer {
     readonly specialTokens: SpecialTokenIds,
     readonly parameters: ParameterCounts,
     readonly maxLength: number,
-    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>> & { readonly threads?: number },
+    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>> & {
+      readonly threads?: number
+    },
     private readonly session: DecoderSession,
   ) {}
 
@@ -139,28 +143,32 @@ export class LanguageModel implements LoglikelihoodScorer {
     )
   }
 
-  async loglikelihood(requests: readonly LoglikelihoodRequest[]): Promise<LoglikelihoodResult[]> {
+  async loglikelihood(requests: readonly LoglikelihoodRequest[], onProgress?: OnProgress): Promise<LoglikelihoodResult[]> {
     const pairs = encodePairs(requests, this.tokenizer, {
       bos: this.options.bos,
       prefixTokenId: this.specialTokens.prefix,
       ...(this.tokenizer.raw.bos_token ? { bosText: this.tokenizer.raw.bos_token } : {}),
     })
     if (this.options.shareContexts && this.session.hasCache) {
-      return scoreLoglikelihoodsSharingContexts(pairs, this.session, this.scoreBatch, { ...this.batchOptions(), modelId: this.id })
+      return scoreLoglikelihoodsSharingContexts(pairs, this.session, this.scoreBatch, { ...this.batchOptions(), modelId: this.id }, onProgress)
     }
-    return scoreLoglikelihoods(pairs, this.scoreBatch, this.batchOptions())
+    return scoreLoglikelihoods(pairs, this.scoreBatch, this.batchOptions(), onProgress)
   }
 
-  async loglikelihoodRolling(documents: readonly string[]): Promise<RollingResult[]> {
+  async loglikelihoodRolling(documents: readonly string[], onProgress?: OnProgress): Promise<RollingResult[]> {
     const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index))
-    return rollingLoglikelihoods(streams, this.scoreBatch, { ...this.batchOptions(), prefixTokenId: this.specialTokens.prefix })
+    return rollingLoglikelihoods(streams, this.scoreBatch, { ...this.batchOptions(), prefixTokenId: this.specialTokens.prefix }, onProgress)
   }
 
-  /** Token-level perplexity of one text under a window plan (sliding window or fixed chunks); BOS first if the tokenizer adds it. */
-  async planPerplexity(text: string, plan: (tokenCount: number) => ScoringWindow[]): Promise<TokenPerplexity> {
+  /** Token-level NLL of one text under a sliding-window or fixed-chunk method; BOS first if the tokenizer adds it. */
+  async tokenNll(text: string, method: WindowMethod, onProgress?: OnProgress): Promise<TokenNll> {
+    const length = methodWindowLength(method)
+    if (length > this.maxLength) {
+      throw new Error(`model ${this.id} has a maximum length of ${this.maxLength}; the ${method.type} method needs windows of ${length} tokens`)
+    }
     const tokens = this.tokenizer.encode(text, { addSpecialTokens: true })
-    const total = await planNll(tokens, plan(tokens.length), this.scoreBatch, this.batchOptions())
-    return tokenPerplexity(total, Buffer.byteLength(text, 'utf8'))
+    const total = await planNll(tokens, methodWindows(tokens.length, method), this.scoreBatch, this.batchOptions(), onProgress)
+    return { ...total, bytes: Buffer.byteLength(text, 'utf8') }
   }
 
   /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */

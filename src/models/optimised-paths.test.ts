@@ -3,12 +3,12 @@
  * unoptimised one (full logits in JavaScript, every request computed whole, no cache) on fixture models.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { documentText, loadBrownCorpus } from '../forge/brown-corpus.ts'
+import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { ensureFixtureModels, type FixtureManifest } from '../forge/fixture-family.ts'
-import { hellaSwagShapedRequests } from '../perf/hellaswag-shaped.ts'
-import { scoreRows, sumLogProbs } from '../eval/batching.ts'
-import type { LoglikelihoodRequest } from '../eval/scorer.ts'
-import { fixedChunkPlan, windowRow } from '../eval/windows.ts'
+import { hellaSwagShapedRequests } from '../../test-support/hellaswag-shaped.ts'
+import { scoreRows, sumLogProbs } from '../scoring/batching.ts'
+import type { LoglikelihoodRequest } from '../scoring/scorer.ts'
+import { fixedChunkPlan, windowRow } from '../scoring/windows.ts'
 import { LanguageModel, type LanguageModelOptions } from './language-model.ts'
 
 let manifest: FixtureManifest

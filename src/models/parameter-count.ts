@@ -4,13 +4,8 @@
  * untied LM head).
  */
 import { readFile } from 'node:fs/promises'
-import { DataType, onnx, type OnnxNamespace } from '../forge/onnx.ts'
-
-export interface ParameterCounts {
-  readonly total: number
-  readonly embedding: number
-  readonly nonEmbedding: number
-}
+import type { ParameterCounts } from '../core/executor.ts'
+import { DataType, onnx, type OnnxNamespace } from '../onnx/proto.ts'
 
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16, DataType.DOUBLE])
 

@@ -1,5 +1,5 @@
 /** Log-probabilities of target tokens from a decoder call's outputs, with lm-eval's greedy flag. */
-import type { RowScores } from '../eval/batching.ts'
+import type { RowScores } from '../scoring/batching.ts'
 import type { DecoderOutputs } from './decoder-session.ts'
 
 /**

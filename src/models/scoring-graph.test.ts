@@ -4,9 +4,9 @@ import { basename, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { ensureFixtureModels, type FixtureManifest } from '../forge/fixture-family.ts'
-import { GraphBuilder } from '../forge/graph-builder.ts'
-import { DataType, onnx } from '../forge/onnx.ts'
-import { logSoftmax } from '../forge/tensor-math.ts'
+import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { DataType, onnx } from '../onnx/proto.ts'
+import { logSoftmax } from '../onnx/tensor-math.ts'
 import { DecoderSession } from './decoder-session.ts'
 import { LanguageModel } from './language-model.ts'
 import { appendScoringTail, ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -137,7 +137,11 @@ describe('in-graph scoring (log-softmax + gather + argmax appended to the decode
     const session = await ort.InferenceSession.create(path)
     const int64 = (values: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, BigInt), [1, values.length])
     const out = await session.run({ input_ids: int64([3, 0, 6]), target_ids: int64([1, 6, 6]) })
-    ;[[3, 1], [0, 6], [6, 6]].forEach(([id, target], p) => {
+    ;[
+      [3, 1],
+      [0, 6],
+      [6, 6],
+    ].forEach(([id, target], p) => {
       // The fp16 rounding of each logit, computed independently of onnxruntime.
       const row = Array.from(table.subarray(id! * V, (id! + 1) * V), roundToHalf)
       expect(Math.abs((out.target_log_probs!.data as Float64Array)[p]! - logSoftmax(row)[target!]!)).toBeLessThan(1e-6)

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { DataType, onnx, type OnnxNamespace } from '../forge/onnx.ts'
+import { DataType, onnx, type OnnxNamespace } from '../onnx/proto.ts'
 
 export const TARGET_IDS_INPUT = 'target_ids'
 export const TARGET_LOG_PROBS_OUTPUT = 'target_log_probs'
@@ -106,7 +106,10 @@ export function appendScoringTail(model: OnnxNamespace.IModelProto, where = 'the
   ]
   const int64 = (name: string, values: number[]): OnnxNamespace.ITensorProto => ({ name, dataType: DataType.INT64, dims: [values.length], int64Data: values })
   const batchAndSequence = inputIds.type?.tensorType?.shape?.dim?.slice(0, 2) ?? [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }]
-  const info = (name: string, type: number): OnnxNamespace.IValueInfoProto => ({ name, type: { tensorType: { elemType: type, shape: { dim: batchAndSequence } } } })
+  const info = (name: string, type: number): OnnxNamespace.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType: type, shape: { dim: batchAndSequence } } },
+  })
   const copy = onnx.ModelProto.create({ ...model })
   copy.graph = onnx.GraphProto.create({
     ...graph,

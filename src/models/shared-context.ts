@@ -9,17 +9,20 @@
 import * as ort from 'onnxruntime-node'
 import {
   describeRequest,
+  progressCounter,
   requestRows,
+  scoredRequest,
   scoreRows,
-  sumLogProbs,
   type BatchOptions,
+  type Finished,
   type LengthOptions,
   type RowScores,
   type ScoreBatch,
   type ScoredRequest,
   type ScoringRow,
-} from '../eval/batching.ts'
-import type { EncodedPair } from '../eval/encode.ts'
+} from '../scoring/batching.ts'
+import type { EncodedPair } from '../scoring/encode.ts'
+import type { OnProgress } from '../scoring/scorer.ts'
 import type { DecoderSession } from './decoder-session.ts'
 import { scoreOutputs } from './score-logits.ts'
 
@@ -59,17 +62,24 @@ export interface SharedScoringOptions {
   readonly modelId: string
 }
 
-/** Scores the member rows of `groups` through the KV cache; returns each member row's scores by row index. */
+/**
+ * Scores the member rows of `groups` through the KV cache; returns each member row's scores by row index.
+ * `finished` hears each continuation batch's row count (prefix runs finish no row).
+ */
 export async function scoreSharedPrefixes(
   session: DecoderSession,
   rows: readonly ScoringRow[],
   groups: readonly PrefixGroup[],
   { batchSize, padTokenId, modelId }: SharedScoringOptions,
+  finished: Finished,
 ): Promise<Map<number, RowScores>> {
   const scores = new Map<number, RowScores>()
   for (let start = 0; start < groups.length; start += batchSize) {
     const chunk = groups.slice(start, start + batchSize)
-    const prefixInputs = rightPad(chunk.map(group => group.prefix.slice(0, -1)), padTokenId)
+    const prefixInputs = rightPad(
+      chunk.map(group => group.prefix.slice(0, -1)),
+      padTokenId,
+    )
     const { past } = await session.forward({
       inputIds: prefixInputs,
       attentionMask: prefixInputs.map(row => row.map(() => 1)),
@@ -94,10 +104,15 @@ export async function scoreSharedPrefixes(
         const outputs = await session.forward({
           inputIds,
           attentionMask: inputIds.map(() => new Array<number>(cacheLength + width).fill(1)),
-          past: gatherPast(past, batch.map(m => m.slot), cacheLength),
+          past: gatherPast(
+            past,
+            batch.map(m => m.slot),
+            cacheLength,
+          ),
           targetIds: rightPad(targets, padTokenId),
         })
         batch.forEach(({ row }, r) => scores.set(row, scoreOutputs(outputs, width, r, 0, targets[r]!, modelId)))
+        finished(batch.length)
       }
     }
   }
@@ -106,30 +121,29 @@ export async function scoreSharedPrefixes(
 
 /**
  * lm-eval loglikelihood over encoded pairs (truncation as in scoreLoglikelihoods), with shared contexts
- * through `session`'s KV cache and every other row through `scoreBatch`.
+ * through `session`'s KV cache and every other row through `scoreBatch`. Progress counts requests over both passes.
  */
 export async function scoreLoglikelihoodsSharingContexts(
   pairs: readonly EncodedPair[],
   session: DecoderSession,
   scoreBatch: ScoreBatch,
   options: BatchOptions & LengthOptions & { readonly modelId: string },
+  onProgress?: OnProgress,
 ): Promise<ScoredRequest[]> {
   const built = requestRows(pairs, options)
   const rows = built.map(b => b.row)
   const { groups, alone } = groupSharedPrefixes(rows)
-  const scores = await scoreSharedPrefixes(session, rows, groups, options)
-  const aloneScores = await scoreRows(alone.map(i => rows[i]!), scoreBatch, options, k => describeRequest(alone[k]!))
+  const finished = progressCounter(rows.length, onProgress)
+  const scores = await scoreSharedPrefixes(session, rows, groups, options, finished)
+  const aloneScores = await scoreRows(
+    alone.map(i => rows[i]!),
+    scoreBatch,
+    options,
+    k => describeRequest(alone[k]!),
+    finished,
+  )
   alone.forEach((index, k) => scores.set(index, aloneScores[k]!))
-  return built.map((b, index) => {
-    const score = scores.get(index)!
-    return {
-      logLikelihood: sumLogProbs(score),
-      isGreedy: Array.from(score.greedy).every(Boolean),
-      continuationTokens: pairs[index]!.continuation.length,
-      truncatedTokens: b.truncatedTokens,
-      droppedContinuationTokens: b.droppedContinuationTokens,
-    }
-  })
+  return built.map((b, index) => scoredRequest(b, scores.get(index)!, pairs[index]!.continuation.length))
 }
 
 /** The cache of prefix-run rows `slots`, cut to `length` positions, stacked as a new batch. */

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest'
 import { bandwidthBoundTokensPerSecond, decodeBytesPerToken, forwardFlops, naiveCostBesideGpu } from './flops.ts'
-import { MOBILELLM_125M_SHAPE } from './perf-model.ts'
+import { MOBILELLM_125M_SHAPE } from '../../test-support/perf-model.ts'
 
 // MobileLLM-125M by hand: per layer q, o 576×576; k, v 576×192; gate, up, down 576×1536; two RMSNorm vectors.
 const layer = 2 * 576 * 576 + 2 * 576 * 192 + 3 * 576 * 1536 + 2 * 576

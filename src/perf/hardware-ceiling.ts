@@ -4,9 +4,9 @@
  * bound of batch-1 decoding, which reads every weight once per token).
  */
 import * as ort from 'onnxruntime-node'
-import { GraphBuilder } from '../forge/graph-builder.ts'
-import { seededRandom } from '../forge/random-weights.ts'
-import { timeCall, type Timing, type TimingOptions } from '../vitest/timing.ts'
+import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { seededRandom } from '../core/random.ts'
+import { timeCall, type Timing, type TimingOptions } from '../core/timing.ts'
 
 export interface SessionThreads {
   /** Intra-op threads; undefined lets onnxruntime choose (one per physical core), as the models do. */
@@ -18,7 +18,7 @@ function sessionOptions({ threads }: SessionThreads): ort.InferenceSession.Sessi
 }
 
 function randomFloats(count: number, seed: number): Float32Array {
-  const random = seededRandom(seed)
+  const random = seededRandom(seed).uniform
   return Float32Array.from({ length: count }, () => random() - 0.5)
 }
 

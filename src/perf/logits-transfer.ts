@@ -3,9 +3,9 @@
  * onnxruntime, then the log-softmax over the vocabulary in JavaScript.
  */
 import * as ort from 'onnxruntime-node'
-import { GraphBuilder } from '../forge/graph-builder.ts'
+import { GraphBuilder } from '../onnx/graph-builder.ts'
 import { scoreLogits } from '../models/score-logits.ts'
-import { timeCall, type TimingOptions } from '../vitest/timing.ts'
+import { timeCall, type TimingOptions } from '../core/timing.ts'
 
 export interface NaiveJavascriptCost {
   readonly positions: number

@@ -2,12 +2,12 @@
  * The benchmark's workloads on a loaded model, each timed with tinybench and reduced to rates: perplexity
  * scoring under a window plan, multiple-choice scoring, and batch-1 greedy decoding.
  */
-import { planNll } from '../eval/perplexity.ts'
-import type { LoglikelihoodRequest } from '../eval/scorer.ts'
-import { windowRow, type ScoringWindow } from '../eval/windows.ts'
+import { planNll } from '../scoring/perplexity.ts'
+import type { LoglikelihoodRequest } from '../scoring/scorer.ts'
+import { windowRow, type ScoringWindow } from '../scoring/windows.ts'
 import type { LanguageModel } from '../models/language-model.ts'
 import { forwardFlops, type WeightCounts } from './flops.ts'
-import { timeCall, type Timing, type TimingOptions } from '../vitest/timing.ts'
+import { timeCall, type Timing, type TimingOptions } from '../core/timing.ts'
 
 /** The weight counts of a loaded model: Kaplan's non-embedding count and the LM head (vocabulary × hidden). */
 export function weightCounts(model: LanguageModel): WeightCounts {
@@ -38,9 +38,13 @@ export async function measurePerplexityScoring(
   const tokensProcessed = plan.reduce((sum, window) => sum + windowRow(tokens, window, model.specialTokens.prefix).tokens.length - 1, 0)
   const batch = { batchSize: model.options.batchSize, padTokenId: model.specialTokens.pad, prefixTokenId: model.specialTokens.prefix }
   let nll = Number.NaN
-  const timing = await timeCall(`perplexity ${model.id}`, async () => {
-    nll = (await planNll(tokens, plan, model.scoreBatch, batch)).nll
-  }, { iterations: 3, ...options })
+  const timing = await timeCall(
+    `perplexity ${model.id}`,
+    async () => {
+      nll = (await planNll(tokens, plan, model.scoreBatch, batch)).nll
+    },
+    { iterations: 3, ...options },
+  )
   const tokensPerSecond = (tokensProcessed * 1000) / timing.medianMs
   return { tokensProcessed, timing, tokensPerSecond, gflops: (forwardFlops(weightCounts(model), tokensProcessed) * 1000) / timing.medianMs / 1e9, nll }
 }
@@ -54,14 +58,22 @@ export interface MultipleChoiceRate {
   readonly logLikelihoods: readonly number[]
 }
 
-export async function measureMultipleChoice(model: LanguageModel, requests: readonly LoglikelihoodRequest[], options: TimingOptions = {}): Promise<MultipleChoiceRate> {
+export async function measureMultipleChoice(
+  model: LanguageModel,
+  requests: readonly LoglikelihoodRequest[],
+  options: TimingOptions = {},
+): Promise<MultipleChoiceRate> {
   let positionsFed = 0
   let logLikelihoods: number[] = []
-  const timing = await timeCall(`multiple choice ${model.id}`, async () => {
-    const before = model.usage().positions
-    logLikelihoods = (await model.loglikelihood(requests)).map(r => r.logLikelihood)
-    positionsFed = model.usage().positions - before
-  }, { iterations: 3, ...options })
+  const timing = await timeCall(
+    `multiple choice ${model.id}`,
+    async () => {
+      const before = model.usage().positions
+      logLikelihoods = (await model.loglikelihood(requests)).map(r => r.logLikelihood)
+      positionsFed = model.usage().positions - before
+    },
+    { iterations: 3, ...options },
+  )
   return { requests: requests.length, positionsFed, timing, requestsPerSecond: (requests.length * 1000) / timing.medianMs, logLikelihoods }
 }
 
@@ -87,9 +99,13 @@ export async function measureDecode(
   options: TimingOptions = {},
 ): Promise<DecodeRate> {
   let tokens: number[] = []
-  const timing = await timeCall(`decode ${model.id}`, async () => {
-    tokens = await model.greedyDecode(prompt, newTokens, { cache })
-  }, { iterations: 3, ...options })
+  const timing = await timeCall(
+    `decode ${model.id}`,
+    async () => {
+      tokens = await model.greedyDecode(prompt, newTokens, { cache })
+    },
+    { iterations: 3, ...options },
+  )
   if (!cache) return { promptTokens: prompt.length, newTokens, timing, tokensPerSecond: (newTokens * 1000) / timing.medianMs, tokens }
   // The first new token comes from the prompt's forward pass, the other newTokens − 1 from decode steps.
   const prefill = await timeCall(`prefill ${model.id}`, () => model.greedyDecode(prompt, 1), { iterations: 3, ...options })

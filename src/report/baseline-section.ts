@@ -1,8 +1,8 @@
 /** report.md's baseline section: per study, the diff table (baseline → now, change, significance, verdict). */
 import { relative } from 'node:path'
-import type { Comparison, Verdict } from '../baseline/comparison.ts'
-import { formatChange, formatFigure, formatSignificance } from '../baseline/format.ts'
-import type { BaselineReport } from '../baseline/gate.ts'
+import type { Comparison, Verdict } from '../core/comparison.ts'
+import { formatChange, formatFigure, formatSignificance } from './format-comparison.ts'
+import type { BaselineReport } from '../core/comparison.ts'
 
 const verdictLabels: Record<Verdict, string> = {
   regression: '❌ regression',

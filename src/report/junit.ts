@@ -6,10 +6,10 @@ import { stripVTControlCharacters } from 'node:util'
 import junitDefault from 'junit-report-builder'
 import type { Builder } from 'junit-report-builder'
 import { relative } from 'node:path'
-import { formatComparison } from '../baseline/format.ts'
-import type { BaselineReport } from '../baseline/gate.ts'
-import { formatBand } from '../vitest/bands.ts'
-import type { BandCheck, CaseEntry, ResultsDocument } from './schema.ts'
+import { formatComparison } from './format-comparison.ts'
+import type { BaselineReport } from '../core/comparison.ts'
+import { formatBand } from '../core/bands.ts'
+import type { BandCheck, CaseEntry, ResultsDocument } from '../core/schema.ts'
 
 // The package's module.exports is the builder itself; its typings describe a `default` property instead.
 const junit = junitDefault as unknown as Builder
@@ -56,7 +56,11 @@ function addBaselineSuites(builder: Builder, report: BaselineReport, root: strin
     const className = `${study.study}.baseline`
     const suite = builder.testSuite().name(`${study.study} baseline`)
     if (study.status === 'error') {
-      suite.testCase().className(className).name(`baseline ${relative(root, study.file)}`).failure(study.error ?? 'unreadable baseline', 'BaselineError')
+      suite
+        .testCase()
+        .className(className)
+        .name(`baseline ${relative(root, study.file)}`)
+        .failure(study.error ?? 'unreadable baseline', 'BaselineError')
       continue
     }
     for (const c of study.comparisons) {
@@ -73,5 +77,7 @@ function caseSummaryLine(entry: CaseEntry): string {
   const record = entry.record!
   const metrics = Object.entries(record.metrics).map(([name, m]) => `${name}=${m.value}${m.stderr === undefined ? '' : `±${m.stderr}`}`)
   const rate = record.throughput?.scoring?.tokensPerSecond
-  return [...metrics, `n=${record.n}`, ...(rate === undefined ? [] : [`scoring_tokens_per_s=${rate.toFixed(1)}`]), ...(entry.resumed ? ['resumed'] : [])].join(' ')
+  return [...metrics, `n=${record.n}`, ...(rate === undefined ? [] : [`scoring_tokens_per_s=${rate.toFixed(1)}`]), ...(entry.resumed ? ['resumed'] : [])].join(
+    ' ',
+  )
 }

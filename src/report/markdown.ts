@@ -2,10 +2,10 @@
  * report.md: the model table (params, perplexity, tokens/s, memory), per-task accuracies with stderr,
  * throughput and memory per case, band failures, the scaling section and the plots.
  */
-import { formatBand } from '../vitest/bands.ts'
+import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
-import { isAccuracyMetric, summarizeModels } from './results.ts'
-import type { ResultsDocument } from './schema.ts'
+import { metricKind, summarizeModels } from './results.ts'
+import type { ResultsDocument } from '../core/schema.ts'
 
 export interface MarkdownExtras {
   /** Markdown from src/scaling, when wired. */
@@ -60,15 +60,23 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     ...table(
       ['study', 'model', 'params', 'non-embedding', 'perplexity', 'scoring tokens/s', 'decode tokens/s', 'peak RSS', 'GPU memory'],
       models.map(m => [
-        m.study, m.model, formatCount(m.parameters.total), formatCount(m.parameters.nonEmbedding),
+        m.study,
+        m.model,
+        formatCount(m.parameters.total),
+        formatCount(m.parameters.nonEmbedding),
         m.perplexity ? `${m.perplexity.value.toFixed(3)} (${m.perplexity.task} ${m.perplexity.metric})` : '–',
-        fixed(m.scoringTokensPerSecond, 1), fixed(m.decodeTokensPerSecond, 1), formatBytes(m.peakRssBytes), formatBytes(m.gpuMemoryBytes),
+        fixed(m.scoringTokensPerSecond, 1),
+        fixed(m.decodeTokensPerSecond, 1),
+        formatBytes(m.peakRssBytes),
+        formatBytes(m.gpuMemoryBytes),
       ]),
     ),
   )
 
   const accuracyCells = doc.cases.flatMap(c =>
-    Object.entries(c.record?.metrics ?? {}).filter(([m]) => isAccuracyMetric(m)).map(([metric, v]) => ({ c, metric, v })),
+    Object.entries(c.record?.metrics ?? {})
+      .filter(([m]) => c.record && metricKind(c.record, m) === 'accuracy')
+      .map(([metric, v]) => ({ c, metric, v })),
   )
   if (accuracyCells.length) {
     const columns = [...new Set(accuracyCells.map(a => `${a.c.task} ${a.metric}`))].sort()
@@ -95,13 +103,21 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
       doc.cases.map(c => {
         const r = c.record
         const t = r?.throughput
-        const metrics = Object.entries(r?.metrics ?? {}).map(([k, v]) => `${k} ${v.value.toFixed(4)}`).join(', ')
+        const metrics = Object.entries(r?.metrics ?? {})
+          .map(([k, v]) => `${k} ${v.value.toFixed(4)}`)
+          .join(', ')
         return [
-          `${c.study}: ${c.name}`, `${c.state === 'passed' ? '✅' : c.state === 'failed' ? '❌' : '⏭️'} ${c.state}${c.resumed ? ' (resumed)' : ''}`,
-          metrics || '–', r ? String(r.n) : '–',
-          fixed(t?.scoring?.tokensPerSecond, 1), fixed(t?.prefill?.tokensPerSecond, 1), fixed(t?.decodeCached?.tokensPerSecond, 1), fixed(t?.decodeNoCache?.tokensPerSecond, 1),
+          `${c.study}: ${c.name}`,
+          `${c.state === 'passed' ? '✅' : c.state === 'failed' ? '❌' : '⏭️'} ${c.state}${c.resumed ? ' (resumed)' : ''}`,
+          metrics || '–',
+          r ? String(r.n) : '–',
+          fixed(t?.scoring?.tokensPerSecond, 1),
+          fixed(t?.prefill?.tokensPerSecond, 1),
+          fixed(t?.decodeCached?.tokensPerSecond, 1),
+          fixed(t?.decodeNoCache?.tokensPerSecond, 1),
           t?.scoring ? `${t.scoring.p50Ms.toFixed(2)} / ${t.scoring.p99Ms.toFixed(2)}` : '–',
-          formatBytes(r?.resources.peakRssBytes), r ? (r.timing.caseMs / 1000).toFixed(2) : '–',
+          formatBytes(r?.resources.peakRssBytes),
+          r ? (r.timing.caseMs / 1000).toFixed(2) : '–',
         ]
       }),
     ),

@@ -5,9 +5,9 @@
 import * as vega from 'vega'
 import { compile } from 'vega-lite'
 import type { TopLevelSpec } from 'vega-lite'
-import { isAccuracyMetric, isPerplexityMetric, metricPoints } from './results.ts'
+import { metricPoints } from './results.ts'
 import type { StudyScaling } from './scaling-section.ts'
-import type { ResultsDocument } from './schema.ts'
+import type { ResultsDocument } from '../core/schema.ts'
 
 export interface PlotDatum {
   readonly [field: string]: string | number
@@ -46,8 +46,13 @@ export function plotSpecs(doc: ResultsDocument): PlotSpec[] {
   const plots: PlotSpec[] = []
 
   const perplexity = points
-    .filter(p => isPerplexityMetric(p.metric))
-    .map(p => ({ parameters: p.parameters, value: p.value, series: series(p.study, `${p.task} ${p.metric}`), point: `${p.model} ${p.task} ${p.metric} = ${p.value}` }))
+    .filter(p => p.info?.kind === 'perplexity')
+    .map(p => ({
+      parameters: p.parameters,
+      value: p.value,
+      series: series(p.study, `${p.task} ${p.metric}`),
+      point: `${p.model} ${p.task} ${p.metric} = ${p.value}`,
+    }))
   if (perplexity.length) {
     plots.push({
       file: 'perplexity-vs-params.svg',
@@ -58,8 +63,15 @@ export function plotSpecs(doc: ResultsDocument): PlotSpec[] {
   }
 
   const accuracy = points
-    .filter(p => isAccuracyMetric(p.metric))
-    .map(p => ({ parameters: p.parameters, value: p.value, model: p.model, task: p.task, series: series(p.study, `${p.task} ${p.metric}`), point: `${p.model} ${p.task} ${p.metric} = ${p.value}` }))
+    .filter(p => p.info?.kind === 'accuracy')
+    .map(p => ({
+      parameters: p.parameters,
+      value: p.value,
+      model: p.model,
+      task: p.task,
+      series: series(p.study, `${p.task} ${p.metric}`),
+      point: `${p.model} ${p.task} ${p.metric} = ${p.value}`,
+    }))
   if (accuracy.length) {
     plots.push({
       file: 'accuracy-vs-params.svg',
@@ -136,22 +148,24 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
     }))
     const y = { field: 'value', type: 'quantitative', title: 'perplexity', scale: { type: 'log' } }
     const title = `Scaling: ${study} (${total.label})`
-    return [{
-      file: `scaling-fit-${study.replace(/[^\w.-]+/g, '_')}.svg`,
-      title,
-      data: [...measured, ...fitted],
-      spec: {
+    return [
+      {
+        file: `scaling-fit-${study.replace(/[^\w.-]+/g, '_')}.svg`,
         title,
-        width: 420,
-        height: 280,
-        encoding: { x: logParams, color: { field: 'series', type: 'nominal', title: null } },
-        layer: [
-          { data: { values: fitted }, mark: { type: 'area', opacity: 0.2, aria: false }, encoding: { y: { ...y, field: 'lower' }, y2: { field: 'upper' } } },
-          { data: { values: fitted }, mark: { type: 'line', aria: false }, encoding: { y } },
-          { data: { values: measured }, mark: { type: 'point', filled: true, size: 60 }, encoding: { y, description: { field: 'point', type: 'nominal' } } },
-        ],
-      } as TopLevelSpec,
-    }]
+        data: [...measured, ...fitted],
+        spec: {
+          title,
+          width: 420,
+          height: 280,
+          encoding: { x: logParams, color: { field: 'series', type: 'nominal', title: null } },
+          layer: [
+            { data: { values: fitted }, mark: { type: 'area', opacity: 0.2, aria: false }, encoding: { y: { ...y, field: 'lower' }, y2: { field: 'upper' } } },
+            { data: { values: fitted }, mark: { type: 'line', aria: false }, encoding: { y } },
+            { data: { values: measured }, mark: { type: 'point', filled: true, size: 60 }, encoding: { y, description: { field: 'point', type: 'nominal' } } },
+          ],
+        } as TopLevelSpec,
+      },
+    ]
   })
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest'
 import { csvField } from './csv.ts'
 import { bandFailureMessage } from './junit.ts'
 import { formatBytes, formatCount } from './markdown.ts'
-import { isAccuracyMetric, isPerplexityMetric } from './results.ts'
 
 describe('report formatting', () => {
   test('CSV fields are quoted per RFC 4180 only when needed', () => {
@@ -30,12 +29,5 @@ describe('report formatting', () => {
     expect(formatBytes(512 * 1024 * 1024)).toBe('512 MiB')
     expect(formatBytes(3 * 1024 ** 3)).toBe('3.00 GiB')
     expect(formatBytes(null)).toBe('–')
-  })
-
-  test('metric families: perplexities and accuracies by lm-eval name', () => {
-    expect(['word_perplexity', 'byte_perplexity', 'perplexity'].every(isPerplexityMetric)).toBe(true)
-    expect(isPerplexityMetric('bits_per_byte')).toBe(false)
-    expect(['acc', 'acc_norm'].every(isAccuracyMetric)).toBe(true)
-    expect(isAccuracyMetric('accuracy_like')).toBe(false)
   })
 })

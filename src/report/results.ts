@@ -1,24 +1,20 @@
 /** Builds results.json from the cases Vitest reported, and picks figures out of it for tables and plots. */
-import { RESULTS_SCHEMA_VERSION } from './schema.ts'
-import type { CaseEntry, CaseRecord, ResultsDocument } from './schema.ts'
+import { RESULTS_SCHEMA_VERSION } from '../core/schema.ts'
+import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
+import type { MetricInfo } from '../core/task-info.ts'
 
 export function buildResults(cases: readonly CaseEntry[], vitest: ResultsDocument['vitest'], generatedAt: Date): ResultsDocument {
-  const sorted = [...cases].sort(
-    (a, b) => a.study.localeCompare(b.study) || a.model.localeCompare(b.model) || a.task.localeCompare(b.task),
-  )
+  const sorted = [...cases].sort((a, b) => a.study.localeCompare(b.study) || a.model.localeCompare(b.model) || a.task.localeCompare(b.task))
   return { schemaVersion: RESULTS_SCHEMA_VERSION, generatedAt: generatedAt.toISOString(), vitest, cases: sorted }
 }
 
-export function isPerplexityMetric(metric: string): boolean {
-  return /perplexity/.test(metric)
-}
-
-export function isAccuracyMetric(metric: string): boolean {
-  return /^acc(_|$)/.test(metric)
+/** A metric's kind as its task declared it (results record the declaration with every case). */
+export function metricKind(record: CaseRecord, metric: string): MetricInfo['kind'] | undefined {
+  return record.task.metrics[metric]?.kind
 }
 
 /** One model of a study with the figures the model table needs. */
-export interface ModelSummary {
+export interface ModelTableRow {
   readonly study: string
   readonly model: string
   readonly parameters: CaseRecord['model']['parameters']
@@ -31,7 +27,7 @@ export interface ModelSummary {
   readonly gpuMemoryBytes: number | null
 }
 
-export function summarizeModels(doc: ResultsDocument): ModelSummary[] {
+export function summarizeModels(doc: ResultsDocument): ModelTableRow[] {
   const groups = new Map<string, CaseRecord[]>()
   for (const entry of doc.cases) {
     if (!entry.record) continue
@@ -42,7 +38,11 @@ export function summarizeModels(doc: ResultsDocument): ModelSummary[] {
     .map(records => {
       const first = records[0]!
       const perplexity = records
-        .flatMap(r => Object.entries(r.metrics).filter(([m]) => isPerplexityMetric(m)).map(([metric, v]) => ({ task: r.task.name, metric, value: v.value })))
+        .flatMap(r =>
+          Object.entries(r.metrics)
+            .filter(([m]) => metricKind(r, m) === 'perplexity')
+            .map(([metric, v]) => ({ task: r.task.name, metric, value: v.value })),
+        )
         .sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))[0]
       return {
         study: first.study,
@@ -73,6 +73,9 @@ export interface MetricPoint {
   readonly stderr: number | undefined
   readonly parameters: number
   readonly nonEmbeddingParameters: number
+  /** The metric's declared metadata, and the task's chance level (null when it declares none). */
+  readonly info: MetricInfo | undefined
+  readonly chance: number | null
 }
 
 export function metricPoints(doc: ResultsDocument): MetricPoint[] {
@@ -88,6 +91,8 @@ export function metricPoints(doc: ResultsDocument): MetricPoint[] {
       stderr: v.stderr,
       parameters: record.model.parameters.total,
       nonEmbeddingParameters: record.model.parameters.nonEmbedding,
+      info: record.task.metrics[metric],
+      chance: record.task.chance,
     }))
   })
 }

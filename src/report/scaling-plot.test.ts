@@ -15,6 +15,8 @@ const points: MetricPoint[] = sizes.map((N, i) => ({
   stderr: undefined,
   parameters: N,
   nonEmbeddingParameters: N * 0.9,
+  info: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' },
+  chance: null,
 }))
 
 test('the scaling plot shows every measured point and the fitted law with its interval, as report.md states it', async () => {

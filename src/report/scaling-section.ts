@@ -1,28 +1,35 @@
 /** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
-import { CHANCE_LEVELS, analyzeScaling, formatScalingMarkdown } from '../scaling/index.ts'
+import { analyzeScaling, formatScalingMarkdown } from '../scaling/index.ts'
 import type { ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import type { MetricPoint } from './results.ts'
 
-export type ScalingSection = (points: readonly MetricPoint[]) => string | undefined
+/** Which perplexity a model's loss comes from, best first: per token, then per word, then per byte. */
+const perplexityUnits = ['token', 'word', 'byte'] as const
 
-/** Which perplexity a model's loss comes from, best first: token-level, then per word, then per byte. */
-const perplexityPreference = ['perplexity', 'token_perplexity', 'word_perplexity', 'byte_perplexity']
+const isPerplexity = (p: MetricPoint, unit: string) => p.info?.kind === 'perplexity' && p.info.unit === unit
 
 /**
  * Per model of one study: its parameters, the preferred perplexity and each task's acc ± stderr. Accuracy laws
- * need a chance level, so tasks without one in src/scaling's table are left out (and named).
+ * need a chance level, so tasks that declare none are left out (and named).
  */
-export function scalingPoints(points: readonly MetricPoint[]): { points: ScalingPoint[]; perplexity: string | undefined; withoutChance: string[] } {
-  const available = perplexityPreference.filter(name => points.some(p => p.metric === name))
-  const chosen = available[0]
+export function scalingPoints(points: readonly MetricPoint[]): {
+  points: ScalingPoint[]
+  perplexity: string | undefined
+  withoutChance: string[]
+  chanceLevels: Record<string, number>
+} {
+  const unit = perplexityUnits.find(u => points.some(p => isPerplexity(p, u)))
+  const chosen = unit && points.find(p => isPerplexity(p, unit))?.metric
   const byModel = new Map<string, MetricPoint[]>()
   for (const p of points) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p])
   const result: ScalingPoint[] = []
   for (const [model, own] of byModel) {
-    const perplexity = own.find(p => p.metric === chosen)
+    const perplexity = own.find(p => unit !== undefined && isPerplexity(p, unit))
     if (!perplexity) continue
     const accuracies = Object.fromEntries(
-      own.filter(p => p.metric === 'acc' && p.task in CHANCE_LEVELS && p.stderr !== undefined && p.stderr > 0).map(p => [p.task, { acc: p.value, stderr: p.stderr! }]),
+      own
+        .filter(p => p.metric === 'acc' && p.chance !== null && p.stderr !== undefined && p.stderr > 0)
+        .map(p => [p.task, { acc: p.value, stderr: p.stderr! }]),
     )
     const first = own[0]!
     result.push({
@@ -32,8 +39,9 @@ export function scalingPoints(points: readonly MetricPoint[]): { points: Scaling
       ...(Object.keys(accuracies).length ? { accuracies } : {}),
     })
   }
-  const withoutChance = [...new Set(points.filter(p => p.metric === 'acc' && !(p.task in CHANCE_LEVELS)).map(p => p.task))].sort()
-  return { points: result, perplexity: chosen, withoutChance }
+  const withoutChance = [...new Set(points.filter(p => p.metric === 'acc' && p.chance === null).map(p => p.task))].sort()
+  const chanceLevels = Object.fromEntries(points.flatMap(p => (p.chance === null ? [] : [[p.task, p.chance] as const])))
+  return { points: result, perplexity: chosen, withoutChance, chanceLevels }
 }
 
 export interface StudyScaling {
@@ -49,10 +57,10 @@ export interface StudyScaling {
 export function analyzeStudies(points: readonly MetricPoint[]): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
   return studies.map(study => {
-    const { points: modelPoints, perplexity, withoutChance } = scalingPoints(points.filter(p => p.study === study))
+    const { points: modelPoints, perplexity, withoutChance, chanceLevels } = scalingPoints(points.filter(p => p.study === study))
     if (!perplexity) return { study, perplexity, withoutChance }
     try {
-      return { study, perplexity, withoutChance, analysis: analyzeScaling(modelPoints) }
+      return { study, perplexity, withoutChance, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
     } catch (error) {
       return { study, perplexity, withoutChance, error: (error as Error).message }
     }
@@ -70,5 +78,3 @@ export function scalingMarkdown(studies: readonly StudyScaling[]): string | unde
   })
   return sections.length ? sections.join('\n\n') : undefined
 }
-
-export const scalingSection: ScalingSection = points => scalingMarkdown(analyzeStudies(points))

@@ -1,24 +1,22 @@
 /** Writes every report of a run under the reports directory, each file atomically. */
 import { appendFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import type { BaselineReport } from '../baseline/gate.ts'
+import type { BaselineReport } from '../core/comparison.ts'
 import { baselineMarkdown } from './baseline-section.ts'
-import { writeFileAtomic } from '../vitest/case-store.ts'
+import { writeFileAtomic } from '../core/atomic-file.ts'
 import { resultsCsv } from './csv.ts'
 import { junitXml } from './junit.ts'
 import { markdownReport } from './markdown.ts'
 import { plotSpecs, renderSvg, scalingFitPlots } from './plots.ts'
 import { metricPoints } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
-import type { ScalingSection } from './scaling-section.ts'
-import { resultsSchema } from './schema.ts'
-import type { ResultsDocument } from './schema.ts'
+import { resultsSchema } from '../core/schema.ts'
+import type { ResultsDocument } from '../core/schema.ts'
 
 export interface WriteReportsOptions {
   readonly reportsDir: string
   /** $GITHUB_STEP_SUMMARY: report.md is appended there when set. */
   readonly stepSummary?: string | undefined
-  readonly scaling?: ScalingSection | undefined
   /** The baseline gate's outcome, for the JUnit failures and the diff table. */
   readonly baseline?: BaselineReport | undefined
   /** Baseline files are named relative to it (default: the reports directory's parent). */
@@ -42,11 +40,11 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
-  const studies = options.scaling ? [] : analyzeStudies(points)
+  const studies = analyzeStudies(points)
   const plots = [...plotSpecs(checked), ...scalingFitPlots(studies)]
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
 
-  const scaling = options.scaling ? options.scaling(points) : scalingMarkdown(studies)
+  const scaling = scalingMarkdown(studies)
   const markdown = markdownReport(checked, {
     scaling,
     plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })),

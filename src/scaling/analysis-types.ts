@@ -1,128 +1,136 @@
 // The JSON-serialisable result of analyzeScaling (read by the report writer and the plotter).
-import type { BootstrapMethod } from './bootstrap.ts';
-import type { HeldOutPrediction } from './extrapolation.ts';
-import type { IrreducibleProfile } from './irreducible-profile.ts';
-import type { LossForm } from './loss-forms.ts';
-import type { FormComparison } from './model-selection.ts';
-import type { ParameterConvention } from './input.ts';
-import type { SaturatingFit } from './saturating-law.ts';
-import type { SigmoidFit } from './sigmoid.ts';
+import type { BootstrapMethod } from './bootstrap.ts'
+import type { HeldOutPrediction } from './extrapolation.ts'
+import type { IrreducibleProfile } from './irreducible-profile.ts'
+import type { LossForm } from './loss-forms.ts'
+import type { FormComparison } from './model-selection.ts'
+import type { ParameterConvention } from './input.ts'
+import type { SaturatingFit } from './saturating-law.ts'
+import type { SigmoidFit } from './sigmoid.ts'
 
 export interface Estimate {
-  estimate: number;
-  se: number | null;
-  interval: [number, number] | null;
+  estimate: number
+  se: number | null
+  interval: [number, number] | null
   /** How the interval was obtained. */
-  intervalMethod: string;
+  intervalMethod: string
 }
 
 export interface ModelSummary {
-  modelId: string;
-  params: { total: number; nonEmbedding: number | null };
-  loss: number;
-  perplexity: number;
+  modelId: string
+  params: { total: number; nonEmbedding: number | null }
+  loss: number
+  perplexity: number
 }
 
 export interface CurvePoint {
-  params: number;
-  loss: number;
+  params: number
+  loss: number
   /** Confidence band of the fitted curve; null where the method gives none. */
-  lossLower: number | null;
-  lossUpper: number | null;
+  lossLower: number | null
+  lossUpper: number | null
 }
 
 export interface FormPrediction {
-  loss: number;
-  lossInterval: [number, number] | null;
+  loss: number
+  lossInterval: [number, number] | null
   /** Interval for one new model's measured loss (OLS forms only). */
-  newModelLossInterval: [number, number] | null;
-  perplexity: number;
-  perplexityInterval: [number, number] | null;
-  intervalMethod: string;
+  newModelLossInterval: [number, number] | null
+  perplexity: number
+  perplexityInterval: [number, number] | null
+  intervalMethod: string
 }
 
 export interface SaturatingLawResult {
-  fit: Omit<SaturatingFit, 'E' | 'A' | 'alpha'>;
-  irreducibleLoss: Estimate;
-  coefficientA: Estimate;
+  fit: Omit<SaturatingFit, 'E' | 'A' | 'alpha'>
+  irreducibleLoss: Estimate
+  coefficientA: Estimate
   /** α of L − E ∝ N^−α (a loss exponent, not a perplexity slope). */
-  lossExponentAlpha: Estimate;
+  lossExponentAlpha: Estimate
   /** d ln PPL / d ln N = −α·(L − E) at the smallest and largest model. */
-  perplexitySlopeAtSmallest: number;
-  perplexitySlopeAtLargest: number;
+  perplexitySlopeAtSmallest: number
+  perplexitySlopeAtLargest: number
   bootstrap:
-    | { available: true; method: BootstrapMethod; samples: number; seed: number; logLossNoiseSd: number; noiseSource: 'given' | 'residuals'; unconverged: number }
-    | { available: false; reason: string };
+    | {
+        available: true
+        method: BootstrapMethod
+        samples: number
+        seed: number
+        logLossNoiseSd: number
+        noiseSource: 'given' | 'residuals'
+        unconverged: number
+      }
+    | { available: false; reason: string }
 }
 
 export interface ConventionAnalysis {
-  convention: ParameterConvention;
+  convention: ParameterConvention
   /** Always shown next to any exponent: which parameter count N means. */
-  label: string;
+  label: string
   /** modelIds in increasing size, and their N in this convention. */
-  order: string[];
-  params: number[];
+  order: string[]
+  params: number[]
   /** OLS of ln PPL on ln N, the prior study's method; equivalently L = c + s·ln N. */
   perplexityLaw: {
-    perplexitySlope: Estimate & { definition: 'd ln PPL / d ln N'; pValue: number | null };
+    perplexitySlope: Estimate & { definition: 'd ln PPL / d ln N'; pValue: number | null }
     /** PPL = prefactor · N^slope; interceptLog10 = log10(prefactor). */
-    prefactor: number;
-    interceptLog10: number;
-    rSquared: number;
-    dof: number;
-  };
+    prefactor: number
+    interceptLog10: number
+    rSquared: number
+    dof: number
+  }
   /** OLS of ln L on ln N: L = A·N^−α. */
   lossPowerLaw: {
-    lossExponentAlpha: Estimate & { definition: '−d ln L / d ln N'; pValue: number | null };
-    coefficientA: number;
-    rSquared: number;
-    dof: number;
-  };
-  saturatingLaw: SaturatingLawResult;
-  irreducibleProfile: IrreducibleProfile;
+    lossExponentAlpha: Estimate & { definition: '−d ln L / d ln N'; pValue: number | null }
+    coefficientA: number
+    rSquared: number
+    dof: number
+  }
+  saturatingLaw: SaturatingLawResult
+  irreducibleProfile: IrreducibleProfile
   extrapolation: {
-    leaveOneOut: Record<LossForm, HeldOutPrediction[] | null>;
-    forwardRollout: Record<LossForm, HeldOutPrediction[]>;
-  };
-  formComparison: FormComparison;
-  predictions: { params: number; forms: Record<LossForm, FormPrediction> }[];
-  curves: Record<LossForm, CurvePoint[]>;
+    leaveOneOut: Record<LossForm, HeldOutPrediction[] | null>
+    forwardRollout: Record<LossForm, HeldOutPrediction[]>
+  }
+  formComparison: FormComparison
+  predictions: { params: number; forms: Record<LossForm, FormPrediction> }[]
+  curves: Record<LossForm, CurvePoint[]>
 }
 
 export interface AccuracyCurvePoint {
-  x: number;
-  accuracy: number;
-  lower: number | null;
-  upper: number | null;
+  x: number
+  accuracy: number
+  lower: number | null
+  upper: number | null
 }
 
 export interface TaskScaling {
-  task: string;
-  chance: number;
-  chanceSource: 'option' | 'table' | 'mean of tasks';
-  majorityBaseline: number | null;
-  models: string[];
+  task: string
+  chance: number
+  chanceSource: 'option' | 'table' | 'mean of tasks'
+  majorityBaseline: number | null
+  models: string[]
   /** Weighted (1/stderr²) OLS of accuracy on log10 N, per convention. */
   versusLogParams: {
-    convention: ParameterConvention;
-    label: string;
+    convention: ParameterConvention
+    label: string
     /** Accuracy change (fraction) per tenfold increase in N. */
-    accuracyPerDecade: Estimate & { pValue: number | null };
-    intercept: number;
-    rSquared: number;
-    dof: number;
+    accuracyPerDecade: Estimate & { pValue: number | null }
+    intercept: number
+    rSquared: number
+    dof: number
     /** x is N. */
-    curve: AccuracyCurvePoint[];
-  }[];
-  versusLoss: { available: true; fit: SigmoidFit; /** x is loss (nats). */ curve: AccuracyCurvePoint[] } | { available: false; reason: string };
+    curve: AccuracyCurvePoint[]
+  }[]
+  versusLoss: { available: true; fit: SigmoidFit /** x is loss (nats). */; curve: AccuracyCurvePoint[] } | { available: false; reason: string }
 }
 
 export interface ScalingAnalysis {
-  schema: 'lmscale.scaling/1';
-  level: number;
-  huberDelta: number;
-  models: ModelSummary[];
-  conventions: ConventionAnalysis[];
-  downstream: TaskScaling[];
-  notes: string[];
+  schema: 'lmscale.scaling/1'
+  level: number
+  huberDelta: number
+  models: ModelSummary[]
+  conventions: ConventionAnalysis[]
+  downstream: TaskScaling[]
+  notes: string[]
 }

@@ -1,104 +1,104 @@
-import { describe, expect, test } from 'vitest';
-import { analyzeScaling } from './analyze.ts';
-import { formatScalingMarkdown } from './markdown.ts';
-import { priorStudyPoints } from './prior-study.fixture.ts';
-import { seededRandom } from './random.ts';
+import { describe, expect, test } from 'vitest'
+import { analyzeScaling } from './analyze.ts'
+import { formatScalingMarkdown } from './markdown.ts'
+import { priorStudyPoints } from './prior-study.fixture.ts'
+import { seededRandom } from '../core/random.ts'
 
-const random = seededRandom(51);
-const sizes = [20e6, 50e6, 125e6, 350e6, 600e6, 1e9, 1.5e9];
+const random = seededRandom(51)
+const sizes = [20e6, 50e6, 125e6, 350e6, 600e6, 1e9, 1.5e9]
 // A forged-family-like study: saturating loss, per-task accuracies from a chance-floored sigmoid.
 const points = sizes.map((N, i) => {
-  const loss = (1.8 + 300 * N ** -0.33) * Math.exp(0.003 * random.normal());
-  const acc = (c: number, k: number, L0: number) => c + (1 - c) / (1 + Math.exp(-k * (L0 - loss)));
+  const loss = (1.8 + 300 * N ** -0.33) * Math.exp(0.003 * random.normal())
+  const acc = (c: number, k: number, L0: number) => c + (1 - c) / (1 + Math.exp(-k * (L0 - loss)))
   return {
     modelId: `forged-${i}`,
     params: { total: N, nonEmbedding: N * 0.9 },
     loss,
     accuracies: { piqa: { acc: acc(0.5, 2, 2.3), stderr: 0.011 }, arc_easy: { acc: acc(0.25, 2.5, 2.4), stderr: 0.01 } },
-  };
-});
+  }
+})
 
 describe('analyzeScaling', () => {
-  const analysis = analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 });
+  const analysis = analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 })
   test('returns plain JSON: a round trip changes nothing (no NaN, Infinity, functions)', () => {
-    expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis);
-  });
+    expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis)
+  })
   test('every N-dependent result is labelled with its parameter convention', () => {
-    expect(analysis.conventions.map((c) => [c.convention, c.label])).toEqual([
+    expect(analysis.conventions.map(c => [c.convention, c.label])).toEqual([
       ['total', 'total parameters (tied embeddings counted once)'],
       ['nonEmbedding', 'non-embedding parameters (Kaplan convention)'],
-    ]);
-    expect(analysis.conventions[0]!.perplexityLaw.perplexitySlope.definition).toBe('d ln PPL / d ln N');
-    expect(analysis.conventions[0]!.lossPowerLaw.lossExponentAlpha.definition).toBe('−d ln L / d ln N');
-  });
+    ])
+    expect(analysis.conventions[0]!.perplexityLaw.perplexitySlope.definition).toBe('d ln PPL / d ln N')
+    expect(analysis.conventions[0]!.lossPowerLaw.lossExponentAlpha.definition).toBe('−d ln L / d ln N')
+  })
   test('curves carry bands that bracket the fit, and predictions have intervals', () => {
-    const total = analysis.conventions[0]!;
+    const total = analysis.conventions[0]!
     for (const form of ['logLinear', 'powerLaw', 'saturating'] as const) {
-      expect(total.curves[form]).toHaveLength(9);
+      expect(total.curves[form]).toHaveLength(9)
       for (const p of total.curves[form]) {
-        expect(p.lossLower!).toBeLessThanOrEqual(p.loss + 1e-12);
-        expect(p.lossUpper!).toBeGreaterThanOrEqual(p.loss - 1e-12);
+        expect(p.lossLower!).toBeLessThanOrEqual(p.loss + 1e-12)
+        expect(p.lossUpper!).toBeGreaterThanOrEqual(p.loss - 1e-12)
       }
     }
-    expect(total.curves.saturating.at(-1)!.params).toBeCloseTo(3e9, 0);
-    const saturating = total.predictions[0]!.forms.saturating;
-    expect(saturating.perplexity).toBeCloseTo(Math.exp(saturating.loss), 12);
-    expect(saturating.lossInterval![0]).toBeLessThan(saturating.loss);
-  });
+    expect(total.curves.saturating.at(-1)!.params).toBeCloseTo(3e9, 0)
+    const saturating = total.predictions[0]!.forms.saturating
+    expect(saturating.perplexity).toBeCloseTo(Math.exp(saturating.loss), 12)
+    expect(saturating.lossInterval![0]).toBeLessThan(saturating.loss)
+  })
   test('the saturating law is recovered and the form comparison prefers it', () => {
-    const total = analysis.conventions[0]!;
-    expect(total.saturatingLaw.lossExponentAlpha.interval![0]).toBeLessThan(0.33);
-    expect(total.saturatingLaw.lossExponentAlpha.interval![1]).toBeGreaterThan(0.33);
-    expect(total.formComparison.best).toBe('saturating');
-  });
+    const total = analysis.conventions[0]!
+    expect(total.saturatingLaw.lossExponentAlpha.interval![0]).toBeLessThan(0.33)
+    expect(total.saturatingLaw.lossExponentAlpha.interval![1]).toBeGreaterThan(0.33)
+    expect(total.formComparison.best).toBe('saturating')
+  })
   test('downstream: per-task sigmoid against loss and log-linear against log N', () => {
-    const piqa = analysis.downstream.find((t) => t.task === 'piqa')!;
-    expect(piqa.chance).toBe(0.5);
-    if (!piqa.versusLoss.available) throw new Error(piqa.versusLoss.reason);
-    expect(piqa.versusLoss.fit.slope.estimate).toBeCloseTo(2, 4);
-    expect(piqa.versusLoss.fit.midpointLoss.estimate).toBeCloseTo(2.3, 4);
-    expect(piqa.versusLogParams).toHaveLength(2);
-  });
+    const piqa = analysis.downstream.find(t => t.task === 'piqa')!
+    expect(piqa.chance).toBe(0.5)
+    if (!piqa.versusLoss.available) throw new Error(piqa.versusLoss.reason)
+    expect(piqa.versusLoss.fit.slope.estimate).toBeCloseTo(2, 4)
+    expect(piqa.versusLoss.fit.midpointLoss.estimate).toBeCloseTo(2.3, 4)
+    expect(piqa.versusLogParams).toHaveLength(2)
+  })
   test('the same seed reproduces the analysis exactly', () => {
-    expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 })).toEqual(analysis);
-  });
-});
+    expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 })).toEqual(analysis)
+  })
+})
 
 describe('input validation', () => {
   test('errors name the field and the value', () => {
-    const bad = priorStudyPoints();
-    bad[2] = { ...bad[2]!, params: { total: -5, nonEmbedding: 1 } };
-    expect(() => analyzeScaling(bad)).toThrow(/points\[2\]\.params\.total: .*got -5/);
-    expect(() => analyzeScaling(priorStudyPoints().slice(0, 2))).toThrow(/at least 3 models/);
-    expect(() => analyzeScaling([{ modelId: 'a', params: { total: 1e8 } }, ...priorStudyPoints()])).toThrow(/points\[0\]: give loss \(nats\) or perplexity/);
-    expect(() => analyzeScaling(priorStudyPoints(), { level: 95 } as never)).toThrow(/options\.level: .*got 95/);
-    const duplicate = priorStudyPoints();
-    duplicate[1] = { ...duplicate[1]!, modelId: duplicate[0]!.modelId };
-    expect(() => analyzeScaling(duplicate)).toThrow(/duplicate modelId "MobileLLM-125M"/);
-    const accBad = priorStudyPoints().map((p) => ({ ...p, accuracies: { piqa: { acc: 65, stderr: 0.01 } } }));
-    expect(() => analyzeScaling(accBad)).toThrow(/points\[0\]\.accuracies\.piqa\.acc: .*got 65/);
-  });
+    const bad = priorStudyPoints()
+    bad[2] = { ...bad[2]!, params: { total: -5, nonEmbedding: 1 } }
+    expect(() => analyzeScaling(bad)).toThrow(/points\[2\]\.params\.total: .*got -5/)
+    expect(() => analyzeScaling(priorStudyPoints().slice(0, 2))).toThrow(/at least 3 models/)
+    expect(() => analyzeScaling([{ modelId: 'a', params: { total: 1e8 } }, ...priorStudyPoints()])).toThrow(/points\[0\]: give loss \(nats\) or perplexity/)
+    expect(() => analyzeScaling(priorStudyPoints(), { level: 95 } as never)).toThrow(/options\.level: .*got 95/)
+    const duplicate = priorStudyPoints()
+    duplicate[1] = { ...duplicate[1]!, modelId: duplicate[0]!.modelId }
+    expect(() => analyzeScaling(duplicate)).toThrow(/duplicate modelId "MobileLLM-125M"/)
+    const accBad = priorStudyPoints().map(p => ({ ...p, accuracies: { piqa: { acc: 65, stderr: 0.01 } } }))
+    expect(() => analyzeScaling(accBad)).toThrow(/points\[0\]\.accuracies\.piqa\.acc: .*got 65/)
+  })
   test('without non-embedding counts only the total convention is analysed, with a note', () => {
-    const totalOnly = priorStudyPoints().map((p) => ({ ...p, params: { total: p.params.total } }));
-    const analysis = analyzeScaling(totalOnly, { bootstrapSamples: 20 });
-    expect(analysis.conventions.map((c) => c.convention)).toEqual(['total']);
-    expect(analysis.notes[0]).toMatch(/Non-embedding counts were not given/);
-  });
-});
+    const totalOnly = priorStudyPoints().map(p => ({ ...p, params: { total: p.params.total } }))
+    const analysis = analyzeScaling(totalOnly, { bootstrapSamples: 20 })
+    expect(analysis.conventions.map(c => c.convention)).toEqual(['total'])
+    expect(analysis.notes[0]).toMatch(/Non-embedding counts were not given/)
+  })
+})
 
 describe('formatScalingMarkdown', () => {
-  const analysis = analyzeScaling(priorStudyPoints(), { bootstrapSamples: 50 });
-  const md = formatScalingMarkdown(analysis);
+  const analysis = analyzeScaling(priorStudyPoints(), { bootstrapSamples: 50 })
+  const md = formatScalingMarkdown(analysis)
   test('states the fitted laws with their intervals, the E statement, LOO errors and the AICc table', () => {
-    expect(md.startsWith('## Scaling\n')).toBe(true);
-    expect(md).toContain('PPL = 1151.');
-    expect(md).toContain('−0.2457 ± 0.0141 | [−0.306, −0.185] (95% t-interval, 2 dof)');
-    expect(md).toContain('0.1105 ± 0.0038 | [0.094, 0.127]');
-    expect(md).toContain('**Irreducible loss E.** E is not identifiable from these 4 points');
-    expect(md).toContain('the bootstrap interval for the saturating α');
-    expect(md).toMatch(/\| MobileLLM-125M \| 124\.6M \| −7\.0% \|/);
-    expect(md).toMatch(/\| MobileLLM-1B \| 1\.01B \| −3\.5% \|/);
-    expect(md).toContain('| form | formula | k | log-lik (ln L) | AICc | ΔAICc | weight |');
-    expect(md).toContain('### N = non-embedding parameters (Kaplan convention)');
-  });
-});
+    expect(md.startsWith('## Scaling\n')).toBe(true)
+    expect(md).toContain('PPL = 1151.')
+    expect(md).toContain('−0.2457 ± 0.0141 | [−0.306, −0.185] (95% t-interval, 2 dof)')
+    expect(md).toContain('0.1105 ± 0.0038 | [0.094, 0.127]')
+    expect(md).toContain('**Irreducible loss E.** E is not identifiable from these 4 points')
+    expect(md).toContain('the bootstrap interval for the saturating α')
+    expect(md).toMatch(/\| MobileLLM-125M \| 124\.6M \| −7\.0% \|/)
+    expect(md).toMatch(/\| MobileLLM-1B \| 1\.01B \| −3\.5% \|/)
+    expect(md).toContain('| form | formula | k | log-lik (ln L) | AICc | ΔAICc | weight |')
+    expect(md).toContain('### N = non-embedding parameters (Kaplan convention)')
+  })
+})

@@ -11,20 +11,20 @@ export const CHANCE_LEVELS: Readonly<Record<string, number>> = {
   hellaswag: 1 / 4,
   openbookqa: 1 / 4,
   winogrande: 1 / 2,
-};
+}
 
 /** Majority-class accuracy where it differs notably from chance (approximate, validation split). */
-export const MAJORITY_BASELINES: Readonly<Record<string, number>> = { boolq: 0.62 };
+export const MAJORITY_BASELINES: Readonly<Record<string, number>> = { boolq: 0.62 }
 
 export function chanceLevelFor(task: string, overrides: Readonly<Record<string, number>> = {}): { chance: number; source: 'option' | 'table' } {
-  const override = overrides[task];
+  const override = overrides[task]
   if (override !== undefined) {
-    if (!(override >= 0 && override < 1)) throw new Error(`chanceLevels.${task}: must be in [0, 1), got ${override}`);
-    return { chance: override, source: 'option' };
+    if (!(override >= 0 && override < 1)) throw new Error(`chanceLevels.${task}: must be in [0, 1), got ${override}`)
+    return { chance: override, source: 'option' }
   }
-  const known = CHANCE_LEVELS[task];
+  const known = CHANCE_LEVELS[task]
   if (known === undefined) {
-    throw new Error(`No chance level for task "${task}": pass options.chanceLevels.${task} (known tasks: ${Object.keys(CHANCE_LEVELS).join(', ')})`);
+    throw new Error(`No chance level for task "${task}": pass options.chanceLevels.${task} (known tasks: ${Object.keys(CHANCE_LEVELS).join(', ')})`)
   }
-  return { chance: known, source: 'table' };
+  return { chance: known, source: 'table' }
 }

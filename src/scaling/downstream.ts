@@ -1,78 +1,100 @@
 // Downstream accuracy: a log-linear trend against log10 N (per convention) and a chance-floored
 // sigmoid against loss, both weighted by the binomial stderr of each accuracy.
-import type { AccuracyCurvePoint, TaskScaling } from './analysis-types.ts';
-import { chanceLevelFor, MAJORITY_BASELINES } from './chance-levels.ts';
-import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts';
-import { logSpaced } from './log-spaced.ts';
-import { fitLinear, predictLinear } from './linear-fit.ts';
-import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts';
+import type { AccuracyCurvePoint, TaskScaling } from './analysis-types.ts'
+import { chanceLevelFor, MAJORITY_BASELINES } from './chance-levels.ts'
+import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts'
+import { logSpaced } from './log-spaced.ts'
+import { fitLinear, predictLinear } from './linear-fit.ts'
+import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
 
 export interface DownstreamModel {
-  modelId: string;
-  params: Record<ParameterConvention, number | null>;
-  loss: number;
-  accuracies: Record<string, TaskAccuracy>;
+  modelId: string
+  params: Record<ParameterConvention, number | null>
+  loss: number
+  accuracies: Record<string, TaskAccuracy>
 }
 
 export interface DownstreamOptions {
-  conventions: ParameterConvention[];
-  level: number;
-  chanceLevels: Record<string, number>;
-  fitSigmoidCeiling: boolean;
-  curvePoints: number;
+  conventions: ParameterConvention[]
+  level: number
+  chanceLevels: Record<string, number>
+  fitSigmoidCeiling: boolean
+  curvePoints: number
 }
 
-
-export function analyzeTask(task: string, models: readonly DownstreamModel[], chance: number, chanceSource: TaskScaling['chanceSource'], options: DownstreamOptions): TaskScaling {
-  const rows = models.filter((m) => m.accuracies[task] !== undefined);
-  const acc = rows.map((m) => m.accuracies[task]!.acc);
-  const stderr = rows.map((m) => m.accuracies[task]!.stderr);
-  const weights = stderr.map((s) => 1 / (s * s));
-  const pct = Math.round(options.level * 100);
-  const versusLogParams = options.conventions.flatMap((convention) => {
-    const sizes = rows.map((m) => m.params[convention]);
-    if (rows.length < 3 || sizes.some((s) => s === null)) return [];
-    const x = (sizes as number[]).map(Math.log10);
-    const line = fitLinear(x, acc, { weights, level: options.level });
-    const curve: AccuracyCurvePoint[] = logSpaced(Math.min(...(sizes as number[])) / 2, Math.max(...(sizes as number[])) * 2, options.curvePoints).map((N) => {
-      const p = predictLinear(line, Math.log10(N));
-      return { x: N, accuracy: p.y, lower: p.meanInterval?.[0] ?? null, upper: p.meanInterval?.[1] ?? null };
-    });
-    return [{
-      convention, label: CONVENTION_LABELS[convention],
-      accuracyPerDecade: { estimate: line.slope, se: line.slopeSE, interval: line.slopeInterval, intervalMethod: `${pct}% t-interval, ${line.dof} dof, weights 1/stderr²`, pValue: line.slopePValue },
-      intercept: line.intercept, rSquared: line.rSquared, dof: line.dof, curve,
-    }];
-  });
-  let versusLoss: TaskScaling['versusLoss'];
-  const parameters = options.fitSigmoidCeiling ? 3 : 2;
+export function analyzeTask(
+  task: string,
+  models: readonly DownstreamModel[],
+  chance: number,
+  chanceSource: TaskScaling['chanceSource'],
+  options: DownstreamOptions,
+): TaskScaling {
+  const rows = models.filter(m => m.accuracies[task] !== undefined)
+  const acc = rows.map(m => m.accuracies[task]!.acc)
+  const stderr = rows.map(m => m.accuracies[task]!.stderr)
+  const weights = stderr.map(s => 1 / (s * s))
+  const pct = Math.round(options.level * 100)
+  const versusLogParams = options.conventions.flatMap(convention => {
+    const sizes = rows.map(m => m.params[convention])
+    if (rows.length < 3 || sizes.some(s => s === null)) return []
+    const x = (sizes as number[]).map(Math.log10)
+    const line = fitLinear(x, acc, { weights, level: options.level })
+    const curve: AccuracyCurvePoint[] = logSpaced(Math.min(...(sizes as number[])) / 2, Math.max(...(sizes as number[])) * 2, options.curvePoints).map(N => {
+      const p = predictLinear(line, Math.log10(N))
+      return { x: N, accuracy: p.y, lower: p.meanInterval?.[0] ?? null, upper: p.meanInterval?.[1] ?? null }
+    })
+    return [
+      {
+        convention,
+        label: CONVENTION_LABELS[convention],
+        accuracyPerDecade: {
+          estimate: line.slope,
+          se: line.slopeSE,
+          interval: line.slopeInterval,
+          intervalMethod: `${pct}% t-interval, ${line.dof} dof, weights 1/stderr²`,
+          pValue: line.slopePValue,
+        },
+        intercept: line.intercept,
+        rSquared: line.rSquared,
+        dof: line.dof,
+        curve,
+      },
+    ]
+  })
+  let versusLoss: TaskScaling['versusLoss']
+  const parameters = options.fitSigmoidCeiling ? 3 : 2
   if (rows.length < parameters + 1) {
-    versusLoss = { available: false, reason: `${rows.length} models; the sigmoid has ${parameters} free parameters and needs at least ${parameters + 1}` };
+    versusLoss = { available: false, reason: `${rows.length} models; the sigmoid has ${parameters} free parameters and needs at least ${parameters + 1}` }
   } else {
-    const loss = rows.map((m) => m.loss);
-    const fit = fitChanceFlooredSigmoid(loss, acc, stderr, { chance, fitCeiling: options.fitSigmoidCeiling, level: options.level });
-    const span = Math.max(...loss) - Math.min(...loss);
+    const loss = rows.map(m => m.loss)
+    const fit = fitChanceFlooredSigmoid(loss, acc, stderr, { chance, fitCeiling: options.fitSigmoidCeiling, level: options.level })
+    const span = Math.max(...loss) - Math.min(...loss)
     const curve = Array.from({ length: options.curvePoints }, (_, i) => {
-      const L = Math.min(...loss) - 0.25 * span + (1.5 * span * i) / (options.curvePoints - 1);
-      return { x: L, accuracy: chanceFlooredSigmoid(L, chance, fit.slope.estimate, fit.midpointLoss.estimate, fit.ceilingGap.estimate), lower: null, upper: null };
-    });
-    versusLoss = { available: true, fit, curve };
+      const L = Math.min(...loss) - 0.25 * span + (1.5 * span * i) / (options.curvePoints - 1)
+      return {
+        x: L,
+        accuracy: chanceFlooredSigmoid(L, chance, fit.slope.estimate, fit.midpointLoss.estimate, fit.ceilingGap.estimate),
+        lower: null,
+        upper: null,
+      }
+    })
+    versusLoss = { available: true, fit, curve }
   }
-  return { task, chance, chanceSource, majorityBaseline: MAJORITY_BASELINES[task] ?? null, models: rows.map((m) => m.modelId), versusLogParams, versusLoss };
+  return { task, chance, chanceSource, majorityBaseline: MAJORITY_BASELINES[task] ?? null, models: rows.map(m => m.modelId), versusLogParams, versusLoss }
 }
 
 /** Every task any model reports, plus an "average" over the tasks that every model reports (≥ 2 tasks). */
 export function analyzeDownstream(models: readonly DownstreamModel[], options: DownstreamOptions): TaskScaling[] {
-  const tasks = [...new Set(models.flatMap((m) => Object.keys(m.accuracies)))].sort();
-  const results = tasks.map((task) => {
-    const { chance, source } = chanceLevelFor(task, options.chanceLevels);
-    return analyzeTask(task, models, chance, source, options);
-  });
-  const shared = tasks.filter((task) => models.every((m) => m.accuracies[task] !== undefined));
+  const tasks = [...new Set(models.flatMap(m => Object.keys(m.accuracies)))].sort()
+  const results = tasks.map(task => {
+    const { chance, source } = chanceLevelFor(task, options.chanceLevels)
+    return analyzeTask(task, models, chance, source, options)
+  })
+  const shared = tasks.filter(task => models.every(m => m.accuracies[task] !== undefined))
   if (shared.length >= 2 && !shared.includes('average')) {
     // Mean accuracy over tasks; its stderr treats tasks as independent samples.
-    const averaged = models.map((m) => {
-      const entries = shared.map((t) => m.accuracies[t]!);
+    const averaged = models.map(m => {
+      const entries = shared.map(t => m.accuracies[t]!)
       return {
         ...m,
         accuracies: {
@@ -81,10 +103,10 @@ export function analyzeDownstream(models: readonly DownstreamModel[], options: D
             stderr: Math.sqrt(entries.reduce((s, e) => s + e.stderr ** 2, 0)) / entries.length,
           },
         },
-      };
-    });
-    const chance = shared.reduce((s, t) => s + chanceLevelFor(t, options.chanceLevels).chance, 0) / shared.length;
-    results.push(analyzeTask('average', averaged, chance, 'mean of tasks', options));
+      }
+    })
+    const chance = shared.reduce((s, t) => s + chanceLevelFor(t, options.chanceLevels).chance, 0) / shared.length
+    results.push(analyzeTask('average', averaged, chance, 'mean of tasks', options))
   }
-  return results;
+  return results
 }

@@ -1,55 +1,55 @@
 // Input of analyzeScaling: per-model points and options, validated with zod so bad input fails with
 // the field path and value instead of a NaN deep inside a fit.
-import { z } from 'zod';
-import type { BootstrapMethod } from './bootstrap.ts';
+import { z } from 'zod'
+import type { BootstrapMethod } from './bootstrap.ts'
 
-export type ParameterConvention = 'total' | 'nonEmbedding';
+export type ParameterConvention = 'total' | 'nonEmbedding'
 
 export const CONVENTION_LABELS: Readonly<Record<ParameterConvention, string>> = {
   total: 'total parameters (tied embeddings counted once)',
   nonEmbedding: 'non-embedding parameters (Kaplan convention)',
-};
+}
 
 export interface TaskAccuracy {
   /** Accuracy as a fraction in [0, 1]. */
-  acc: number;
+  acc: number
   /** Its standard error (binomial), > 0. */
-  stderr: number;
+  stderr: number
 }
 
 export interface ScalingPoint {
-  modelId: string;
-  params: { total: number; nonEmbedding?: number };
+  modelId: string
+  params: { total: number; nonEmbedding?: number }
   /** Mean loss in nats per token; give this or perplexity (ln PPL = loss). */
-  loss?: number;
-  perplexity?: number;
-  accuracies?: Record<string, TaskAccuracy>;
+  loss?: number
+  perplexity?: number
+  accuracies?: Record<string, TaskAccuracy>
 }
 
 export interface ScalingOptions {
   /** Interval level (default 0.95). */
-  level?: number;
+  level?: number
   /** PRNG seed for the bootstrap (default 20240601). */
-  seed?: number;
-  bootstrapSamples?: number;
-  bootstrapMethod?: BootstrapMethod;
+  seed?: number
+  bootstrapSamples?: number
+  bootstrapMethod?: BootstrapMethod
   /** Known SD of log-loss noise per model (e.g. eval-set noise); otherwise estimated from residuals. */
-  logLossNoiseSd?: number;
-  huberDelta?: number;
+  logLossNoiseSd?: number
+  huberDelta?: number
   /** Extra E values to include in the profile (e.g. 0, 0.5, 1, 1.5). */
-  profileE?: number[];
+  profileE?: number[]
   /** Sizes to predict at, per convention (a size means different things in each). */
-  predictAt?: Partial<Record<ParameterConvention, number[]>>;
+  predictAt?: Partial<Record<ParameterConvention, number[]>>
   /** Samples along each fitted curve for plotting (default 41). */
-  curvePoints?: number;
+  curvePoints?: number
   /** Per-task chance levels overriding the built-in table. */
-  chanceLevels?: Record<string, number>;
+  chanceLevels?: Record<string, number>
   /** Fit the sigmoid's ceiling gap u as well (default false: u = 0). */
-  fitSigmoidCeiling?: boolean;
+  fitSigmoidCeiling?: boolean
 }
 
-const positive = z.number().finite().positive();
-const accuracySchema = z.strictObject({ acc: z.number().min(0).max(1), stderr: positive });
+const positive = z.number().finite().positive()
+const accuracySchema = z.strictObject({ acc: z.number().min(0).max(1), stderr: positive })
 const pointSchema = z
   .strictObject({
     modelId: z.string().min(1),
@@ -58,14 +58,14 @@ const pointSchema = z
     perplexity: z.number().finite().gt(1).optional(),
     accuracies: z.record(z.string().min(1), accuracySchema).optional(),
   })
-  .refine((p) => p.loss !== undefined || p.perplexity !== undefined, { message: 'give loss (nats) or perplexity' })
-  .refine((p) => p.loss === undefined || p.perplexity === undefined || Math.abs(Math.log(p.perplexity) - p.loss) <= 1e-6 * p.loss, {
+  .refine(p => p.loss !== undefined || p.perplexity !== undefined, { message: 'give loss (nats) or perplexity' })
+  .refine(p => p.loss === undefined || p.perplexity === undefined || Math.abs(Math.log(p.perplexity) - p.loss) <= 1e-6 * p.loss, {
     message: 'loss and perplexity disagree (ln perplexity must equal loss); give one of them',
   })
-  .refine((p) => p.params.nonEmbedding === undefined || p.params.nonEmbedding < p.params.total, {
+  .refine(p => p.params.nonEmbedding === undefined || p.params.nonEmbedding < p.params.total, {
     message: 'params.nonEmbedding must be smaller than params.total',
     path: ['params', 'nonEmbedding'],
-  });
+  })
 
 const optionsSchema = z.strictObject({
   level: z.number().gt(0).lt(1).optional(),
@@ -79,29 +79,30 @@ const optionsSchema = z.strictObject({
   curvePoints: z.number().int().min(2).max(10000).optional(),
   chanceLevels: z.record(z.string(), z.number().min(0).lt(1)).optional(),
   fitSigmoidCeiling: z.boolean().optional(),
-});
+})
 
 function describe(issues: readonly z.core.$ZodIssue[], root: string, value: unknown): string {
   return issues
-    .map((issue) => {
-      const path = issue.path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : `${s}.${String(k)}`), root);
-      let found: unknown = value;
-      for (const key of issue.path) found = found !== null && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
-      const shown = found !== undefined && (typeof found !== 'object' || found === null) ? ` (got ${JSON.stringify(found)})` : '';
-      return `${path}: ${issue.message}${shown}`;
+    .map(issue => {
+      const path = issue.path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : `${s}.${String(k)}`), root)
+      let found: unknown = value
+      for (const key of issue.path)
+        found = found !== null && typeof found === 'object' ? (found as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined
+      const shown = found !== undefined && (typeof found !== 'object' || found === null) ? ` (got ${JSON.stringify(found)})` : ''
+      return `${path}: ${issue.message}${shown}`
     })
-    .join('; ');
+    .join('; ')
 }
 
 export function validateScalingInput(points: unknown, options: unknown): { points: ScalingPoint[]; options: ScalingOptions } {
-  const parsedPoints = z.array(pointSchema).min(3, 'need at least 3 models for a fit with an error estimate').safeParse(points);
-  if (!parsedPoints.success) throw new Error(`analyzeScaling: invalid points: ${describe(parsedPoints.error.issues, 'points', points)}`);
-  const parsedOptions = optionsSchema.safeParse(options ?? {});
-  if (!parsedOptions.success) throw new Error(`analyzeScaling: invalid options: ${describe(parsedOptions.error.issues, 'options', options)}`);
-  const ids = new Set<string>();
+  const parsedPoints = z.array(pointSchema).min(3, 'need at least 3 models for a fit with an error estimate').safeParse(points)
+  if (!parsedPoints.success) throw new Error(`analyzeScaling: invalid points: ${describe(parsedPoints.error.issues, 'points', points)}`)
+  const parsedOptions = optionsSchema.safeParse(options ?? {})
+  if (!parsedOptions.success) throw new Error(`analyzeScaling: invalid options: ${describe(parsedOptions.error.issues, 'options', options)}`)
+  const ids = new Set<string>()
   for (const p of parsedPoints.data) {
-    if (ids.has(p.modelId)) throw new Error(`analyzeScaling: duplicate modelId "${p.modelId}" in points`);
-    ids.add(p.modelId);
+    if (ids.has(p.modelId)) throw new Error(`analyzeScaling: duplicate modelId "${p.modelId}" in points`)
+    ids.add(p.modelId)
   }
-  return { points: parsedPoints.data as ScalingPoint[], options: parsedOptions.data as ScalingOptions };
+  return { points: parsedPoints.data as ScalingPoint[], options: parsedOptions.data as ScalingOptions }
 }

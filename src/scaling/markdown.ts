@@ -1,131 +1,229 @@
 // The "Scaling" section of report.md, rendered from an analyzeScaling result (no fitting here).
-import type { ConventionAnalysis, Estimate, ScalingAnalysis, TaskScaling } from './analysis-types.ts';
-import { LOSS_FORMS, LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts';
+import type { ConventionAnalysis, Estimate, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
+import { LOSS_FORMS, LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 
-const FORM_TITLES: Record<LossForm, string> = { logLinear: 'log-linear (PPL power law)', powerLaw: 'pure power law in loss', saturating: 'saturating E + A·N^−α' };
+const FORM_TITLES: Record<LossForm, string> = {
+  logLinear: 'log-linear (PPL power law)',
+  powerLaw: 'pure power law in loss',
+  saturating: 'saturating E + A·N^−α',
+}
 
 function num(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
-  return value.toFixed(digits).replace(/^-/, '−');
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—'
+  return value.toFixed(digits).replace(/^-/, '−')
 }
 
 function sci(value: number): string {
-  if (value >= 1e9) return `${num(value / 1e9, 2)}B`;
-  if (value >= 1e6) return `${num(value / 1e6, 1)}M`;
-  if (value >= 1e3) return `${num(value / 1e3, 1)}k`;
-  return num(value, 0);
+  if (value >= 1e9) return `${num(value / 1e9, 2)}B`
+  if (value >= 1e6) return `${num(value / 1e6, 1)}M`
+  if (value >= 1e3) return `${num(value / 1e3, 1)}k`
+  return num(value, 0)
 }
 
 function percent(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '—';
-  return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`;
+  if (value === null || value === undefined) return '—'
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`
 }
 
 function interval(i: [number, number] | null, digits = 3): string {
-  return i === null ? '—' : `[${num(i[0], digits)}, ${num(i[1], digits)}]`;
+  return i === null ? '—' : `[${num(i[0], digits)}, ${num(i[1], digits)}]`
 }
 
 function estimate(e: Estimate, digits = 4): string {
-  return e.se === null ? num(e.estimate, digits) : `${num(e.estimate, digits)} ± ${num(e.se, digits)}`;
+  return e.se === null ? num(e.estimate, digits) : `${num(e.estimate, digits)} ± ${num(e.se, digits)}`
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n')
 }
 
 function lawsTable(c: ConventionAnalysis): string {
-  const ppl = c.perplexityLaw;
-  const pow = c.lossPowerLaw;
-  const sat = c.saturatingLaw;
-  const flags = Object.entries(sat.fit.onBoundary).filter(([, on]) => on).map(([name]) => name);
-  const satNote = [sat.fit.converged ? 'converged' : 'NOT converged', `${sat.fit.startsReachingBest}/${sat.fit.starts} starts agree`, ...flags.map((f) => `boundary: ${f}`)].join('; ');
-  return table(['law', 'fitted form', 'quantity', 'estimate ± SE', 'interval', 'fit'], [
-    ['log PPL vs log N (prior study\'s method)', `PPL = ${num(ppl.prefactor, 1)}·N^${num(ppl.perplexitySlope.estimate, 4)}`, 'perplexity slope d ln PPL / d ln N', estimate(ppl.perplexitySlope), `${interval(ppl.perplexitySlope.interval)} (${ppl.perplexitySlope.intervalMethod})`, `R² ${num(ppl.rSquared, 4)}`],
-    ['pure power law in loss', `L = ${num(pow.coefficientA, 2)}·N^−${num(pow.lossExponentAlpha.estimate, 4)}`, 'loss exponent α', estimate(pow.lossExponentAlpha), `${interval(pow.lossExponentAlpha.interval)} (${pow.lossExponentAlpha.intervalMethod})`, `R² ${num(pow.rSquared, 4)}`],
-    ['saturating law in loss (Huber δ on ln L)', `L = ${num(sat.irreducibleLoss.estimate, 3)} + ${num(sat.coefficientA.estimate, 1)}·N^−${num(sat.lossExponentAlpha.estimate, 3)}`, 'loss exponent α', estimate(sat.lossExponentAlpha, 3), `${interval(sat.lossExponentAlpha.interval)} (${sat.lossExponentAlpha.intervalMethod})`, satNote],
-  ]);
+  const ppl = c.perplexityLaw
+  const pow = c.lossPowerLaw
+  const sat = c.saturatingLaw
+  const flags = Object.entries(sat.fit.onBoundary)
+    .filter(([, on]) => on)
+    .map(([name]) => name)
+  const satNote = [
+    sat.fit.converged ? 'converged' : 'NOT converged',
+    `${sat.fit.startsReachingBest}/${sat.fit.starts} starts agree`,
+    ...flags.map(f => `boundary: ${f}`),
+  ].join('; ')
+  return table(
+    ['law', 'fitted form', 'quantity', 'estimate ± SE', 'interval', 'fit'],
+    [
+      [
+        "log PPL vs log N (prior study's method)",
+        `PPL = ${num(ppl.prefactor, 1)}·N^${num(ppl.perplexitySlope.estimate, 4)}`,
+        'perplexity slope d ln PPL / d ln N',
+        estimate(ppl.perplexitySlope),
+        `${interval(ppl.perplexitySlope.interval)} (${ppl.perplexitySlope.intervalMethod})`,
+        `R² ${num(ppl.rSquared, 4)}`,
+      ],
+      [
+        'pure power law in loss',
+        `L = ${num(pow.coefficientA, 2)}·N^−${num(pow.lossExponentAlpha.estimate, 4)}`,
+        'loss exponent α',
+        estimate(pow.lossExponentAlpha),
+        `${interval(pow.lossExponentAlpha.interval)} (${pow.lossExponentAlpha.intervalMethod})`,
+        `R² ${num(pow.rSquared, 4)}`,
+      ],
+      [
+        'saturating law in loss (Huber δ on ln L)',
+        `L = ${num(sat.irreducibleLoss.estimate, 3)} + ${num(sat.coefficientA.estimate, 1)}·N^−${num(sat.lossExponentAlpha.estimate, 3)}`,
+        'loss exponent α',
+        estimate(sat.lossExponentAlpha, 3),
+        `${interval(sat.lossExponentAlpha.interval)} (${sat.lossExponentAlpha.intervalMethod})`,
+        satNote,
+      ],
+    ],
+  )
 }
 
 function profileTable(c: ConventionAnalysis): string {
-  const p = c.irreducibleProfile;
-  const count = p.points.length;
+  const p = c.irreducibleProfile
+  const count = p.points.length
   // A readable subset: round E values (e.g. those requested in options.profileE) plus about eight grid
   // points, skipping grid points that sit next to a round value.
-  const isRound = (E: number) => Math.abs(E * 10 - Math.round(E * 10)) < 1e-9;
-  const round = p.points.filter((pt) => isRound(pt.E));
-  const step = Math.max(1, Math.floor(count / 8));
-  const shown = p.points.filter((pt, i) => isRound(pt.E) || ((i % step === 0 || i === count - 1) && round.every((r) => Math.abs(r.E - pt.E) > 0.02)));
-  return table(['E (nats)', 'α (least squares)', 'α (OLS of ln(L−E))', 'R² of ln(L−E)', 'SSE of ln L', `in ${Math.round(p.level * 100)}% set`],
-    shown.map((pt) => [num(pt.E, 3), num(pt.alpha, 3), num(pt.alphaLogLinear, 3), num(pt.rSquaredLogLinear, 4), pt.sse.toExponential(2), pt.inConfidenceSet === null ? '—' : pt.inConfidenceSet ? 'yes' : 'no']));
+  const isRound = (E: number) => Math.abs(E * 10 - Math.round(E * 10)) < 1e-9
+  const round = p.points.filter(pt => isRound(pt.E))
+  const step = Math.max(1, Math.floor(count / 8))
+  const shown = p.points.filter((pt, i) => isRound(pt.E) || ((i % step === 0 || i === count - 1) && round.every(r => Math.abs(r.E - pt.E) > 0.02)))
+  return table(
+    ['E (nats)', 'α (least squares)', 'α (OLS of ln(L−E))', 'R² of ln(L−E)', 'SSE of ln L', `in ${Math.round(p.level * 100)}% set`],
+    shown.map(pt => [
+      num(pt.E, 3),
+      num(pt.alpha, 3),
+      num(pt.alphaLogLinear, 3),
+      num(pt.rSquaredLogLinear, 4),
+      pt.sse.toExponential(2),
+      pt.inConfidenceSet === null ? '—' : pt.inConfidenceSet ? 'yes' : 'no',
+    ]),
+  )
 }
 
 function extrapolationTables(c: ConventionAnalysis): string {
-  const loo = c.extrapolation.leaveOneOut;
-  const looRows = c.order.map((id, i) => [id, sci(c.params[i]!), ...LOSS_FORM_NAMES.map((f) => percent(loo[f]?.[i]?.perplexityRelativeError))]);
+  const loo = c.extrapolation.leaveOneOut
+  const looRows = c.order.map((id, i) => [id, sci(c.params[i]!), ...LOSS_FORM_NAMES.map(f => percent(loo[f]?.[i]?.perplexityRelativeError))])
   const rollRows = c.order.slice(2).map((id, j) => {
-    const i = j + 2;
-    return [id, sci(c.params[i]!), ...LOSS_FORM_NAMES.map((f) => percent(c.extrapolation.forwardRollout[f].find((r) => r.heldOut === i)?.perplexityRelativeError))];
-  });
-  const header = ['held-out model', 'N', ...LOSS_FORM_NAMES.map((f) => FORM_TITLES[f])];
-  return ['Leave-one-out perplexity errors, (predicted − actual)/actual; the first and last rows are extrapolations:', '', table(header, looRows), '',
-    'Forward rollout (fit the smaller models only, predict the next one up):', '', table(header, rollRows)].join('\n');
+    const i = j + 2
+    return [id, sci(c.params[i]!), ...LOSS_FORM_NAMES.map(f => percent(c.extrapolation.forwardRollout[f].find(r => r.heldOut === i)?.perplexityRelativeError))]
+  })
+  const header = ['held-out model', 'N', ...LOSS_FORM_NAMES.map(f => FORM_TITLES[f])]
+  return [
+    'Leave-one-out perplexity errors, (predicted − actual)/actual; the first and last rows are extrapolations:',
+    '',
+    table(header, looRows),
+    '',
+    'Forward rollout (fit the smaller models only, predict the next one up):',
+    '',
+    table(header, rollRows),
+  ].join('\n')
 }
 
 function comparisonTable(c: ConventionAnalysis): string {
-  const rows = c.formComparison.rows.map((r) => [FORM_TITLES[r.form], LOSS_FORMS[r.form].formula, String(r.k), num(r.logLikelihood, 2), num(r.aicc, 2), num(r.deltaAicc, 2), num(r.akaikeWeight, 2)]);
-  return [table(['form', 'formula', 'k', 'log-lik (ln L)', 'AICc', 'ΔAICc', 'weight'], rows), '', c.formComparison.note].join('\n');
+  const rows = c.formComparison.rows.map(r => [
+    FORM_TITLES[r.form],
+    LOSS_FORMS[r.form].formula,
+    String(r.k),
+    num(r.logLikelihood, 2),
+    num(r.aicc, 2),
+    num(r.deltaAicc, 2),
+    num(r.akaikeWeight, 2),
+  ])
+  return [table(['form', 'formula', 'k', 'log-lik (ln L)', 'AICc', 'ΔAICc', 'weight'], rows), '', c.formComparison.note].join('\n')
 }
 
 function predictionsTable(c: ConventionAnalysis): string {
-  if (c.predictions.length === 0) return '';
-  const rows = c.predictions.flatMap((p) => LOSS_FORM_NAMES.map((f) => {
-    const q = p.forms[f];
-    return [sci(p.params), FORM_TITLES[f], num(q.loss, 3), interval(q.lossInterval), num(q.perplexity, 2), interval(q.perplexityInterval, 2), q.intervalMethod];
-  }));
-  return ['Predictions:', '', table(['N', 'form', 'loss', 'loss interval', 'PPL', 'PPL interval', 'interval'], rows)].join('\n');
+  if (c.predictions.length === 0) return ''
+  const rows = c.predictions.flatMap(p =>
+    LOSS_FORM_NAMES.map(f => {
+      const q = p.forms[f]
+      return [
+        sci(p.params),
+        FORM_TITLES[f],
+        num(q.loss, 3),
+        interval(q.lossInterval),
+        num(q.perplexity, 2),
+        interval(q.perplexityInterval, 2),
+        q.intervalMethod,
+      ]
+    }),
+  )
+  return ['Predictions:', '', table(['N', 'form', 'loss', 'loss interval', 'PPL', 'PPL interval', 'interval'], rows)].join('\n')
 }
 
 function conventionSection(c: ConventionAnalysis): string {
-  const sat = c.saturatingLaw;
+  const sat = c.saturatingLaw
   const parts = [
-    `### N = ${c.label}`, '',
-    lawsTable(c), '',
+    `### N = ${c.label}`,
+    '',
+    lawsTable(c),
+    '',
     `The perplexity slope (d ln PPL / d ln N) and the loss exponent α are different quantities: for L = E + A·N^−α the perplexity slope is −α·(L − E); here it is ${num(sat.perplexitySlopeAtSmallest, 3)} at the smallest and ${num(sat.perplexitySlopeAtLargest, 3)} at the largest model.`,
-    sat.bootstrap.available ? `Saturating-law intervals: ${sat.bootstrap.method} bootstrap, ${sat.bootstrap.samples} replicates, seed ${sat.bootstrap.seed}, log-loss noise SD ${num(sat.bootstrap.logLossNoiseSd, 4)} (${sat.bootstrap.noiseSource}).` : `Saturating-law intervals: none — ${sat.bootstrap.reason}.`,
+    sat.bootstrap.available
+      ? `Saturating-law intervals: ${sat.bootstrap.method} bootstrap, ${sat.bootstrap.samples} replicates, seed ${sat.bootstrap.seed}, log-loss noise SD ${num(sat.bootstrap.logLossNoiseSd, 4)} (${sat.bootstrap.noiseSource}).`
+      : `Saturating-law intervals: none — ${sat.bootstrap.reason}.`,
     ...(sat.bootstrap.available && !c.irreducibleProfile.identifiable
-      ? ['Because E is not identifiable, the bootstrap interval for the saturating α (refitted near the estimate, noise from few residual dof) understates its uncertainty; the α range over the E profile below is the honest statement.']
+      ? [
+          'Because E is not identifiable, the bootstrap interval for the saturating α (refitted near the estimate, noise from few residual dof) understates its uncertainty; the α range over the E profile below is the honest statement.',
+        ]
       : []),
-    '', `**Irreducible loss E.** ${c.irreducibleProfile.statement}`, '', `Criterion: ${c.irreducibleProfile.criterion}`, '',
-    profileTable(c), '', extrapolationTables(c), '', comparisonTable(c),
-  ];
-  const predictions = predictionsTable(c);
-  if (predictions) parts.push('', predictions);
-  return parts.join('\n');
+    '',
+    `**Irreducible loss E.** ${c.irreducibleProfile.statement}`,
+    '',
+    `Criterion: ${c.irreducibleProfile.criterion}`,
+    '',
+    profileTable(c),
+    '',
+    extrapolationTables(c),
+    '',
+    comparisonTable(c),
+  ]
+  const predictions = predictionsTable(c)
+  if (predictions) parts.push('', predictions)
+  return parts.join('\n')
 }
 
 function downstreamSection(tasks: readonly TaskScaling[]): string {
-  if (tasks.length === 0) return '';
-  const rows = tasks.map((t) => {
-    const trend = t.versusLogParams[0];
-    const fit = t.versusLoss.available ? t.versusLoss.fit : null;
+  if (tasks.length === 0) return ''
+  const rows = tasks.map(t => {
+    const trend = t.versusLogParams[0]
+    const fit = t.versusLoss.available ? t.versusLoss.fit : null
     return [
-      t.task, num(t.chance, 3), String(t.models.length),
-      trend ? `${num(trend.accuracyPerDecade.estimate * 100, 1)} ${interval(trend.accuracyPerDecade.interval && [trend.accuracyPerDecade.interval[0] * 100, trend.accuracyPerDecade.interval[1] * 100], 1)}` : '—',
+      t.task,
+      num(t.chance, 3),
+      String(t.models.length),
+      trend
+        ? `${num(trend.accuracyPerDecade.estimate * 100, 1)} ${interval(trend.accuracyPerDecade.interval && [trend.accuracyPerDecade.interval[0] * 100, trend.accuracyPerDecade.interval[1] * 100], 1)}`
+        : '—',
       fit ? `${num(fit.slope.estimate, 2)} ${interval(fit.slope.interval, 2)}` : '—',
       fit ? `${num(fit.midpointLoss.estimate, 3)} ${interval(fit.midpointLoss.interval, 3)}` : t.versusLoss.available ? '—' : t.versusLoss.reason,
-    ];
-  });
-  const label = tasks.find((t) => t.versusLogParams[0])?.versusLogParams[0]?.label ?? 'total parameters';
-  return ['### Downstream accuracy', '',
-    `Accuracy points per tenfold N (${label}; weighted by 1/stderr²) and the chance-floored sigmoid acc = c + (1 − c)·σ(k·(L0 − L)) against loss:`, '',
-    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]'], rows)].join('\n');
+    ]
+  })
+  const label = tasks.find(t => t.versusLogParams[0])?.versusLogParams[0]?.label ?? 'total parameters'
+  return [
+    '### Downstream accuracy',
+    '',
+    `Accuracy points per tenfold N (${label}; weighted by 1/stderr²) and the chance-floored sigmoid acc = c + (1 − c)·σ(k·(L0 − L)) against loss:`,
+    '',
+    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]'], rows),
+  ].join('\n')
 }
 
 export function formatScalingMarkdown(analysis: ScalingAnalysis): string {
-  const models = table(['model', 'N total', 'N non-embedding', 'loss (nats)', 'PPL'],
-    analysis.models.map((m) => [m.modelId, m.params.total.toLocaleString('en-US'), m.params.nonEmbedding === null ? '—' : m.params.nonEmbedding.toLocaleString('en-US'), num(m.loss, 4), num(m.perplexity, 3)]));
-  const sections = ['## Scaling', '', models, '', ...analysis.notes.map((n) => `> ${n}`), ...analysis.conventions.flatMap((c) => [conventionSection(c), ''])];
-  const downstream = downstreamSection(analysis.downstream);
-  if (downstream) sections.push(downstream, '');
-  return sections.join('\n');
+  const models = table(
+    ['model', 'N total', 'N non-embedding', 'loss (nats)', 'PPL'],
+    analysis.models.map(m => [
+      m.modelId,
+      m.params.total.toLocaleString('en-US'),
+      m.params.nonEmbedding === null ? '—' : m.params.nonEmbedding.toLocaleString('en-US'),
+      num(m.loss, 4),
+      num(m.perplexity, 3),
+    ]),
+  )
+  const sections = ['## Scaling', '', models, '', ...analysis.notes.map(n => `> ${n}`), ...analysis.conventions.flatMap(c => [conventionSection(c), ''])]
+  const downstream = downstreamSection(analysis.downstream)
+  if (downstream) sections.push(downstream, '')
+  return sections.join('\n')
 }

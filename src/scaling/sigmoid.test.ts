@@ -1,69 +1,78 @@
-import { describe, expect, test } from 'vitest';
-import { CHANCE_LEVELS, chanceLevelFor } from './chance-levels.ts';
-import { seededRandom } from './random.ts';
-import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts';
+import { describe, expect, test } from 'vitest'
+import { CHANCE_LEVELS, chanceLevelFor } from './chance-levels.ts'
+import { seededRandom } from '../core/random.ts'
+import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
 
-const losses = Array.from({ length: 12 }, (_, i) => 1.8 + (i * 1.8) / 11);
+const losses = Array.from({ length: 12 }, (_, i) => 1.8 + (i * 1.8) / 11)
 
 describe('chance-floored sigmoid', () => {
   test('the curve runs from 1 − u at low loss to the chance floor c at high loss, c + (1−c−u)/2 at L0', () => {
-    expect(chanceFlooredSigmoid(-100, 0.25, 3, 2.5)).toBeCloseTo(1, 12);
-    expect(chanceFlooredSigmoid(100, 0.25, 3, 2.5)).toBeCloseTo(0.25, 12);
-    expect(chanceFlooredSigmoid(2.5, 0.25, 3, 2.5, 0.1)).toBeCloseTo(0.25 + 0.65 / 2, 12);
-  });
+    expect(chanceFlooredSigmoid(-100, 0.25, 3, 2.5)).toBeCloseTo(1, 12)
+    expect(chanceFlooredSigmoid(100, 0.25, 3, 2.5)).toBeCloseTo(0.25, 12)
+    expect(chanceFlooredSigmoid(2.5, 0.25, 3, 2.5, 0.1)).toBeCloseTo(0.25 + 0.65 / 2, 12)
+  })
   test('recovers k and L0 exactly from clean accuracies', () => {
-    const acc = losses.map((L) => chanceFlooredSigmoid(L, 0.25, 3, 2.6));
-    const stderr = acc.map((a) => Math.sqrt((a * (1 - a)) / 1000));
-    const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 0.25 });
-    expect(fit.slope.estimate).toBeCloseTo(3, 6);
-    expect(fit.midpointLoss.estimate).toBeCloseTo(2.6, 6);
-    expect(fit.chiSquared).toBeLessThan(1e-12);
-    expect(fit.converged).toBe(true);
-  });
+    const acc = losses.map(L => chanceFlooredSigmoid(L, 0.25, 3, 2.6))
+    const stderr = acc.map(a => Math.sqrt((a * (1 - a)) / 1000))
+    const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 0.25 })
+    expect(fit.slope.estimate).toBeCloseTo(3, 6)
+    expect(fit.midpointLoss.estimate).toBeCloseTo(2.6, 6)
+    expect(fit.chiSquared).toBeLessThan(1e-12)
+    expect(fit.converged).toBe(true)
+  })
   test('recovers k, L0 and the ceiling gap u when asked to fit it', () => {
-    const acc = losses.map((L) => chanceFlooredSigmoid(L, 0.5, 2.5, 2.4, 0.1));
-    const stderr = acc.map((a) => Math.sqrt((a * (1 - a)) / 1000));
-    const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 0.5, fitCeiling: true });
-    expect(fit.slope.estimate).toBeCloseTo(2.5, 5);
-    expect(fit.midpointLoss.estimate).toBeCloseTo(2.4, 5);
-    expect(fit.ceilingGap.estimate).toBeCloseTo(0.1, 5);
-  });
+    const acc = losses.map(L => chanceFlooredSigmoid(L, 0.5, 2.5, 2.4, 0.1))
+    const stderr = acc.map(a => Math.sqrt((a * (1 - a)) / 1000))
+    const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 0.5, fitCeiling: true })
+    expect(fit.slope.estimate).toBeCloseTo(2.5, 5)
+    expect(fit.midpointLoss.estimate).toBeCloseTo(2.4, 5)
+    expect(fit.ceilingGap.estimate).toBeCloseTo(0.1, 5)
+  })
   test('with binomial noise (2000 items per task) the 95% intervals cover the truth in ≥ 90% of 100 simulations', () => {
-    const random = seededRandom(41);
-    const items = 2000;
-    let coveredSlope = 0;
-    let coveredMidpoint = 0;
-    const sims = 100;
+    const random = seededRandom(41)
+    const items = 2000
+    let coveredSlope = 0
+    let coveredMidpoint = 0
+    const sims = 100
     for (let s = 0; s < sims; s++) {
-      const acc = losses.map((L) => {
-        const p = chanceFlooredSigmoid(L, 1 / 3, 3, 2.6);
-        let hits = 0;
-        for (let i = 0; i < items; i++) if (random.uniform() < p) hits++;
-        return hits / items;
-      });
-      const stderr = acc.map((a) => Math.sqrt((a * (1 - a)) / items));
-      const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 1 / 3 });
-      if (fit.slope.interval![0] <= 3 && 3 <= fit.slope.interval![1]) coveredSlope++;
-      if (fit.midpointLoss.interval![0] <= 2.6 && 2.6 <= fit.midpointLoss.interval![1]) coveredMidpoint++;
+      const acc = losses.map(L => {
+        const p = chanceFlooredSigmoid(L, 1 / 3, 3, 2.6)
+        let hits = 0
+        for (let i = 0; i < items; i++) if (random.uniform() < p) hits++
+        return hits / items
+      })
+      const stderr = acc.map(a => Math.sqrt((a * (1 - a)) / items))
+      const fit = fitChanceFlooredSigmoid(losses, acc, stderr, { chance: 1 / 3 })
+      if (fit.slope.interval![0] <= 3 && 3 <= fit.slope.interval![1]) coveredSlope++
+      if (fit.midpointLoss.interval![0] <= 2.6 && 2.6 <= fit.midpointLoss.interval![1]) coveredMidpoint++
     }
-    expect(coveredSlope / sims).toBeGreaterThanOrEqual(0.9);
-    expect(coveredMidpoint / sims).toBeGreaterThanOrEqual(0.9);
-  });
+    expect(coveredSlope / sims).toBeGreaterThanOrEqual(0.9)
+    expect(coveredMidpoint / sims).toBeGreaterThanOrEqual(0.9)
+  })
   test('bad input is named', () => {
-    expect(() => fitChanceFlooredSigmoid([2, 3], [0.5, 0.4], [0.01, 0.01], { chance: 0.25 })).toThrow(/at least 3 points/);
-    expect(() => fitChanceFlooredSigmoid([2, 3, 4], [0.5, 0.4, 0.3], [0.01, 0, 0.01], { chance: 0.25 })).toThrow(/stderr 1 must be positive/);
-  });
-});
+    expect(() => fitChanceFlooredSigmoid([2, 3], [0.5, 0.4], [0.01, 0.01], { chance: 0.25 })).toThrow(/at least 3 points/)
+    expect(() => fitChanceFlooredSigmoid([2, 3, 4], [0.5, 0.4, 0.3], [0.01, 0, 0.01], { chance: 0.25 })).toThrow(/stderr 1 must be positive/)
+  })
+})
 
 describe('chance levels', () => {
   test('1 / number of choices for the eight MobileLLM tasks; their mean is ≈ 0.354', () => {
-    expect(CHANCE_LEVELS).toEqual({ arc_easy: 0.25, arc_challenge: 0.25, boolq: 0.5, piqa: 0.5, siqa: 1 / 3, hellaswag: 0.25, openbookqa: 0.25, winogrande: 0.5 });
-    const mean = Object.values(CHANCE_LEVELS).reduce((s, v) => s + v, 0) / 8;
-    expect(mean).toBeCloseTo(0.354, 3);
-  });
+    expect(CHANCE_LEVELS).toEqual({
+      arc_easy: 0.25,
+      arc_challenge: 0.25,
+      boolq: 0.5,
+      piqa: 0.5,
+      siqa: 1 / 3,
+      hellaswag: 0.25,
+      openbookqa: 0.25,
+      winogrande: 0.5,
+    })
+    const mean = Object.values(CHANCE_LEVELS).reduce((s, v) => s + v, 0) / 8
+    expect(mean).toBeCloseTo(0.354, 3)
+  })
   test('overrides win; unknown tasks fail with a pointer to the option', () => {
-    expect(chanceLevelFor('boolq', { boolq: 0.62 })).toEqual({ chance: 0.62, source: 'option' });
-    expect(chanceLevelFor('piqa')).toEqual({ chance: 0.5, source: 'table' });
-    expect(() => chanceLevelFor('mmlu')).toThrow(/No chance level for task "mmlu": pass options.chanceLevels.mmlu/);
-  });
-});
+    expect(chanceLevelFor('boolq', { boolq: 0.62 })).toEqual({ chance: 0.62, source: 'option' })
+    expect(chanceLevelFor('piqa')).toEqual({ chance: 0.5, source: 'table' })
+    expect(() => chanceLevelFor('mmlu')).toThrow(/No chance level for task "mmlu": pass options.chanceLevels.mmlu/)
+  })
+})

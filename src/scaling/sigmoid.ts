@@ -2,109 +2,121 @@
 // u (ceiling gap) fixed at 0 unless asked for. Weighted least squares with weights 1/stderr², solved by
 // ml-levenberg-marquardt on whitened residuals (its own weights option is not used: the step and the
 // error use different powers of the weights in 5.1.0, so pre-dividing by the stderr is the safe route).
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
-import { Matrix, inverse } from 'ml-matrix';
-import { studentTCritical } from './student-t.ts';
+import { levenbergMarquardt } from 'ml-levenberg-marquardt'
+import { Matrix, inverse } from 'ml-matrix'
+import { studentTCritical } from './student-t.ts'
 
 export interface SigmoidOptions {
-  chance: number;
+  chance: number
   /** Fit the ceiling gap u in [0, 1 − c); otherwise u = 0. */
-  fitCeiling?: boolean;
-  level?: number;
+  fitCeiling?: boolean
+  level?: number
 }
 
 export interface ParameterEstimate {
-  estimate: number;
-  se: number | null;
-  interval: [number, number] | null;
+  estimate: number
+  se: number | null
+  interval: [number, number] | null
 }
 
 export interface SigmoidFit {
-  chance: number;
-  slope: ParameterEstimate;
-  midpointLoss: ParameterEstimate;
-  ceilingGap: ParameterEstimate;
-  ceilingFitted: boolean;
-  chiSquared: number;
-  dof: number;
-  converged: boolean;
-  level: number;
+  chance: number
+  slope: ParameterEstimate
+  midpointLoss: ParameterEstimate
+  ceilingGap: ParameterEstimate
+  ceilingFitted: boolean
+  chiSquared: number
+  dof: number
+  converged: boolean
+  level: number
   /** How SEs were scaled: by √(χ²/dof) when that exceeds 1 (extra scatter beyond binomial noise). */
-  seScaling: number;
+  seScaling: number
 }
 
 export function chanceFlooredSigmoid(loss: number, chance: number, slope: number, midpointLoss: number, ceilingGap = 0): number {
-  return chance + (1 - chance - ceilingGap) / (1 + Math.exp(-slope * (midpointLoss - loss)));
+  return chance + (1 - chance - ceilingGap) / (1 + Math.exp(-slope * (midpointLoss - loss)))
 }
 
 export function fitChanceFlooredSigmoid(loss: readonly number[], accuracy: readonly number[], stderr: readonly number[], options: SigmoidOptions): SigmoidFit {
-  const n = loss.length;
-  const { chance } = options;
-  const level = options.level ?? 0.95;
-  const fitCeiling = options.fitCeiling ?? false;
-  const p = fitCeiling ? 3 : 2;
-  if (accuracy.length !== n || stderr.length !== n) throw new Error(`fitChanceFlooredSigmoid: ${n} losses, ${accuracy.length} accuracies, ${stderr.length} stderrs`);
-  if (n < p + 1) throw new Error(`fitChanceFlooredSigmoid: need at least ${p + 1} points for ${p} parameters (got ${n})`);
-  stderr.forEach((s, i) => { if (!(s > 0)) throw new Error(`fitChanceFlooredSigmoid: stderr ${i} must be positive (got ${s})`); });
-  if (!(chance >= 0 && chance < 1)) throw new Error(`fitChanceFlooredSigmoid: chance must be in [0, 1) (got ${chance})`);
+  const n = loss.length
+  const { chance } = options
+  const level = options.level ?? 0.95
+  const fitCeiling = options.fitCeiling ?? false
+  const p = fitCeiling ? 3 : 2
+  if (accuracy.length !== n || stderr.length !== n)
+    throw new Error(`fitChanceFlooredSigmoid: ${n} losses, ${accuracy.length} accuracies, ${stderr.length} stderrs`)
+  if (n < p + 1) throw new Error(`fitChanceFlooredSigmoid: need at least ${p + 1} points for ${p} parameters (got ${n})`)
+  stderr.forEach((s, i) => {
+    if (!(s > 0)) throw new Error(`fitChanceFlooredSigmoid: stderr ${i} must be positive (got ${s})`)
+  })
+  if (!(chance >= 0 && chance < 1)) throw new Error(`fitChanceFlooredSigmoid: chance must be in [0, 1) (got ${chance})`)
   // Start: linearise with the logit of the rescaled accuracy; logit = k·L0 − k·L.
-  const scaled = accuracy.map((a) => Math.min(0.98, Math.max(0.02, (a - chance) / (1 - chance))));
-  const logits = scaled.map((s) => Math.log(s / (1 - s)));
-  const meanL = loss.reduce((s, v) => s + v, 0) / n;
-  const meanLogit = logits.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  loss.forEach((l, i) => { sxy += (l - meanL) * (logits[i]! - meanLogit); sxx += (l - meanL) ** 2; });
-  const startSlope = sxx > 0 && sxy < 0 ? -sxy / sxx : 1;
-  const start = [startSlope, meanL + meanLogit / startSlope, ...(fitCeiling ? [0.01] : [])];
-  const modelAt = (theta: number[], i: number) => chanceFlooredSigmoid(loss[i]!, chance, theta[0]!, theta[1]!, fitCeiling ? theta[2]! : 0);
+  const scaled = accuracy.map(a => Math.min(0.98, Math.max(0.02, (a - chance) / (1 - chance))))
+  const logits = scaled.map(s => Math.log(s / (1 - s)))
+  const meanL = loss.reduce((s, v) => s + v, 0) / n
+  const meanLogit = logits.reduce((s, v) => s + v, 0) / n
+  let sxy = 0
+  let sxx = 0
+  loss.forEach((l, i) => {
+    sxy += (l - meanL) * (logits[i]! - meanLogit)
+    sxx += (l - meanL) ** 2
+  })
+  const startSlope = sxx > 0 && sxy < 0 ? -sxy / sxx : 1
+  const start = [startSlope, meanL + meanLogit / startSlope, ...(fitCeiling ? [0.01] : [])]
+  const modelAt = (theta: number[], i: number) => chanceFlooredSigmoid(loss[i]!, chance, theta[0]!, theta[1]!, fitCeiling ? theta[2]! : 0)
   const gradientAt = (theta: number[], i: number): number[] => {
-    const [k, L0] = theta as [number, number];
-    const u = fitCeiling ? theta[2]! : 0;
-    const s = 1 / (1 + Math.exp(-k * (L0 - loss[i]!)));
-    const height = 1 - chance - u;
-    const ds = s * (1 - s);
-    return [height * ds * (L0 - loss[i]!), height * ds * k, ...(fitCeiling ? [-s] : [])];
-  };
-  const indices = loss.map((_, i) => i);
-  const result = levenbergMarquardt(
-    { x: indices, y: accuracy.map((a, i) => a / stderr[i]!) },
-    (theta) => (i) => modelAt(theta, i) / stderr[i]!,
-    {
-      initialValues: start,
-      jacobianFunction: (theta) => (i) => gradientAt(theta, i).map((g) => g / stderr[i]!),
-      minValues: [1e-6, -1e6, ...(fitCeiling ? [0] : [])],
-      maxValues: [1e4, 1e6, ...(fitCeiling ? [1 - chance - 1e-6] : [])],
-      damping: 1e-2, maxIterations: 300, errorTolerance: 0, improvementThreshold: 1e-6,
-    },
-  );
-  const theta = result.parameterValues;
-  const residuals = indices.map((i) => (accuracy[i]! - modelAt(theta, i)) / stderr[i]!);
-  const chiSquared = residuals.reduce((s, r) => s + r * r, 0);
-  const jacobian = new Matrix(indices.map((i) => gradientAt(theta, i).map((g) => g / stderr[i]!)));
-  const gradient = jacobian.transpose().mmul(Matrix.columnVector(residuals));
-  const information = jacobian.transpose().mmul(jacobian);
-  const converged = gradient.norm() <= 1e-6 * Math.max(1, Math.sqrt(chiSquared)) * Math.max(1, Math.sqrt(information.norm()));
-  const dof = n - p;
-  const seScaling = Math.max(1, Math.sqrt(chiSquared / dof));
-  let ses: (number | null)[] = theta.map(() => null);
+    const [k, L0] = theta as [number, number]
+    const u = fitCeiling ? theta[2]! : 0
+    const s = 1 / (1 + Math.exp(-k * (L0 - loss[i]!)))
+    const height = 1 - chance - u
+    const ds = s * (1 - s)
+    return [height * ds * (L0 - loss[i]!), height * ds * k, ...(fitCeiling ? [-s] : [])]
+  }
+  const indices = loss.map((_, i) => i)
+  const result = levenbergMarquardt({ x: indices, y: accuracy.map((a, i) => a / stderr[i]!) }, theta => i => modelAt(theta, i) / stderr[i]!, {
+    initialValues: start,
+    jacobianFunction: theta => i => gradientAt(theta, i).map(g => g / stderr[i]!),
+    minValues: [1e-6, -1e6, ...(fitCeiling ? [0] : [])],
+    maxValues: [1e4, 1e6, ...(fitCeiling ? [1 - chance - 1e-6] : [])],
+    damping: 1e-2,
+    maxIterations: 300,
+    errorTolerance: 0,
+    improvementThreshold: 1e-6,
+  })
+  const theta = result.parameterValues
+  const residuals = indices.map(i => (accuracy[i]! - modelAt(theta, i)) / stderr[i]!)
+  const chiSquared = residuals.reduce((s, r) => s + r * r, 0)
+  const jacobian = new Matrix(indices.map(i => gradientAt(theta, i).map(g => g / stderr[i]!)))
+  const gradient = jacobian.transpose().mmul(Matrix.columnVector(residuals))
+  const information = jacobian.transpose().mmul(jacobian)
+  const converged = gradient.norm() <= 1e-6 * Math.max(1, Math.sqrt(chiSquared)) * Math.max(1, Math.sqrt(information.norm()))
+  const dof = n - p
+  const seScaling = Math.max(1, Math.sqrt(chiSquared / dof))
+  let ses: (number | null)[] = theta.map(() => null)
   try {
-    const covariance = inverse(information);
+    const covariance = inverse(information)
     ses = theta.map((_, j) => {
-      const v = covariance.get(j, j);
-      return v > 0 && Number.isFinite(v) ? Math.sqrt(v) * seScaling : null;
-    });
+      const v = covariance.get(j, j)
+      return v > 0 && Number.isFinite(v) ? Math.sqrt(v) * seScaling : null
+    })
   } catch {
     // Singular information matrix (e.g. all points on the flat part of the sigmoid): SEs stay null.
   }
-  const t = studentTCritical(level, dof);
+  const t = studentTCritical(level, dof)
   const estimate = (j: number): ParameterEstimate => {
-    const se = ses[j] ?? null;
-    return { estimate: theta[j]!, se, interval: se === null ? null : [theta[j]! - t * se, theta[j]! + t * se] };
-  };
+    const se = ses[j] ?? null
+    return { estimate: theta[j]!, se, interval: se === null ? null : [theta[j]! - t * se, theta[j]! + t * se] }
+  }
   return {
-    chance, slope: estimate(0), midpointLoss: estimate(1),
+    chance,
+    slope: estimate(0),
+    midpointLoss: estimate(1),
     ceilingGap: fitCeiling ? estimate(2) : { estimate: 0, se: null, interval: null },
-    ceilingFitted: fitCeiling, chiSquared, dof, converged, level, seScaling,
-  };
+    ceilingFitted: fitCeiling,
+    chiSquared,
+    dof,
+    converged,
+    level,
+    seScaling,
+  }
 }

@@ -1,6 +1,6 @@
 /** ARC's columns and prompt, shared by arc_easy and arc_challenge (spec §1.1). */
 import type { ColumnSchema, RowOf } from '../data/column-schema.ts'
-import { FieldError } from '../data/dataset-error.ts'
+import { FieldError } from '../hub/file-errors.ts'
 import { choicesAfterContext, labelIndex } from './choice-documents.ts'
 import type { ChoiceDocument } from './task-types.ts'
 

@@ -1,5 +1,6 @@
 import { arcColumns, arcDocument } from './arc-document.ts'
 import { hubChoiceTask } from './hub-task.ts'
+import { acc, accNorm } from './metric-definitions.ts'
 
 export const arcEasy = hubChoiceTask({
   name: 'arc_easy',
@@ -14,5 +15,6 @@ export const arcEasy = hubChoiceTask({
   },
   columns: arcColumns,
   toDocument: arcDocument,
-  metrics: ['acc', 'acc_norm'],
+  chance: 1 / 4,
+  metrics: { acc, acc_norm: accNorm },
 })

@@ -1,6 +1,7 @@
 /** BoolQ (spec §1.2): a literal "?" after the lower-case question; continuations " no" / " yes". */
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
+import { acc } from './metric-definitions.ts'
 
 export const boolq = hubChoiceTask({
   name: 'boolq',
@@ -14,7 +15,7 @@ export const boolq = hubChoiceTask({
     path: 'boolq/validation-00000-of-00001.parquet',
   },
   columns: { question: 'string', passage: 'string', idx: 'int32', label: 'int64' },
-  toDocument: (row) =>
-    choicesAfterContext(`${row.passage}\nQuestion: ${row.question}?\nAnswer:`, ['no', 'yes'], choiceIndex('label', row.label, 2)),
-  metrics: ['acc'],
+  toDocument: row => choicesAfterContext(`${row.passage}\nQuestion: ${row.question}?\nAnswer:`, ['no', 'yes'], choiceIndex('label', row.label, 2)),
+  chance: 1 / 2,
+  metrics: { acc },
 })

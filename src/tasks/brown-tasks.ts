@@ -4,12 +4,13 @@
  * accuracy rises with model quality:
  * - brown_next_word (4 choices, like ARC): a sentence's opening; its true next word against three words
  *   from later in the same sentence.
- * - brown_word_order (2 choices, like PIQA): a sentence's opening; its true ending against the same ending
- *   with two neighbouring words swapped.
+ * - brown_word_order (4 choices): a sentence's opening; its true ending against three copies of it, each with
+ *   two neighbouring words swapped.
  */
-import { documentText, loadBrownCorpus } from '../forge/brown-corpus.ts'
-import { seededRandom } from '../forge/random-weights.ts'
+import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
+import { seededRandom } from '../core/random.ts'
 import { choicesAfterContext } from './choice-documents.ts'
+import { acc, accNorm } from './metric-definitions.ts'
 import type { ChoiceDocument, MultipleChoiceTask } from './task-types.ts'
 
 const DOCUMENTS_PER_TASK = 1200
@@ -33,7 +34,7 @@ function shuffledChoices(correct: string, distractors: readonly string[], random
 
 /** Every held-out sentence is used once, in order, so the documents never change between runs. */
 function nextWordDocuments(): ChoiceDocument[] {
-  const random = seededRandom(SEED)
+  const random = seededRandom(SEED).uniform
   const documents: ChoiceDocument[] = []
   for (const words of heldOutSentences()) {
     if (documents.length === DOCUMENTS_PER_TASK) break
@@ -50,7 +51,7 @@ function nextWordDocuments(): ChoiceDocument[] {
 }
 
 function wordOrderDocuments(): ChoiceDocument[] {
-  const random = seededRandom(SEED + 1)
+  const random = seededRandom(SEED + 1).uniform
   const documents: ChoiceDocument[] = []
   for (const words of heldOutSentences()) {
     if (documents.length === DOCUMENTS_PER_TASK) break
@@ -75,7 +76,8 @@ export const brownNextWord: MultipleChoiceTask<'brown_next_word', 'acc' | 'acc_n
   kind: 'multiple_choice',
   name: 'brown_next_word',
   version: '1.0',
-  metrics: ['acc', 'acc_norm'],
+  chance: 1 / 4,
+  metrics: { acc, acc_norm: accNorm },
   loadDocuments: async () => nextWordDocuments(),
 }
 
@@ -83,6 +85,7 @@ export const brownWordOrder: MultipleChoiceTask<'brown_word_order', 'acc'> = {
   kind: 'multiple_choice',
   name: 'brown_word_order',
   version: '1.0',
-  metrics: ['acc'],
+  chance: 1 / 4,
+  metrics: { acc },
   loadDocuments: async () => wordOrderDocuments(),
 }

@@ -1,5 +1,5 @@
 /** Builders for the two request shapes of lm-eval's multiple-choice tasks (spec §0). */
-import { FieldError } from '../data/dataset-error.ts'
+import { FieldError } from '../hub/file-errors.ts'
 import type { ChoiceDocument } from './task-types.ts'
 
 /** lm-eval's target_delimiter: every continuation starts with one space. */
@@ -8,7 +8,7 @@ const TARGET_DELIMITER = ' '
 /** The usual shape: one context, continuation i = " " + choice i. */
 export function choicesAfterContext(context: string, choices: readonly string[], gold: number): ChoiceDocument {
   return {
-    requests: choices.map((choice) => ({ context, continuation: TARGET_DELIMITER + choice })),
+    requests: choices.map(choice => ({ context, continuation: TARGET_DELIMITER + choice })),
     choices,
     gold,
   }
@@ -20,7 +20,7 @@ export function choicesAfterContext(context: string, choices: readonly string[],
  */
 export function contextsBeforeTarget(contexts: readonly string[], target: string, gold: number): ChoiceDocument {
   return {
-    requests: contexts.map((context) => ({ context, continuation: TARGET_DELIMITER + target })),
+    requests: contexts.map(context => ({ context, continuation: TARGET_DELIMITER + target })),
     choices: contexts,
     gold,
   }

@@ -2,10 +2,14 @@
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { capitalize, pythonInt, pythonStrip } from './python-strings.ts'
+import { acc, accNorm } from './metric-definitions.ts'
 
 /** lm-eval's `preprocess`: strip, " [title]" → ". ", drop `[...]` (not across lines), "  " → " " once. */
 export function hellaswagPreprocess(text: string): string {
-  return pythonStrip(text).replaceAll(' [title]', '. ').replace(/\[[^\n]*?\]/g, '').replaceAll('  ', ' ')
+  return pythonStrip(text)
+    .replaceAll(' [title]', '. ')
+    .replace(/\[[^\n]*?\]/g, '')
+    .replaceAll('  ', ' ')
 }
 
 export const hellaswag = hubChoiceTask({
@@ -32,11 +36,12 @@ export const hellaswag = hubChoiceTask({
     split_type: 'string',
     label: 'string',
   },
-  toDocument: (row) => {
+  toDocument: row => {
     const ctx = `${row.ctx_a} ${capitalize(row.ctx_b)}`
     const query = hellaswagPreprocess(`${row.activity_label}: ${ctx}`)
     const gold = choiceIndex('label', pythonInt('label', row.label), row.endings.length)
     return choicesAfterContext(query, row.endings.map(hellaswagPreprocess), gold)
   },
-  metrics: ['acc', 'acc_norm'],
+  chance: 1 / 4,
+  metrics: { acc, acc_norm: accNorm },
 })

@@ -4,10 +4,11 @@
  * fail with the file, the row and the field.
  */
 import type { ColumnSchema, RowOf } from '../data/column-schema.ts'
-import type { DataOptions } from '../data/data-options.ts'
-import { DatasetError, FieldError } from '../data/dataset-error.ts'
-import type { HubDatasetFile } from '../data/dataset-file.ts'
+import type { DataOptions } from '../hub/hub-options.ts'
+import { DatasetError, FieldError } from '../hub/file-errors.ts'
+import type { HubDatasetFile } from '../hub/hub-file.ts'
 import { loadRows } from '../data/load-rows.ts'
+import { rollingMetrics } from './metric-definitions.ts'
 import type { ChoiceDocument, ChoiceMetric, MultipleChoiceTask, RollingDocument, RollingTask } from './task-types.ts'
 
 /** The split lm-eval evaluates, as lm-eval names it, and the hub file that holds it. */
@@ -28,16 +29,13 @@ interface HubTaskDefinition<Name extends string, S extends ColumnSchema, Doc> {
   readonly toDocument: (row: RowOf<S>) => Doc
 }
 
-export type HubChoiceTask<Name extends string, S extends ColumnSchema, M extends ChoiceMetric> = MultipleChoiceTask<Name, M> &
+export type HubChoiceTask<Name extends string, S extends ColumnSchema, M extends string> = MultipleChoiceTask<Name, M> &
   HubTaskDefinition<Name, S, ChoiceDocument>
 
-export type HubRollingTask<Name extends string, S extends ColumnSchema> = RollingTask<Name> &
+export type HubRollingTask<Name extends string, S extends ColumnSchema> = RollingTask<Name, keyof typeof rollingMetrics> &
   HubTaskDefinition<Name, S, RollingDocument>
 
-async function loadDocuments<S extends ColumnSchema, Doc>(
-  definition: HubTaskDefinition<string, S, Doc>,
-  options: DataOptions,
-): Promise<Doc[]> {
+async function loadDocuments<S extends ColumnSchema, Doc>(definition: HubTaskDefinition<string, S, Doc>, options: DataOptions): Promise<Doc[]> {
   const { path, rows } = await loadRows(definition.dataset, definition.columns, options)
   return rows.map((row, index) => {
     try {
@@ -49,10 +47,13 @@ async function loadDocuments<S extends ColumnSchema, Doc>(
   })
 }
 
-export function hubChoiceTask<const Name extends string, const S extends ColumnSchema, const M extends ChoiceMetric>(
-  definition: HubTaskDefinition<Name, S, ChoiceDocument> & { readonly metrics: readonly M[] },
+export function hubChoiceTask<const Name extends string, const S extends ColumnSchema, const M extends string>(
+  definition: HubTaskDefinition<Name, S, ChoiceDocument> & {
+    readonly chance: number
+    readonly metrics: { readonly [K in M]: ChoiceMetric }
+  },
 ): HubChoiceTask<Name, S, M> {
-  return { ...definition, kind: 'multiple_choice', loadDocuments: (options) => loadDocuments(definition, options) }
+  return { ...definition, kind: 'multiple_choice', loadDocuments: options => loadDocuments(definition, options) }
 }
 
 export function hubRollingTask<const Name extends string, const S extends ColumnSchema>(
@@ -61,7 +62,7 @@ export function hubRollingTask<const Name extends string, const S extends Column
   return {
     ...definition,
     kind: 'loglikelihood_rolling',
-    metrics: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
-    loadDocuments: (options) => loadDocuments(definition, options),
+    metrics: rollingMetrics,
+    loadDocuments: options => loadDocuments(definition, options),
   }
 }

@@ -3,27 +3,28 @@
  * (lm-eval-spec.md §1) prescribes, written out by hand here.
  */
 import { describe, expect, test } from 'vitest'
-import { fixtureRows } from '../data/fixture-rows.ts'
+import { fixtureRows } from '../../test-support/fixture-rows.ts'
 import { arcChallenge } from './arc-challenge.ts'
 import { arcEasy } from './arc-easy.ts'
 import { boolq } from './boolq.ts'
 import { hellaswag, hellaswagPreprocess } from './hellaswag.ts'
 import { openbookqa } from './openbookqa.ts'
 import { piqa } from './piqa.ts'
+import { sciq } from './sciq.ts'
 import { siqa } from './siqa.ts'
 import type { ChoiceDocument } from './task-types.ts'
 import { winogrande } from './winogrande.ts'
 
 /** One shared context, continuation i = " " + choice i. */
 function shared(context: string, continuations: string[], gold: number) {
-  return { requests: continuations.map((continuation) => ({ context, continuation })), gold }
+  return { requests: continuations.map(continuation => ({ context, continuation })), gold }
 }
 
 function shape(doc: ChoiceDocument) {
   return { requests: doc.requests, gold: doc.gold }
 }
 
-describe.each([arcEasy, arcChallenge])('$name', (task) => {
+describe.each([arcEasy, arcChallenge])('$name', task => {
   const docs = fixtureRows[task.name].map(task.toDocument)
 
   test('letter labels, 4 choices', () => {
@@ -40,9 +41,7 @@ describe.each([arcEasy, arcChallenge])('$name', (task) => {
 
   test('a 3-choice and a 5-choice question', () => {
     expect(shape(docs[2]!)).toEqual(shared('Question: Which of these is a mammal?\nAnswer:', [' shark', ' whale', ' trout'], 1))
-    expect(shape(docs[3]!)).toEqual(
-      shared('Question: Which planet is closest to the Sun?\nAnswer:', [' Venus', ' Earth', ' Mars', ' Jupiter', ' Mercury'], 4),
-    )
+    expect(shape(docs[3]!)).toEqual(shared('Question: Which planet is closest to the Sun?\nAnswer:', [' Venus', ' Earth', ' Mars', ' Jupiter', ' Mercury'], 4))
   })
 
   test('acc_norm lengths are those of the bare choice texts', () => {
@@ -55,18 +54,16 @@ describe.each([arcEasy, arcChallenge])('$name', (task) => {
   })
 
   test('reports acc and acc_norm, version 1.0, test split', () => {
-    expect([task.metrics, task.version, task.dataset.split]).toEqual([['acc', 'acc_norm'], '1.0', 'test'])
+    expect([Object.keys(task.metrics), task.version, task.dataset.split]).toEqual([['acc', 'acc_norm'], '1.0', 'test'])
   })
 })
 
 describe('boolq', () => {
   test('adds "?" after the question and scores " no" / " yes"', () => {
     const [first, second] = fixtureRows.boolq.map(boolq.toDocument)
-    expect(shape(first!)).toEqual(
-      shared('The Sun is the star at the centre of the Solar System.\nQuestion: is the sun a star?\nAnswer:', [' no', ' yes'], 1),
-    )
+    expect(shape(first!)).toEqual(shared('The Sun is the star at the centre of the Solar System.\nQuestion: is the sun a star?\nAnswer:', [' no', ' yes'], 1))
     expect(shape(second!)).toEqual(shared('Most fish breathe through gills.\nQuestion: do fish have lungs?\nAnswer:', [' no', ' yes'], 0))
-    expect([boolq.metrics, boolq.version]).toEqual([['acc'], '2.0'])
+    expect([Object.keys(boolq.metrics), boolq.version]).toEqual([['acc'], '2.0'])
   })
 
   test('a label outside 0..1 names the field', () => {
@@ -179,21 +176,69 @@ describe('siqa', () => {
       ),
     )
     expect(siqa.toDocument(fixtureRows.siqa[1]!).gold).toBe(0)
-    expect(siqa.metrics).toEqual(['acc'])
+    expect(Object.keys(siqa.metrics)).toEqual(['acc'])
   })
 })
 
 describe('every multiple-choice task', () => {
-  const choiceTasks = [arcEasy, arcChallenge, boolq, piqa, hellaswag, winogrande, openbookqa, siqa] as const
+  const choiceTasks = [arcEasy, arcChallenge, boolq, piqa, hellaswag, winogrande, openbookqa, siqa, sciq] as const
 
-  test.each(choiceTasks)('$name: contexts carry no trailing whitespace and continuations start with one space', (task) => {
+  test.each(choiceTasks)('$name: contexts carry no trailing whitespace and continuations start with one space', task => {
     // Spec §2.1: the scorer would move trailing context whitespace into the continuation; these tasks never have any.
-    const docs = (fixtureRows[task.name] as readonly never[]).map((row) => task.toDocument(row) as ChoiceDocument)
+    const docs = (fixtureRows[task.name] as readonly never[]).map(row => task.toDocument(row) as ChoiceDocument)
     for (const { requests } of docs) {
       for (const { context, continuation } of requests) {
         expect(context).toBe(context.trimEnd())
         expect(continuation.startsWith(' ')).toBe(true)
       }
     }
+  })
+})
+
+describe('sciq', () => {
+  const [plants, sodium, sound, moon] = fixtureRows.sciq.map(sciq.toDocument)
+
+  test('support, then "\\nQuestion: …\\nAnswer:"; choices are distractor1, 2, 3, then the correct answer, which is gold', () => {
+    expect(shape(plants!)).toEqual(
+      shared(
+        'Plants take in carbon dioxide and release oxygen during photosynthesis.\nQuestion: Which gas do plants release during photosynthesis?\nAnswer:',
+        [' nitrogen', ' helium', ' carbon dioxide', ' oxygen'],
+        3,
+      ),
+    )
+  })
+
+  test('an empty support leaves the context starting with "\\n"', () => {
+    expect(shape(sodium!)).toEqual(shared('\nQuestion: What is the chemical symbol for sodium?\nAnswer:', [' S', ' So', ' Sd', ' Na'], 3))
+  })
+
+  test('support is left-stripped only: trailing spaces and newline stay; choices are taken verbatim', () => {
+    expect(shape(sound!)).toEqual(
+      shared(
+        'Sound is a longitudinal wave.  It travels at about 343 m/s at 20 °C.  \n\nQuestion: What kind of wave is sound in air?\nAnswer:',
+        [' an electromagnetic wave', " Newton's wave", ' a "transverse" wave ', ' a longitudinal wave'],
+        3,
+      ),
+    )
+  })
+
+  test("Python's lstrip: U+001F, U+0085, NBSP and U+3000 go, U+FEFF stays", () => {
+    expect(shape(moon!)).toEqual(
+      shared('\ufeffThe Moon orbits Earth.\nQuestion: What does the Moon orbit?\nAnswer:', [' the Sun', ' Venus', ' Mars', ' Earth'], 3),
+    )
+  })
+
+  test('a whitespace-only support renders like an empty one', () => {
+    expect(sciq.toDocument({ ...fixtureRows.sciq[0]!, support: ' \n\t ' }).requests[0]!.context).toBe(
+      '\nQuestion: Which gas do plants release during photosynthesis?\nAnswer:',
+    )
+  })
+
+  test('acc_norm lengths are those of the bare choices, a trailing space included', () => {
+    expect(sound!.choices).toEqual(['an electromagnetic wave', "Newton's wave", 'a "transverse" wave ', 'a longitudinal wave'])
+  })
+
+  test('reports acc and acc_norm, version 1.0, test split, chance 1/4', () => {
+    expect([Object.keys(sciq.metrics), sciq.version, sciq.dataset.split, sciq.chance]).toEqual([['acc', 'acc_norm'], '1.0', 'test', 1 / 4])
   })
 })

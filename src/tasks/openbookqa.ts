@@ -2,6 +2,7 @@
 import { choicesAfterContext, labelIndex } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonLstrip } from './python-strings.ts'
+import { acc, accNorm } from './metric-definitions.ts'
 
 export const openbookqa = hubChoiceTask({
   name: 'openbookqa',
@@ -20,7 +21,7 @@ export const openbookqa = hubChoiceTask({
     choices: { struct: { text: { list: 'string' }, label: { list: 'string' } } },
     answerKey: 'string',
   },
-  toDocument: (row) =>
-    choicesAfterContext(row.question_stem, row.choices.text, labelIndex('answerKey', pythonLstrip(row.answerKey), row.choices.label)),
-  metrics: ['acc', 'acc_norm'],
+  toDocument: row => choicesAfterContext(row.question_stem, row.choices.text, labelIndex('answerKey', pythonLstrip(row.answerKey), row.choices.label)),
+  chance: 1 / 4,
+  metrics: { acc, acc_norm: accNorm },
 })

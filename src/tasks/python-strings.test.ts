@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { FieldError } from '../data/dataset-error.ts'
+import { FieldError } from '../hub/file-errors.ts'
 import { capitalize, pythonInt, pythonLstrip, pythonStrip } from './python-strings.ts'
 
 describe('Python string semantics', () => {

@@ -2,7 +2,7 @@
  * The few Python string operations lm-eval's task code relies on, with Python's exact semantics
  * (JS's `trim`, `\s` and case functions differ in small but real ways).
  */
-import { FieldError } from '../data/dataset-error.ts'
+import { FieldError } from '../hub/file-errors.ts'
 
 /**
  * Python's whitespace (`str.isspace`, `re`'s `\s` on str): JS `\s` minus U+FEFF, plus U+001C–U+001F and U+0085.
@@ -22,10 +22,18 @@ export function pythonLstrip(text: string): string {
 
 // Characters whose titlecase differs from their uppercase (Latin digraphs); Python 3.8+ capitalize titlecases.
 const TITLECASE: Readonly<Record<string, string>> = {
-  'Ǆ': 'ǅ', 'ǅ': 'ǅ', 'ǆ': 'ǅ',
-  'Ǉ': 'ǈ', 'ǈ': 'ǈ', 'ǉ': 'ǈ',
-  'Ǌ': 'ǋ', 'ǋ': 'ǋ', 'ǌ': 'ǋ',
-  'Ǳ': 'ǲ', 'ǲ': 'ǲ', 'ǳ': 'ǲ',
+  Ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  ǆ: 'ǅ',
+  Ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  ǉ: 'ǈ',
+  Ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  ǌ: 'ǋ',
+  Ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  ǳ: 'ǲ',
 }
 
 /** Python `str.capitalize`: the first character titlecased and the rest lower-cased. */

@@ -1,20 +1,59 @@
 import { describe, expect, test } from 'vitest'
-import { getTask, isTaskName, taskByName, tasks } from './registry.ts'
+import { tasks } from './registry.ts'
 
 describe('task registry', () => {
   test('each entry is registered under its own name', () => {
     for (const [name, task] of Object.entries(tasks)) expect(task.name).toBe(name)
   })
 
-  test('the nine tasks of the spec', () => {
-    expect(Object.keys(tasks).sort()).toEqual(
-      ['arc_challenge', 'arc_easy', 'boolq', 'hellaswag', 'openbookqa', 'piqa', 'siqa', 'wikitext', 'winogrande'],
-    )
+  test("lm-eval's tasks, the token-perplexity methods and the Brown fixture tasks, in one registry", () => {
+    expect(Object.keys(tasks).sort()).toEqual([
+      'arc_challenge',
+      'arc_easy',
+      'boolq',
+      'brown_heldout_ppl',
+      'brown_next_word',
+      'brown_word_order',
+      'hellaswag',
+      'openbookqa',
+      'piqa',
+      'sciq',
+      'siqa',
+      'wikitext',
+      'wikitext2_chunks',
+      'wikitext2_sliding',
+      'winogrande',
+    ])
   })
 
-  test('lookups by literal and by run-time string', () => {
-    expect(getTask('boolq').version).toBe('2.0')
-    expect(isTaskName('mmlu')).toBe(false)
-    expect(() => taskByName('mmlu')).toThrow('unknown task "mmlu"; known tasks: arc_easy, arc_challenge')
+  test('every task declares a version and at least one metric, each with its direction, kind and aggregation', () => {
+    for (const task of Object.values(tasks)) {
+      expect(task.version).toMatch(/^\d+\.\d+$/)
+      const metrics = Object.values(task.metrics)
+      expect(metrics.length).toBeGreaterThan(0)
+      for (const metric of metrics) {
+        expect(['higher', 'lower']).toContain(metric.direction)
+        expect(metric.aggregation).toBe(task.kind === 'multiple_choice' ? 'mean' : 'corpus')
+        // Accuracies go up; perplexities, NLL and bits go down.
+        expect(metric.direction).toBe(metric.kind === 'accuracy' ? 'higher' : 'lower')
+      }
+    }
+  })
+
+  test('multiple-choice tasks declare their chance level: 1 / the number of choices', () => {
+    const chance = Object.fromEntries(Object.values(tasks).flatMap(t => (t.kind === 'multiple_choice' ? [[t.name, t.chance]] : [])))
+    expect(chance).toEqual({
+      arc_easy: 1 / 4,
+      arc_challenge: 1 / 4,
+      boolq: 1 / 2,
+      piqa: 1 / 2,
+      hellaswag: 1 / 4,
+      winogrande: 1 / 2,
+      openbookqa: 1 / 4,
+      siqa: 1 / 3,
+      sciq: 1 / 4,
+      brown_next_word: 1 / 4,
+      brown_word_order: 1 / 4,
+    })
   })
 })

@@ -1,15 +1,18 @@
 /**
- * Every task lmscale ships, by lm-eval name. Indexing with a name literal is type-checked, so an unknown task
- * is a compile error; `taskByName` is for names that arrive as strings at run time.
+ * The one task registry: every task lmscale ships, by name — lm-eval's tasks, the token-perplexity methods and
+ * the Brown fixture tasks. Indexing with a name literal is type-checked, so an unknown task is a compile error.
  */
 import { arcChallenge } from './arc-challenge.ts'
 import { arcEasy } from './arc-easy.ts'
 import { boolq } from './boolq.ts'
+import { brownNextWord, brownWordOrder } from './brown-tasks.ts'
 import { hellaswag } from './hellaswag.ts'
 import { openbookqa } from './openbookqa.ts'
 import { piqa } from './piqa.ts'
+import { sciq } from './sciq.ts'
 import { siqa } from './siqa.ts'
 import type { Task } from './task-types.ts'
+import { brownHeldOutPerplexity, wikitext2Chunks, wikitext2Sliding } from './token-perplexity-tasks.ts'
 import { wikitext } from './wikitext.ts'
 import { winogrande } from './winogrande.ts'
 
@@ -22,23 +25,19 @@ export const tasks = {
   winogrande,
   openbookqa,
   siqa,
+  sciq,
   wikitext,
+  wikitext2_sliding: wikitext2Sliding,
+  wikitext2_chunks: wikitext2Chunks,
+  brown_heldout_ppl: brownHeldOutPerplexity,
+  brown_next_word: brownNextWord,
+  brown_word_order: brownWordOrder,
 } as const satisfies Record<string, Task>
 
 export type TaskName = keyof typeof tasks
 
 /** The metric names each task reports, e.g. `TaskMetrics['boolq']` is `'acc'`. */
-export type TaskMetrics = { readonly [Name in TaskName]: (typeof tasks)[Name]['metrics'][number] }
+export type TaskMetrics = { readonly [Name in TaskName]: keyof (typeof tasks)[Name]['metrics'] & string }
 
-export function getTask<const Name extends TaskName>(name: Name): (typeof tasks)[Name] {
-  return tasks[name]
-}
-
-export function isTaskName(name: string): name is TaskName {
-  return Object.hasOwn(tasks, name)
-}
-
-export function taskByName(name: string): Task {
-  if (!isTaskName(name)) throw new Error(`unknown task "${name}"; known tasks: ${Object.keys(tasks).join(', ')}`)
-  return tasks[name]
-}
+/** Tasks whose documents are the rows of one hub dataset file. */
+export type HubTaskName = { [Name in TaskName]: (typeof tasks)[Name] extends { readonly dataset: unknown } ? Name : never }[TaskName]

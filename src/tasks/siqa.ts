@@ -2,6 +2,7 @@
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonInt } from './python-strings.ts'
+import { acc } from './metric-definitions.ts'
 
 export const siqa = hubChoiceTask({
   name: 'siqa',
@@ -22,11 +23,12 @@ export const siqa = hubChoiceTask({
     answerC: 'string',
     label: 'string',
   },
-  toDocument: (row) =>
+  toDocument: row =>
     choicesAfterContext(
       `Q: ${row.context} ${row.question}\nA:`,
       [row.answerA, row.answerB, row.answerC],
       choiceIndex('label', pythonInt('label', row.label) - 1, 3),
     ),
-  metrics: ['acc'],
+  chance: 1 / 3,
+  metrics: { acc },
 })

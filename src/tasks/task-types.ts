@@ -1,13 +1,12 @@
 /**
- * What a task is, independent of where its documents come from: a name, a version recorded with every
- * result, the metrics it reports, and its documents already turned into log-likelihood requests.
- * Hub tasks build documents from dataset rows (hub-task.ts); a task may also build them in code.
+ * What a task is, independent of where its documents come from: a name, a version recorded with every result,
+ * its kind, its chance level, and the metrics it reports, each declared with its direction, kind and aggregation
+ * and the computation that produces it. Hub tasks build documents from dataset rows (hub-task.ts); a task may
+ * also build them in code. Adding a metric to a task is a change in that task's declaration alone.
  */
-import type { DataOptions } from '../data/data-options.ts'
-import type { LoglikelihoodRequest } from '../eval/scorer.ts'
-
-export type ChoiceMetric = 'acc' | 'acc_norm'
-export type RollingMetric = 'word_perplexity' | 'byte_perplexity' | 'bits_per_byte'
+import { metricInfos, type MetricInfo, type TaskInfo } from '../core/task-info.ts'
+import type { DataOptions } from '../hub/hub-options.ts'
+import type { LoglikelihoodRequest, WindowMethod } from '../scoring/scorer.ts'
 
 /** One multiple-choice document: one request per choice, in choice order. */
 export interface ChoiceDocument {
@@ -26,24 +25,67 @@ export interface RollingDocument {
   readonly bytes: number
 }
 
-interface TaskIdentity<Name extends string> {
+/** A metric of a multiple-choice task: a value per document (from its choices' log-likelihoods), then the mean. */
+export interface ChoiceMetric extends MetricInfo {
+  readonly aggregation: 'mean'
+  perDocument(logLikelihoods: readonly number[], document: ChoiceDocument): number
+}
+
+/** A rolling document's scores: its log-likelihood and its original page's words and bytes. */
+export interface RollingTotals {
+  readonly logLikelihoods: readonly number[]
+  readonly words: readonly number[]
+  readonly bytes: readonly number[]
+}
+
+/** A corpus-level metric of rolling documents (lm-eval's weighted perplexities). */
+export interface RollingMetric extends MetricInfo {
+  readonly aggregation: 'corpus'
+  corpus(totals: RollingTotals): number
+}
+
+/** What a token-level window plan measured over one text. */
+export interface TokenTotals {
+  readonly nll: number
+  readonly tokens: number
+  readonly bytes: number
+}
+
+export interface TokenMetric extends MetricInfo {
+  readonly aggregation: 'corpus'
+  corpus(totals: TokenTotals): number
+}
+
+interface TaskDeclaration<Name extends string, Metric extends MetricInfo, M extends string> {
   readonly name: Name
   /** Recorded with every result; bump it whenever the documents or requests change. */
   readonly version: string
+  readonly chance?: number
+  readonly metrics: { readonly [K in M]: Metric }
 }
 
-export interface MultipleChoiceTask<Name extends string = string, Metric extends ChoiceMetric = ChoiceMetric>
-  extends TaskIdentity<Name> {
+export interface MultipleChoiceTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, ChoiceMetric, M> {
   readonly kind: 'multiple_choice'
-  readonly metrics: readonly Metric[]
   /** Every document of the evaluated split, in dataset order. */
   loadDocuments(options: DataOptions): Promise<ChoiceDocument[]>
 }
 
-export interface RollingTask<Name extends string = string> extends TaskIdentity<Name> {
+export interface RollingTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, RollingMetric, M> {
   readonly kind: 'loglikelihood_rolling'
-  readonly metrics: readonly RollingMetric[]
   loadDocuments(options: DataOptions): Promise<RollingDocument[]>
 }
 
-export type Task = MultipleChoiceTask | RollingTask
+/** One text scored under a token-level window plan (sliding window or fixed chunks). */
+export interface TokenPerplexityTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, TokenMetric, M> {
+  readonly kind: 'token_perplexity'
+  readonly method: WindowMethod
+  loadText(options: DataOptions): Promise<string>
+}
+
+export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask
+
+/** The declaration without its computations, as results record it. */
+export function taskInfo(task: Task): TaskInfo {
+  const metrics = metricInfos(task.metrics)
+  return { kind: task.kind, version: task.version, ...(task.chance === undefined ? {} : { chance: task.chance }), metrics }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { fixtureRows } from '../data/fixture-rows.ts'
+import { fixtureRows } from '../../test-support/fixture-rows.ts'
 import { wikitext, wikitextDocument, wikitextWordCount } from './wikitext.ts'
 import { joinWikitextLines } from './wikitext2-raw-lines.ts'
 import { wikitextDetokenize } from './wikitext-detokenizer.ts'
@@ -38,7 +38,7 @@ describe('wikitext detokenizer, rule by rule', () => {
 
 describe('wikitext documents', () => {
   test('a whole page, detokenized', () => {
-    const [boulter, storm] = fixtureRows.wikitext.map((row) => wikitext.toDocument(row).text)
+    const [boulter, storm] = fixtureRows.wikitext.map(row => wikitext.toDocument(row).text)
     expect(boulter).toBe(
       ' = Robert Boulter =\n\nRobert Boulter is an English film, television and theatre actor. He had a guest-starring role in 2000, the first of 1,200 episodes (so far).\n\n== Career ==\n\nHe was paid 2.5 million; was it "a lot"? Yes!\n',
     )
@@ -50,7 +50,7 @@ describe('wikitext documents', () => {
   test('words and bytes come from the original page; edge whitespace adds an empty word at each end', () => {
     expect(wikitextDocument(' Hello   wörld \n')).toEqual({ text: ' Hello   wörld\n', words: 4, bytes: 17 })
     expect(wikitextWordCount('a b')).toBe(2)
-    expect(fixtureRows.wikitext.map((row) => wikitext.toDocument(row).words)).toEqual([62, 47])
+    expect(fixtureRows.wikitext.map(row => wikitext.toDocument(row).words)).toEqual([62, 47])
   })
 
   test('the line-level source joins rows with a blank line', () => {
@@ -58,6 +58,6 @@ describe('wikitext documents', () => {
   })
 
   test('version 2.0, all three corpus metrics', () => {
-    expect([wikitext.version, wikitext.metrics]).toEqual(['2.0', ['word_perplexity', 'byte_perplexity', 'bits_per_byte']])
+    expect([wikitext.version, Object.keys(wikitext.metrics)]).toEqual(['2.0', ['word_perplexity', 'byte_perplexity', 'bits_per_byte']])
   })
 })

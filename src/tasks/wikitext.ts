@@ -30,5 +30,5 @@ export const wikitext = hubRollingTask({
     path: 'wikitext-2-raw-v1/wikitext-2-raw-v1-test.parquet',
   },
   columns: { page: 'string' },
-  toDocument: (row) => wikitextDocument(row.page),
+  toDocument: row => wikitextDocument(row.page),
 })

@@ -2,7 +2,7 @@
  * The line-level WikiText-2 raw test split, for token-level sliding-window perplexity (spec §4, MobileLLM's
  * eval.py): the `text` rows joined with "\n\n" into one string. The window method itself lives elsewhere.
  */
-import type { DataOptions } from '../data/data-options.ts'
+import type { DataOptions } from '../hub/hub-options.ts'
 import { loadRows } from '../data/load-rows.ts'
 import type { HubSplit } from './hub-task.ts'
 
@@ -23,5 +23,5 @@ export function joinWikitextLines(lines: readonly string[]): string {
 
 export async function loadWikitext2RawTestText(options: DataOptions): Promise<string> {
   const { rows } = await loadRows(wikitext2RawLinesSource, wikitext2RawLinesColumns, options)
-  return joinWikitextLines(rows.map((row) => row.text))
+  return joinWikitextLines(rows.map(row => row.text))
 }

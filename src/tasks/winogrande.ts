@@ -2,10 +2,11 @@
  * WinoGrande (spec §1.5), partial scoring: each option replaces the first "_" inside the context, and only
  * " " + the stripped rest of the sentence is scored.
  */
-import { FieldError } from '../data/dataset-error.ts'
+import { FieldError } from '../hub/file-errors.ts'
 import { contextsBeforeTarget } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonStrip } from './python-strings.ts'
+import { acc } from './metric-definitions.ts'
 
 const ANSWER_INDEX: Readonly<Record<string, number>> = { '1': 0, '2': 1 }
 
@@ -21,7 +22,7 @@ export const winogrande = hubChoiceTask({
     path: 'winogrande_xl/validation-00000-of-00001.parquet',
   },
   columns: { sentence: 'string', option1: 'string', option2: 'string', answer: 'string' },
-  toDocument: (row) => {
+  toDocument: row => {
     const blank = row.sentence.indexOf('_')
     if (blank < 0) throw new FieldError('sentence', 'has no "_" to fill')
     const gold = ANSWER_INDEX[row.answer]
@@ -30,5 +31,6 @@ export const winogrande = hubChoiceTask({
     const suffix = pythonStrip(row.sentence.slice(blank + 1))
     return contextsBeforeTarget([prefix + row.option1, prefix + row.option2], suffix, gold)
   },
-  metrics: ['acc'],
+  chance: 1 / 2,
+  metrics: { acc },
 })

@@ -3,7 +3,7 @@
  * the speed of the CPU core the worker runs on, not of onnxruntime's kernels or a GPU; the default executor
  * calibrates with an onnxruntime MatMul on the model's own device instead (onnx-calibration.ts).
  */
-import type { CalibrationWorkload } from './executor.ts'
+import type { CalibrationWorkload } from '../core/executor.ts'
 
 const SIZE = 96
 

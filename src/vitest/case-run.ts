@@ -4,16 +4,18 @@
  */
 import { resolve } from 'node:path'
 import type { TestContext } from 'vitest'
-import type { BandCheck, CaseRecord } from '../report/schema.ts'
-import { isWithinBand } from './bands.ts'
-import { canonicalHash, caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
+import type { BandCheck, CaseRecord } from '../core/schema.ts'
+import { isWithinBand } from '../core/bands.ts'
+import { canonicalHash } from '../core/canonical-hash.ts'
+import { caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
 import { createDefaultExecutor } from './default-executor.ts'
-import type { CaseExecutor, CaseRun, JsonValue, LoadOptions } from './executor.ts'
+import type { CaseExecutor, CaseItems, CaseRun, LoadOptions } from '../core/executor.ts'
+import { metricInfos, type TaskInfo } from '../core/task-info.ts'
 import { ProgressReporter } from './progress.ts'
 import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
 import { activeRuntime } from './runtime.ts'
-import type { StudyCase } from './study.ts'
-import { caseName } from './study.ts'
+import type { StudyCase } from './study-types.ts'
+import { caseName } from './study-types.ts'
 import { measureCalibration, measureThroughput } from './throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
@@ -37,14 +39,16 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
 
   const executor: CaseExecutor = study.executor ?? (await (defaultExecutor ??= createDefaultExecutor() as Promise<CaseExecutor>))
   const model = await runtime.pool.acquire(meta.poolKey, executor, spec, load)
-  const taskVersion = await executor.taskVersion(task)
+  const info = executor.tasks[task]
+  if (!info) throw new Error(`lmscale: ${label}: the executor has no task ${JSON.stringify(task)}; known: ${Object.keys(executor.tasks).join(', ')}`)
+  const taskVersion = info.version
   const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, task)
 
   const stored = options.resume ? readCaseFile(casePath) : undefined
   if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
     meta.record = stored.record
     meta.resumed = true
-    if (stored.items.length) meta.items = digestItems(stored.items as JsonValue[])
+    if (stored.items.length) meta.items = digestItems({ kind: stored.itemKind, items: stored.items } as CaseItems, stored.record.task.metrics)
     assertBands(context, label, stored.record, meta)
     return
   }
@@ -53,7 +57,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const evaluateStarted = performance.now()
   const run = await executor.runCase(model, task, { limit: study.limit, onProgress: p => progress.update(p) })
   const evaluateMs = performance.now() - evaluateStarted
-  checkRun(run, label, taskVersion)
+  checkRun(run, label, info)
 
   const record: CaseRecord = {
     study: study.name,
@@ -65,7 +69,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
       parameters: { ...model.parameters },
       ...(spec.specialTokens === undefined ? {} : { specialTokens: { ...spec.specialTokens } }),
     },
-    task: { name: task, version: run.taskVersion },
+    task: { name: task, version: run.taskVersion, kind: info.kind, chance: info.chance ?? null, metrics: metricInfos(info.metrics) },
     options: caseOptions,
     optionsHash,
     n: run.n,
@@ -77,7 +81,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     finishedAt: '',
   }
   meta.record = record
-  if (run.items?.length) meta.items = digestItems(run.items)
+  if (run.items?.items.length) meta.items = digestItems(run.items, record.task.metrics)
   assertBands(context, label, record, meta)
 
   const throughputStarted = performance.now()
@@ -94,7 +98,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     finishedAt: new Date().toISOString(),
   }
   meta.record = finished
-  writeCaseFile(casePath, finished, run.items ?? [])
+  writeCaseFile(casePath, finished, run.items ?? { kind: 'other', items: [] })
 }
 
 /** Records every band check in meta, then asserts each with expect.soft so all of them report. */
@@ -114,11 +118,14 @@ function assertBands(context: TestContext, label: string, record: CaseRecord, me
   }
 }
 
-function checkRun(run: CaseRun, label: string, taskVersion: string): void {
-  if (run.taskVersion !== taskVersion) {
-    throw new Error(`lmscale: ${label} ran task version ${run.taskVersion} but the executor announced ${taskVersion}`)
+function checkRun(run: CaseRun, label: string, info: TaskInfo): void {
+  if (run.taskVersion !== info.version) {
+    throw new Error(`lmscale: ${label} ran task version ${run.taskVersion} but the executor announced ${info.version}`)
   }
   for (const [name, metric] of Object.entries(run.metrics)) {
+    if (!(name in info.metrics)) {
+      throw new Error(`lmscale: ${label} reported ${name}, which the task does not declare (it declares ${Object.keys(info.metrics).join(', ')})`)
+    }
     if (!Number.isFinite(metric.value)) throw new Error(`lmscale: ${label} reported ${name} = ${metric.value}; metrics must be finite numbers`)
     if (metric.stderr !== undefined && !Number.isFinite(metric.stderr)) {
       throw new Error(`lmscale: ${label} reported a stderr of ${metric.stderr} for ${name}`)

@@ -3,8 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { CaseRecord } from '../report/schema.ts'
-import { canonicalHash, caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile, writeFileAtomic } from './case-store.ts'
+import type { CaseRecord } from '../core/schema.ts'
+import { writeFileAtomic } from '../core/atomic-file.ts'
+import { canonicalHash } from '../core/canonical-hash.ts'
+import { caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
 
 const dirs: string[] = []
 const scratch = () => {
@@ -19,7 +21,7 @@ afterEach(() => {
 const record: CaseRecord = {
   study: 's',
   model: { name: 'm', source: '/models/m', revision: null, hash: 'h1', parameters: { total: 10, embedding: 4, nonEmbedding: 6 } },
-  task: { name: 't', version: '2' },
+  task: { name: 't', version: '2', kind: 'multiple_choice', chance: 0.5, metrics: { acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } } },
   options: { device: 'cpu', dtype: 'fp32', threads: null, limit: 5 },
   optionsHash: 'o1',
   n: 5,
@@ -28,8 +30,18 @@ const record: CaseRecord = {
   resources: { peakRssBytes: 1, gpuMemoryBytes: null },
   timing: { evaluateMs: 1, throughputMs: 0, caseMs: 2 },
   environment: {
-    node: 'v20', platform: 'linux', arch: 'x64', onnxruntime: null, executionProvider: 'cpu', cpu: 'c', cpuCount: 2,
-    gpu: null, threads: null, lmscale: '0.1.0', vitest: '4.1.12', gitCommit: null,
+    node: 'v20',
+    platform: 'linux',
+    arch: 'x64',
+    onnxruntime: null,
+    executionProvider: 'cpu',
+    cpu: 'c',
+    cpuCount: 2,
+    gpu: null,
+    threads: null,
+    lmscale: '0.1.0',
+    vitest: '4.1.12',
+    gitCommit: null,
   },
   finishedAt: '2026-01-01T00:00:00.000Z',
 }
@@ -58,10 +70,11 @@ describe('case store', () => {
   test('a written case reads back, and is reused only for the same model hash, task version and options', () => {
     const path = join(scratch(), 'c.json')
     expect(readCaseFile(path)).toBeUndefined()
-    writeCaseFile(path, record, [{ doc: 0, correct: true }])
+    writeCaseFile(path, record, { kind: 'other', items: [{ doc: 0, correct: true }] })
     const back = readCaseFile(path)!
     expect(back.record).toEqual(record)
     expect(back.items).toEqual([{ doc: 0, correct: true }])
+    expect(back.itemKind).toBe('other')
     const key = { modelHash: 'h1', taskVersion: '2', optionsHash: 'o1' }
     expect(matchesResumeKey(back.record, key)).toBe(true)
     expect(matchesResumeKey(back.record, { ...key, modelHash: 'h2' })).toBe(false)

@@ -1,18 +1,10 @@
 /** Per-case result files under <reportsDir>/cases/: written atomically as each case ends, read back to resume. */
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { caseFileSchema } from '../report/schema.ts'
-import type { CaseFile, CaseRecord } from '../report/schema.ts'
-import type { JsonValue } from './executor.ts'
-
-/** Writes through a temporary file in the same directory and renames it: a reader never sees half a file. */
-export function writeFileAtomic(path: string, contents: string): void {
-  mkdirSync(dirname(path), { recursive: true })
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`
-  writeFileSync(temporary, contents)
-  renameSync(temporary, path)
-}
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../core/atomic-file.ts'
+import { caseFileSchema, RESULTS_SCHEMA_VERSION } from '../core/schema.ts'
+import type { CaseFile, CaseRecord } from '../core/schema.ts'
+import type { CaseItems } from '../core/executor.ts'
 
 function safeSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_')
@@ -22,24 +14,8 @@ export function caseFilePath(reportsDir: string, study: string, model: string, t
   return join(reportsDir, 'cases', safeSegment(study), safeSegment(model), `${safeSegment(task)}.json`)
 }
 
-/** sha256 of JSON with sorted keys, so the same options always give the same hash. */
-export function canonicalHash(value: JsonValue): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
-}
-
-function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map(key => `${JSON.stringify(key)}:${canonicalJson((value as { readonly [k: string]: JsonValue })[key]!)}`)
-    return `{${entries.join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
-export function writeCaseFile(path: string, record: CaseRecord, items: readonly JsonValue[]): void {
-  const file: CaseFile = { schemaVersion: 1, record, items: [...items] }
+export function writeCaseFile(path: string, record: CaseRecord, items: CaseItems): void {
+  const file: CaseFile = { schemaVersion: RESULTS_SCHEMA_VERSION, record, itemKind: items.kind, items: [...items.items] }
   writeFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`)
 }
 

@@ -1,18 +1,20 @@
 /**
  * The one place that wires the real evaluation code into studies that do not bring their own executor:
  * models load as LanguageModel (a local directory, a forged fixture, or a hub id at a pinned revision),
- * cases run through src/eval's runCase, throughput replays a fixed slice of the case's own work.
+ * cases run a task of the one registry through src/eval's evaluateTask, throughput replays a fixed slice of work.
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { allTasks, runCase, type StudyTaskMetrics, type StudyTaskName } from '../eval/run-case.ts'
+import { evaluateTask } from '../eval/evaluate-task.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
 import { onnxMatmulCalibration } from './onnx-calibration.ts'
-import type { CalibrationWorkload, CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from './executor.ts'
+import type { CalibrationWorkload, CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
+import { tasks as registry, type TaskMetrics, type TaskName } from '../tasks/registry.ts'
+import { taskInfo } from '../tasks/task-types.ts'
 
 /** Every task lmscale implements and the metrics each reports. */
-export type DefaultTasks = StudyTaskMetrics
+export type DefaultTasks = TaskMetrics
 
 /** Sources of this form name a model of the forged fixture family, forged on first use. */
 export const FIXTURE_SOURCE_PREFIX = 'lmscale-fixture:'
@@ -22,9 +24,7 @@ interface LoadedLanguageModel extends LoadedModel {
 }
 
 export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks, LoadedLanguageModel>> {
-  const tasks = Object.fromEntries(Object.entries(allTasks).map(([name, task]) => [name, task.metrics])) as unknown as {
-    readonly [T in StudyTaskName]: readonly DefaultTasks[T][]
-  }
+  const tasks = Object.fromEntries(Object.entries(registry).map(([name, task]) => [name, taskInfo(task)])) as CaseExecutor<DefaultTasks>['tasks']
   // One calibration session per device and thread count, shared by the models that run there.
   const calibrations = new Map<string, Promise<CalibrationWorkload>>()
   return {
@@ -33,18 +33,12 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
       const model = await loadLanguageModel(spec, options)
       return { model, hash: await model.hash(), parameters: model.parameters, executionProvider: model.options.device }
     },
-    taskVersion: task => allTasks[task].version,
     async runCase(loaded, task, options) {
-      const result = await runCase(loaded.model, task, options.limit === undefined ? {} : { limit: options.limit })
-      const unit = allTasks[task].kind === 'token_perplexity' ? 'tokens' : 'documents'
-      options.onProgress({ done: result.n, total: result.n, unit })
-      return {
-        metrics: result.metrics,
-        n: result.n,
-        taskVersion: result.taskVersion,
-        items: result.items as never,
-        workload: throughputWorkload(loaded.model),
-      }
+      const result = await evaluateTask(registry[task as TaskName], loaded.model, {
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+        onProgress: (done, total, unit) => options.onProgress({ done, total, unit }),
+      })
+      return { metrics: result.metrics, n: result.n, taskVersion: result.taskVersion, items: result.items, workload: throughputWorkload(loaded.model) }
     },
     release: loaded => loaded.model.release(),
     calibration: loaded => {
@@ -84,7 +78,10 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
 function throughputWorkload(model: LanguageModel): ThroughputWorkload {
   // A deterministic prompt of ordinary token ids after the prefix token (ids 3–202 exist in every vocabulary here).
   const prompt = (length: number) => Array.from({ length }, (_, i) => (i === 0 ? model.specialTokens.prefix : 3 + ((i * 7) % 200)))
-  const scoringRequests = Array.from({ length: 16 }, (_, i) => ({ context: `Case ${i}: the results of the study were`, continuation: ' clear and repeatable.' }))
+  const scoringRequests = Array.from({ length: 16 }, (_, i) => ({
+    context: `Case ${i}: the results of the study were`,
+    continuation: ' clear and repeatable.',
+  }))
   const promptLength = Math.min(128, model.maxLength - 33)
   return {
     scoring: async () => (await model.loglikelihood(scoringRequests)).reduce((n, r) => n + r.continuationTokens, 0),

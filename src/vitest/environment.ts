@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { arch, cpus, platform } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { EnvironmentStamp } from '../report/schema.ts'
+import type { EnvironmentStamp } from '../core/schema.ts'
 import { gpuName } from './resources.ts'
 
 /** Facts that do not depend on the model: computed once per worker. */

@@ -5,7 +5,7 @@
  * only without skipLibCheck, so this one augmentation serves both; its first parameter is what each major's
  * matchers return (the received type in 4.1, void | Promise<void> in 5).
  */
-import type { LmscaleMatchers } from './types.ts'
+import type { LmscaleMatchers } from './lmscale-matchers.ts'
 
 declare module 'vitest' {
   interface Matchers<R = any> extends LmscaleMatchers<R> {}

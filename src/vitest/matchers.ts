@@ -1,7 +1,7 @@
 /** Setup file (wired by the plugin): lmscale's matchers. Their types are in types.ts. */
 import { expect } from 'vitest'
-import type { Band } from '../report/schema.ts'
-import { formatBand, isWithinBand } from './bands.ts'
+import type { Band } from '../core/schema.ts'
+import { formatBand, isWithinBand } from '../core/bands.ts'
 import './types.ts'
 
 expect.extend({
@@ -18,8 +18,7 @@ expect.extend({
     const pass = typeof received === 'number' && isWithinBand(received, { near: expected, relative })
     return {
       pass,
-      message: () =>
-        `expected ${this.utils.printReceived(received)} ${this.isNot ? 'not ' : ''}to be within ${relative * 100}% of ${expected}`,
+      message: () => `expected ${this.utils.printReceived(received)} ${this.isNot ? 'not ' : ''}to be within ${relative * 100}% of ${expected}`,
       actual: received,
       expected: `${expected} ± ${relative * 100}%`,
     }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import type { CaseExecutor, LoadedModel, ModelSpec } from './executor.ts'
+import type { CaseExecutor, LoadedModel, ModelSpec } from '../core/executor.ts'
 import { ModelPool } from './model-pool.ts'
 
 function recordingExecutor(events: string[], failLoad = false): CaseExecutor {
@@ -10,7 +10,6 @@ function recordingExecutor(events: string[], failLoad = false): CaseExecutor {
       if (failLoad) throw new Error(`cannot load ${spec.name}`)
       return { hash: spec.name, executionProvider: 'cpu', parameters: { total: 1, embedding: 0, nonEmbedding: 1 } }
     },
-    taskVersion: () => '1',
     runCase: async () => ({ metrics: {}, n: 0, taskVersion: '1' }),
     release(model: LoadedModel) {
       events.push(`release ${model.hash}`)
@@ -25,7 +24,12 @@ describe('ModelPool', () => {
     const events: string[] = []
     const executor = recordingExecutor(events)
     const pool = new ModelPool()
-    pool.planCases(new Map([['a', 2], ['b', 1]]))
+    pool.planCases(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    )
     const a1 = await pool.acquire('a', executor, { name: 'a', source: 'a' }, load)
     const a2 = await pool.acquire('a', executor, { name: 'a', source: 'a' }, load)
     expect(a2).toBe(a1)

@@ -2,7 +2,7 @@
  * Loaded models shared by the cases of one worker: each loaded on first use, released after the last case
  * that needs it. The runner tells the pool how many cases each model has (planCases) and when one ends.
  */
-import type { CaseExecutor, LoadedModel, LoadOptions, ModelSpec } from './executor.ts'
+import type { CaseExecutor, LoadedModel, LoadOptions, ModelSpec } from '../core/executor.ts'
 
 interface Entry {
   readonly loading: Promise<LoadedModel>

@@ -1,6 +1,6 @@
 /** The plugin's options: typed, validated with zod, resolved with environment overrides. */
 import { z } from 'zod'
-import type { CompareSettings } from '../baseline/compare-case.ts'
+import type { CompareSettings } from '../core/comparison.ts'
 
 export const lmscaleOptionsSchema = z.strictObject({
   /** Where reports and per-case results go, relative to the Vitest root. */

@@ -4,9 +4,7 @@ import { ProgressReporter, formatDuration, formatProgress } from './progress.ts'
 describe('progress', () => {
   test('rate and ETA follow from done, total and elapsed time', () => {
     // 30 of 120 documents in 10 s: 3/s, 90 left → 30 s
-    expect(formatProgress('m › t', { done: 30, total: 120, unit: 'documents' }, 10_000)).toBe(
-      '[lmscale] m › t  30/120 documents (25%)  3.0/s  ETA 30s',
-    )
+    expect(formatProgress('m › t', { done: 30, total: 120, unit: 'documents' }, 10_000)).toBe('[lmscale] m › t  30/120 documents (25%)  3.0/s  ETA 30s')
   })
 
   test('durations read as h/m/s', () => {

@@ -1,5 +1,5 @@
 /** Live progress of a long case on stderr: done of total, rate, ETA; throttled so it never floods a CI log. */
-import type { Progress } from './executor.ts'
+import type { Progress } from '../core/executor.ts'
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?'

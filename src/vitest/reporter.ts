@@ -5,10 +5,10 @@
 import { relative, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
-import { baselineSummary } from '../baseline/summary.ts'
+import { baselineSummary } from '../report/baseline-summary.ts'
 import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
-import type { CaseEntry } from '../report/schema.ts'
+import type { CaseEntry } from '../core/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
 import './types.ts'
@@ -66,7 +66,8 @@ export class LmscaleReporter implements Reporter {
     vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
     for (const line of baselineSummary(baseline, root)) vitest.logger.log(line)
     if (baseline.failed) {
-      if (this.options.reportOnly) vitest.logger.log('[lmscale] baseline gate: failures reported only (reportOnly / LMSCALE_REPORT_ONLY=1); the run does not fail for them')
+      if (this.options.reportOnly)
+        vitest.logger.log('[lmscale] baseline gate: failures reported only (reportOnly / LMSCALE_REPORT_ONLY=1); the run does not fail for them')
       else process.exitCode = 1
     }
   }

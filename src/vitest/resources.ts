@@ -11,7 +11,10 @@ export function peakRssBytes(): number {
  * bytes used on all GPUs together.
  */
 export function parseNvidiaSmiMemory(output: string): number {
-  const lines = output.split('\n').map(line => line.trim()).filter(Boolean)
+  const lines = output
+    .split('\n')
+    .map(line => line.trim())
+    .filter(Boolean)
   if (lines.length === 0) throw new Error('nvidia-smi printed no memory figures')
   let mib = 0
   for (const line of lines) {
@@ -32,7 +35,10 @@ export function gpuMemoryBytes(): number | null {
 export function gpuName(): string | null {
   const output = runNvidiaSmi(['--query-gpu=name', '--format=csv,noheader'])
   if (output === null) return null
-  const names = output.split('\n').map(line => line.trim()).filter(Boolean)
+  const names = output
+    .split('\n')
+    .map(line => line.trim())
+    .filter(Boolean)
   return names.length ? names.join(', ') : null
 }
 

@@ -1,7 +1,7 @@
 /** Throughput with tinybench 6 on the case's own workload: tokens/s and latency percentiles per call. */
-import { timeCall } from './timing.ts'
-import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../report/schema.ts'
-import type { CalibrationWorkload, ThroughputWorkload } from './executor.ts'
+import { timeCall } from '../core/timing.ts'
+import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../core/schema.ts'
+import type { CalibrationWorkload, ThroughputWorkload } from '../core/executor.ts'
 
 export interface ThroughputOptions {
   /** Minimum measuring time per workload (ms). */
@@ -51,16 +51,20 @@ export async function measureCalibration(calibration: CalibrationWorkload, optio
 
 async function timeCalls(name: string, unit: string, call: () => Promise<number>, options: ThroughputOptions) {
   let unitsPerCall: number | undefined
-  const timing = await timeCall(name, async () => {
-    const units = await call()
-    if (!(Number.isInteger(units) && units > 0)) {
-      throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)
-    }
-    if (unitsPerCall !== undefined && units !== unitsPerCall) {
-      throw new Error(`lmscale: the ${name} workload processed ${units} ${unit} after ${unitsPerCall}; every call must do the same work`)
-    }
-    unitsPerCall = units
-  }, options)
+  const timing = await timeCall(
+    name,
+    async () => {
+      const units = await call()
+      if (!(Number.isInteger(units) && units > 0)) {
+        throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)
+      }
+      if (unitsPerCall !== undefined && units !== unitsPerCall) {
+        throw new Error(`lmscale: the ${name} workload processed ${units} ${unit} after ${unitsPerCall}; every call must do the same work`)
+      }
+      unitsPerCall = units
+    },
+    options,
+  )
   if (unitsPerCall === undefined) throw new Error(`lmscale: tinybench never ran the ${name} workload`)
   return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / timing.meanMs, timing }
 }

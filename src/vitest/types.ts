@@ -2,7 +2,8 @@
  * What a case records in Vitest's task meta, and the typing of lmscale's provided options. The matchers'
  * typing is in matcher-types.d.ts (see there why it is a declaration file).
  */
-import type { Band, BandCheck, CaseRecord, ItemDigest } from '../report/schema.ts'
+import type { Band, BandCheck, CaseRecord, ItemDigest } from '../core/schema.ts'
+export type { LmscaleMatchers } from './lmscale-matchers.ts'
 import type {} from 'vitest'
 import type {} from './matcher-types.d.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
@@ -21,13 +22,6 @@ export interface CaseMeta {
   /** The per-item records in compact form, for the baseline gate. */
   items?: ItemDigest
   resumed?: boolean
-}
-
-export interface LmscaleMatchers<R = unknown> {
-  /** The received number lies within the band (bounds inclusive); NaN never does. */
-  toBeWithinBand: (band: Band) => R
-  /** |received − expected| ≤ relative · |expected|. */
-  toBeWithinRelative: (expected: number, relative: number) => R
 }
 
 declare module 'vitest' {

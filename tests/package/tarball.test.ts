@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { closedFormHeldOutPerplexity } from '../../src/package/closed-form-perplexity.ts'
-import { packRepository, repositoryRoot, type PackResult } from '../../src/package/pack.ts'
-import type { CommandResult } from '../../src/package/run-command.ts'
-import { createScratchProject, installDevDependencies, runStudy, typecheck, type ScratchProject } from '../../src/package/scratch-project.ts'
-import { resultsSchema, type ResultsDocument } from '../../src/report/schema.ts'
+import { closedFormHeldOutPerplexity } from '../../test-support/closed-form-perplexity.ts'
+import { packRepository, repositoryRoot, type PackResult } from '../../test-support/package/pack.ts'
+import type { CommandResult } from '../../test-support/package/run-command.ts'
+import { createScratchProject, installDevDependencies, runStudy, typecheck, type ScratchProject } from '../../test-support/package/scratch-project.ts'
+import { resultsSchema, type ResultsDocument } from '../../src/core/schema.ts'
 
 const manifest = JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as {
   version: string
@@ -128,7 +128,12 @@ describe.each(legs)('$label', leg => {
 
   test('results.json: the band checks, and perplexities equal to the closed form of the forged fixtures', async () => {
     const document = results(leg)
-    expect(document.cases.map(c => [c.name, c.state]).sort()).toEqual([[PASSING, 'passed'], [FAILING, 'failed']].sort())
+    expect(document.cases.map(c => [c.name, c.state]).sort()).toEqual(
+      [
+        [PASSING, 'passed'],
+        [FAILING, 'failed'],
+      ].sort(),
+    )
     for (const entry of document.cases) {
       const perplexity = entry.record!.metrics.perplexity!.value
       const expected = await closedFormHeldOutPerplexity(join(legRun(leg).project.dir, 'fixtures', '.cache', 'models', entry.model), entry.model)

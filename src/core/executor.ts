@@ -1,0 +1,160 @@
+/**
+ * The seam between the Vitest harness and the evaluation code: everything the harness needs from a model
+ * and a task. src/eval provides the real implementation (see src/vitest/default-executor.ts); tests bring doubles.
+ */
+import type { TaskInfo } from './task-info.ts'
+
+export type Device = 'cpu' | 'cuda'
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4'
+
+/**
+ * Task name → the names of the metrics that task reports. It types a study's task list and its bands, so an
+ * unknown task or a band on a metric the task does not have fails to compile.
+ */
+export type TaskCatalog = { readonly [task: string]: string }
+
+/** A model as a study names it: a local directory in the transformers.js layout, or a hub id and revision. */
+export interface ModelSpec<Name extends string = string> {
+  /** Short name used in case names, file names and reports, e.g. `fixture-small`. */
+  readonly name: Name
+  /** A local directory or a hub id such as `onnx-community/MobileLLM-125M`. */
+  readonly source: string
+  /** Hub revision (commit or tag); pin it for reproducible studies. */
+  readonly revision?: string
+  /** Overrides the study's dtype for this model (where the repository ships variants). */
+  readonly dtype?: Dtype
+  /** Special tokens to restore in the tokenizer (e.g. MobileLLM's empty bos/eos/unk); recorded with every result. */
+  readonly specialTokens?: SpecialTokenFix
+}
+
+/** Token strings that replace the tokenizer's own bos/eos/unk; each must be in its vocabulary. */
+export interface SpecialTokenFix {
+  readonly bos?: string
+  readonly eos?: string
+  readonly unk?: string
+}
+
+export interface LoadOptions {
+  readonly device: Device
+  readonly dtype: Dtype
+  /** Intra-op threads; undefined leaves onnxruntime's default. */
+  readonly threads: number | undefined
+}
+
+export interface ParameterCounts {
+  /** Every parameter, tied embeddings counted once. */
+  readonly total: number
+  readonly embedding: number
+  readonly nonEmbedding: number
+}
+
+/** What the harness reads from a loaded model; the executor may return a richer object. */
+export interface LoadedModel {
+  /** Content hash of the model files: part of the resume key and of every result. */
+  readonly hash: string
+  readonly parameters: ParameterCounts
+  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`. */
+  readonly executionProvider: string
+}
+
+export interface MetricValue {
+  readonly value: number
+  readonly stderr?: number
+}
+
+export interface Progress {
+  readonly done: number
+  readonly total: number
+  readonly unit: 'documents' | 'tokens' | 'requests' | 'windows'
+}
+
+export interface RunCaseOptions {
+  /** lm-eval's `limit`: evaluate only the first N documents. */
+  readonly limit: number | undefined
+  /** Called as work completes; the harness throttles what it prints. */
+  readonly onProgress: (progress: Progress) => void
+}
+
+/** JSON-serialisable value, for per-item records stored with each case. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue }
+
+/**
+ * Calls that repeat a fixed slice of the case's own work, timed by tinybench. Each resolves to the number
+ * of tokens it processed, which must be the same on every call. Omit what the case cannot measure.
+ */
+export interface ThroughputWorkload {
+  /** Log-likelihood scoring of a fixed batch of the task's requests. */
+  readonly scoring?: () => Promise<number>
+  /** One prompt's prefill (forward over the prompt, filling the KV cache). */
+  readonly prefill?: () => Promise<number>
+  /** Greedy decode at batch 1 reusing the KV cache; resolves to tokens generated. */
+  readonly decodeCached?: () => Promise<number>
+  /** The same decode recomputing the whole prefix per token (the prior study's method). */
+  readonly decodeNoCache?: () => Promise<number>
+}
+
+/**
+ * A fixed computation that does not depend on the model, timed beside the case's throughput in the same
+ * process and on the same device: baselines compare throughput as a ratio to it, so a uniformly slower
+ * machine is not a regression.
+ */
+export interface CalibrationWorkload {
+  /** Names the computation; rates only compare against the same one, e.g. `onnxruntime MatMul 512×512 (cpu)`. */
+  readonly name: string
+  /** What a call counts, e.g. `FLOP`. */
+  readonly unit: string
+  /** One call; resolves to the units of work done, the same on every call. */
+  readonly run: () => Promise<number>
+}
+
+/** One multiple-choice document: gold, each choice's log-likelihood, and its value of each per-document metric (e.g. acc: 0 | 1). */
+export interface ChoiceItem {
+  readonly gold: number
+  readonly ll: readonly number[]
+  readonly [metric: string]: number | readonly number[]
+}
+
+/** One rolling document: its log-likelihood, the original page's words and bytes, and the tokens scored. */
+export interface RollingItem {
+  readonly ll: number
+  readonly words: number
+  readonly bytes: number
+  readonly tokens: number
+}
+
+/** One text under a token-level window plan: tokens scored, their total NLL in nats, and the text's UTF-8 bytes. */
+export interface TokenPerplexityItem {
+  readonly tokens: number
+  readonly nll: number
+  readonly bytes: number
+}
+
+/** A case's per-item records, typed by their shape, kept in the case file for the baseline gate. */
+export type CaseItems =
+  | { readonly kind: 'choice'; readonly items: readonly ChoiceItem[] }
+  | { readonly kind: 'rolling'; readonly items: readonly RollingItem[] }
+  | { readonly kind: 'token_perplexity'; readonly items: readonly TokenPerplexityItem[] }
+  /** Another executor's records: digested for exact comparison only. */
+  | { readonly kind: 'other'; readonly items: readonly JsonValue[] }
+
+export interface CaseRun {
+  readonly metrics: Readonly<Record<string, MetricValue>>
+  /** Documents evaluated. */
+  readonly n: number
+  readonly taskVersion: string
+  readonly items?: CaseItems
+  readonly workload?: ThroughputWorkload
+}
+
+export interface CaseExecutor<Tasks extends TaskCatalog = TaskCatalog, Model extends LoadedModel = LoadedModel> {
+  /**
+   * Every task this executor runs, declared with its version, kind, chance level and metrics: types and checks a
+   * study's tasks and bands, keys resumed results, and tells the gate and the reports how to read each metric.
+   */
+  readonly tasks: { readonly [Task in keyof Tasks]: TaskInfo<Tasks[Task]> }
+  loadModel(spec: ModelSpec, options: LoadOptions): Promise<Model>
+  runCase(model: Model, task: keyof Tasks & string, options: RunCaseOptions): Promise<CaseRun>
+  release(model: Model): void | Promise<void>
+  /** The calibration for throughput on this model's device; without it lmscale times a fixed JavaScript MatMul. */
+  calibration?(model: Model): CalibrationWorkload | Promise<CalibrationWorkload>
+}

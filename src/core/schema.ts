@@ -1,0 +1,189 @@
+/**
+ * The one results schema (versioned): a case file under reports/cases/ holds one CaseRecord, results.json
+ * holds every case. Bump RESULTS_SCHEMA_VERSION on any incompatible change.
+ */
+import { z } from 'zod'
+
+export const RESULTS_SCHEMA_VERSION = 2
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number')
+
+/** An expected range for a metric: bounds (inclusive), or a value with a relative tolerance. */
+export const bandSchema = z.union([
+  z.strictObject({ min: finite, max: finite.optional() }),
+  z.strictObject({ min: finite.optional(), max: finite }),
+  z.strictObject({ near: finite, relative: z.number().positive() }),
+])
+
+export const metricValueSchema = z.strictObject({ value: finite, stderr: finite.optional() })
+
+/** A metric's declared metadata (src/core/task-info.ts). */
+export const metricInfoSchema = z.strictObject({
+  direction: z.enum(['higher', 'lower']),
+  kind: z.enum(['accuracy', 'perplexity', 'nll', 'bits']),
+  aggregation: z.enum(['mean', 'corpus']),
+  unit: z.enum(['token', 'word', 'byte']).optional(),
+})
+
+/** The task as it declared itself when the case ran. */
+export const taskRecordSchema = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  kind: z.enum(['multiple_choice', 'loglikelihood_rolling', 'token_perplexity']),
+  /** Accuracy of uniform guessing; null when the task declares none. */
+  chance: finite.nullable(),
+  metrics: z.record(z.string(), metricInfoSchema),
+})
+
+/** The shape of a case's per-item records (src/core/executor.ts, CaseItems). */
+export const itemKindSchema = z.enum(['choice', 'rolling', 'token_perplexity', 'other'])
+
+export const bandCheckSchema = z.strictObject({
+  metric: z.string(),
+  band: bandSchema,
+  /** null when the case did not report the metric (a failure). */
+  value: finite.nullable(),
+  pass: z.boolean(),
+})
+
+export const rateSchema = z.strictObject({
+  tokensPerSecond: finite,
+  tokensPerCall: finite,
+  meanMs: finite,
+  p50Ms: finite,
+  p99Ms: finite,
+  /** tinybench's relative margin of error of the latency, in percent. */
+  rme: finite,
+  samples: z.number().int(),
+})
+
+export const throughputSchema = z.strictObject({
+  scoring: rateSchema.optional(),
+  prefill: rateSchema.optional(),
+  decodeCached: rateSchema.optional(),
+  decodeNoCache: rateSchema.optional(),
+})
+
+/** A fixed, model-independent workload timed with tinybench beside the case's throughput (same process, same device). */
+export const calibrationSchema = z.strictObject({
+  /** Names the workload, e.g. `onnxruntime MatMul 512×512 (cpu)`: only rates against the same one compare. */
+  name: z.string(),
+  /** What one call counts, e.g. `FLOP`. */
+  unit: z.string(),
+  unitsPerCall: finite,
+  unitsPerSecond: finite,
+  meanMs: finite,
+  /** tinybench's relative margin of error of the latency, in percent. */
+  rme: finite,
+  samples: z.number().int(),
+})
+
+/**
+ * The compact form of a case's per-item records, enough for paired tests and exact comparison:
+ * correctness bits per accuracy metric and a digest of every per-item number.
+ */
+export const itemDigestSchema = z.strictObject({
+  /** The per-item shape: multiple-choice, rolling log-likelihood, token perplexity, or another executor's. */
+  kind: itemKindSchema,
+  n: z.number().int().nonnegative(),
+  /** Accuracy metric → base64 bitset: item i is correct when bit i % 8 (least significant first) of byte ⌊i / 8⌋ is set. */
+  correct: z.record(z.string(), z.string()),
+  /** sha256 of the items' canonical JSON: equal exactly when every per-item number is bit-identical. */
+  sha256: z.string(),
+})
+
+export const environmentSchema = z.strictObject({
+  node: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  onnxruntime: z.string().nullable(),
+  executionProvider: z.string(),
+  cpu: z.string(),
+  cpuCount: z.number().int(),
+  gpu: z.string().nullable(),
+  threads: z.number().int().nullable(),
+  lmscale: z.string(),
+  vitest: z.string().nullable(),
+  gitCommit: z.string().nullable(),
+})
+
+export const caseRecordSchema = z.strictObject({
+  study: z.string(),
+  model: z.strictObject({
+    name: z.string(),
+    source: z.string(),
+    revision: z.string().nullable(),
+    hash: z.string(),
+    parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
+    /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
+    specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
+  }),
+  task: taskRecordSchema,
+  options: z.strictObject({
+    device: z.enum(['cpu', 'cuda']),
+    dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
+    threads: z.number().int().nullable(),
+    limit: z.number().int().nullable(),
+  }),
+  /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
+  optionsHash: z.string(),
+  n: z.number().int(),
+  metrics: z.record(z.string(), metricValueSchema),
+  throughput: throughputSchema.nullable(),
+  resources: z.strictObject({
+    /** Peak resident set size of the worker process so far (bytes). */
+    peakRssBytes: finite,
+    /** GPU memory in use after the case (bytes), from nvidia-smi; null off CUDA. */
+    gpuMemoryBytes: finite.nullable(),
+  }),
+  timing: z.strictObject({ evaluateMs: finite, throughputMs: finite, caseMs: finite }),
+  environment: environmentSchema,
+  /** Measured with the throughput (null when it was skipped); absent in records written before calibration existed. */
+  calibration: calibrationSchema.nullable().optional(),
+  finishedAt: z.string(),
+})
+
+export const caseFileSchema = z.strictObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  record: caseRecordSchema,
+  itemKind: itemKindSchema,
+  items: z.array(z.unknown()),
+})
+
+export const caseEntrySchema = z.strictObject({
+  study: z.string(),
+  model: z.string(),
+  task: z.string(),
+  /** `model › task`, the test's name. */
+  name: z.string(),
+  file: z.string(),
+  state: z.enum(['passed', 'failed', 'skipped', 'pending']),
+  /** true when the record was read back from reports/cases/ instead of computed in this run. */
+  resumed: z.boolean(),
+  errors: z.array(z.string()),
+  bands: z.array(bandCheckSchema),
+  record: caseRecordSchema.nullable(),
+  /** The per-item records in compact form, for the baseline gate; absent when the executor returned none. */
+  items: itemDigestSchema.optional(),
+})
+
+export const resultsSchema = z.strictObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  generatedAt: z.string(),
+  vitest: z.strictObject({ version: z.string(), mode: z.string() }),
+  cases: z.array(caseEntrySchema),
+})
+
+export type Band = z.infer<typeof bandSchema>
+export type MetricValueRecord = z.infer<typeof metricValueSchema>
+export type TaskRecord = z.infer<typeof taskRecordSchema>
+export type BandCheck = z.infer<typeof bandCheckSchema>
+export type RateRecord = z.infer<typeof rateSchema>
+export type ThroughputRecord = z.infer<typeof throughputSchema>
+export type EnvironmentStamp = z.infer<typeof environmentSchema>
+export type CalibrationRecord = z.infer<typeof calibrationSchema>
+export type ItemDigest = z.infer<typeof itemDigestSchema>
+export type CaseRecord = z.infer<typeof caseRecordSchema>
+export type CaseFile = z.infer<typeof caseFileSchema>
+export type CaseEntry = z.infer<typeof caseEntrySchema>
+export type ResultsDocument = z.infer<typeof resultsSchema>

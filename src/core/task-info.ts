@@ -1,0 +1,37 @@
+/**
+ * What a task declares about itself, the way lm-eval declares `higher_is_better` and `aggregation`: the gate,
+ * the reports and the scaling fit read this metadata and never guess from a metric's name.
+ */
+
+export interface MetricInfo {
+  /** Which way is better: accuracies go up, perplexities and losses go down. */
+  readonly direction: 'higher' | 'lower'
+  /** What the number is: a 0/1 accuracy, a perplexity (a ratio), an NLL in nats, or bits. */
+  readonly kind: 'accuracy' | 'perplexity' | 'nll' | 'bits'
+  /** `mean`: the mean of per-item values, with its standard error; `corpus`: one ratio over the whole text. */
+  readonly aggregation: 'mean' | 'corpus'
+  /** What one step of a perplexity, NLL or bits counts: a token, a word or a byte. */
+  readonly unit?: 'token' | 'word' | 'byte'
+}
+
+export type TaskKind = 'multiple_choice' | 'loglikelihood_rolling' | 'token_perplexity'
+
+/** A task as the harness sees it: recorded with every result. */
+export interface TaskInfo<Metric extends string = string> {
+  readonly kind: TaskKind
+  /** Bump it whenever the documents or requests change: results of another version never compare. */
+  readonly version: string
+  /** Accuracy of uniform guessing (1 / choices) for multiple-choice tasks: the floor of accuracy scaling laws. */
+  readonly chance?: number
+  readonly metrics: { readonly [M in Metric]: MetricInfo }
+}
+
+/** The plain metadata of metric definitions, as results record it (definitions may carry their computation too). */
+export function metricInfos(metrics: Readonly<Record<string, MetricInfo>>): Record<string, MetricInfo> {
+  return Object.fromEntries(
+    Object.entries(metrics).map(([name, { direction, kind, aggregation, unit }]) => [
+      name,
+      unit === undefined ? { direction, kind, aggregation } : { direction, kind, aggregation, unit },
+    ]),
+  )
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dataOptionsFromEnv } from '../hub/hub-options.ts'
+import { startHubStandIn, type HubStandIn, type StandInRepo } from '../../test-support/hub-stand-in.ts'
+import { formatPlan, MOBILELLM_MODELS, planDownloads, studyDeviceFromEnv, studyDtype, type StudyModel } from './mobilellm.ts'
+
+const TOKEN = 'hf_plan_secret'
+const bytes = (n: number) => Buffer.alloc(n, 7)
+
+/** Plan mode reads only the listing: repos with files of known sizes are enough. */
+const repos: StandInRepo[] = [
+  {
+    repo: 'onnx-community/MobileLLM-125M',
+    commit: 'a'.repeat(40),
+    files: new Map([
+      ['config.json', bytes(700)],
+      ['generation_config.json', bytes(120)],
+      ['tokenizer.json', bytes(1_800_000)],
+      ['tokenizer_config.json', bytes(141)],
+      ['onnx/model.onnx', bytes(500_000)],
+      ['onnx/model_fp16.onnx', bytes(250_000)],
+      ['onnx/model_quantized.onnx', bytes(130_000)],
+      ['README.md', bytes(10)],
+    ]),
+  },
+  {
+    repo: 'onnx-community/MobileLLM-1B',
+    commit: 'b'.repeat(40),
+    files: new Map([
+      ['config.json', bytes(710)],
+      ['tokenizer.json', bytes(1_800_000)],
+      ['tokenizer_config.json', bytes(141)],
+      ['onnx/model_quantized.onnx', bytes(90_000)],
+      ['onnx/model_quantized.onnx_data', bytes(1_100_000)],
+    ]),
+  },
+]
+const models: StudyModel[] = MOBILELLM_MODELS.filter(m => m.name === 'MobileLLM-125M' || m.name === 'MobileLLM-1B')
+
+let hub: HubStandIn
+beforeAll(async () => {
+  hub = await startHubStandIn(repos, { token: TOKEN })
+})
+afterAll(() => hub.close())
+
+const hubOptions = (env: Record<string, string> = {}) =>
+  dataOptionsFromEnv({ HF_ENDPOINT: hub.endpoint, HF_TOKEN: TOKEN, HF_HUB_CACHE: '/nonexistent', ...env })
+
+describe('planDownloads', () => {
+  test('every model × task case with the files it needs and their sizes, on CPU with q8', async () => {
+    const plan = await planDownloads(models, ['wikitext', 'arc_easy'], { device: 'cpu', hubOptions: hubOptions() })
+    expect(plan.cases.map(c => `${c.model}/${c.task}`)).toEqual([
+      'MobileLLM-125M/wikitext',
+      'MobileLLM-125M/arc_easy',
+      'MobileLLM-1B/wikitext',
+      'MobileLLM-1B/arc_easy',
+    ])
+    const [small, , large] = plan.cases
+    expect(small!.dtype).toBe('q8')
+    expect(small!.commit).toBe('a'.repeat(40))
+    expect(small!.files).toEqual([
+      { path: 'config.json', size: 700 },
+      { path: 'tokenizer.json', size: 1_800_000 },
+      { path: 'tokenizer_config.json', size: 141 },
+      { path: 'generation_config.json', size: 120 },
+      { path: 'onnx/model_quantized.onnx', size: 130_000 },
+    ])
+    expect(small!.bytes).toBe(700 + 1_800_000 + 141 + 120 + 130_000)
+    expect(large!.files.map(f => f.path)).toEqual([
+      'config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/model_quantized.onnx_data',
+      'onnx/model_quantized.onnx',
+    ])
+    expect(large!.bytes).toBe(710 + 1_800_000 + 141 + 1_100_000 + 90_000)
+    expect(plan.totalBytes).toBe(small!.bytes + large!.bytes)
+    expect(formatPlan(plan)).toContain('MobileLLM-125M × wikitext: onnx-community/MobileLLM-125M@main (resolves to aaaa')
+    // 1,930,961 + 2,990,851 bytes
+    expect(formatPlan(plan)).toContain('4 cases; 4.9 MB of model files to download')
+    expect(formatPlan(plan)).toContain('  tokenizer_config.json  0.1 kB')
+  })
+
+  test('CUDA picks fp16; a repo without that dtype fails naming it', async () => {
+    const plan = await planDownloads(models.slice(0, 1), ['piqa'], { device: 'cuda', hubOptions: hubOptions() })
+    expect(plan.cases[0]!.files.at(-1)).toEqual({ path: 'onnx/model_fp16.onnx', size: 250_000 })
+    await expect(planDownloads(models, ['piqa'], { device: 'cuda', hubOptions: hubOptions() })).rejects.toThrow(
+      'onnx-community/MobileLLM-1B@main (commit bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb) has no onnx/model_fp16.onnx for dtype fp16; dtypes this repository offers: q8',
+    )
+  })
+
+  test('offline it fails at once, naming HF_HUB_OFFLINE, without a request', async () => {
+    const before = hub.log.length
+    await expect(planDownloads(models, ['piqa'], { device: 'cpu', hubOptions: hubOptions({ HF_HUB_OFFLINE: '1' }) })).rejects.toThrow(
+      "plan mode lists the hub's files and needs the network, but HF_HUB_OFFLINE is set",
+    )
+    expect(hub.log).toHaveLength(before)
+  })
+
+  test('an unreachable hub fails naming the model and the endpoint', async () => {
+    const closed = await startHubStandIn([])
+    await closed.close()
+    const options = dataOptionsFromEnv({ HF_ENDPOINT: closed.endpoint, HF_HUB_CACHE: '/nonexistent' })
+    await expect(planDownloads(models, ['piqa'], { device: 'cpu', hubOptions: options })).rejects.toThrow(
+      `onnx-community/MobileLLM-125M@main: could not reach ${closed.endpoint}`,
+    )
+  })
+})
+
+describe('model list, device and dtype', () => {
+  test("the paper's five sizes, then R1; every revision an unpinned placeholder, every id unverified", () => {
+    expect(MOBILELLM_MODELS.map(m => m.nominalParameters)).toEqual([125e6, 350e6, 600e6, 1e9, 1.5e9])
+    for (const m of MOBILELLM_MODELS) {
+      expect(m.pinned).toBe(/^[0-9a-f]{40}$/.test(m.revision))
+      expect(m.verified).toBe(false)
+    }
+  })
+
+  test('LMSCALE_DEVICE and LMSCALE_DTYPE', () => {
+    expect(studyDeviceFromEnv({})).toBe('cpu')
+    expect(studyDeviceFromEnv({ LMSCALE_DEVICE: 'CUDA' })).toBe('cuda')
+    expect(() => studyDeviceFromEnv({ LMSCALE_DEVICE: 'gpu' })).toThrow('LMSCALE_DEVICE="gpu" is not a device: use cpu or cuda')
+    expect(studyDtype('cuda', {})).toBe('fp16')
+    expect(studyDtype('cpu', {})).toBe('q8')
+    expect(studyDtype('cpu', { LMSCALE_DTYPE: 'q4' })).toBe('q4')
+    expect(() => studyDtype('cuda', { LMSCALE_DTYPE: 'q4' })).toThrow('LMSCALE_DTYPE="q4" is not offered on cuda: use one of fp16, fp32')
+  })
+})

@@ -1,0 +1,37 @@
+/** Plain-text renderings of comparisons, shared by the console, JUnit and report.md. */
+import type { Comparison } from '../core/comparison.ts'
+
+/** Enough digits to see a change in the fourth significant place; integers as they are. */
+export function formatFigure(value: number | null): string {
+  if (value === null) return '–'
+  if (Number.isInteger(value)) return String(value)
+  const magnitude = Math.abs(value)
+  return magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6) ? value.toExponential(4) : value.toPrecision(6)
+}
+
+export function formatChange(c: Comparison): string {
+  if (c.change === null) return '–'
+  const sign = c.change > 0 ? '+' : c.change < 0 ? '−' : '±'
+  if (c.method === 'calibrated-ratio') return `${sign}${Math.abs(c.change * 100).toFixed(1)}% (calibrated)`
+  const relative = c.baseline ? ` (${sign}${Math.abs((c.change / c.baseline) * 100).toFixed(2)}%)` : ''
+  return `${sign}${formatFigure(Math.abs(c.change))}${relative}`
+}
+
+function formatP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4)
+}
+
+/** The test and its figures: what made the verdict. */
+export function formatSignificance(c: Comparison): string {
+  if (c.method === 'mcnemar' || c.method === 'unpaired-z') {
+    const test = c.method === 'mcnemar' ? 'McNemar exact' : 'z-test'
+    const holm = c.adjustedP === undefined ? '' : `, Holm-adjusted ${formatP(c.adjustedP)}`
+    return `${test} p = ${formatP(c.pValue!)}${holm}; ${c.detail}`
+  }
+  return c.detail
+}
+
+/** One line naming model, task, metric, baseline → now, change and significance. */
+export function formatComparison(c: Comparison): string {
+  return `${c.model} › ${c.task} ${c.metric}: ${formatFigure(c.baseline)} → ${formatFigure(c.current)}, ${formatChange(c)}; ${formatSignificance(c)}`
+}

@@ -1,0 +1,54 @@
+/**
+ * The model the performance benchmark runs on: MobileLLM-125M's shape (30 layers, d_model 576, 9 query heads
+ * over 3 KV heads, FFN 1536, a 32,000-token vocabulary, tied embeddings) with seeded random weights, forged
+ * once into a cache directory. Speed depends on the shape, not on what the weights say. It ships the fixture
+ * family's byte-level tokenizer, whose ids are a subset of the vocabulary.
+ */
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { DecoderConfig } from '../src/forge/config.ts'
+import { ensureFixtureModels } from '../src/forge/fixture-family.ts'
+import { forgeDecoder } from '../src/forge/forge-decoder.ts'
+import { randomDecoderWeights } from '../src/forge/random-weights.ts'
+
+export const MOBILELLM_125M_SHAPE: DecoderConfig = {
+  vocabSize: 32_000,
+  hiddenSize: 576,
+  intermediateSize: 1536,
+  numLayers: 30,
+  numHeads: 9,
+  numKvHeads: 3,
+  ropeTheta: 10_000,
+  rmsNormEps: 1e-5,
+  maxPositionEmbeddings: 2048,
+  tieWordEmbeddings: true,
+  bosTokenId: 1,
+  eosTokenId: 2,
+}
+
+const PERF_MODEL_SEED = 125
+const PERF_MODEL_NAME = 'mobilellm-125m-shaped'
+
+/** fixtures/.cache/perf under the working directory (or LMSCALE_FIXTURES_DIR/perf). */
+export function defaultPerfDir(): string {
+  return resolve(process.env.LMSCALE_FIXTURES_DIR ?? join(process.cwd(), 'fixtures', '.cache'), 'perf')
+}
+
+/** The forged 125M-shaped model directory; forged on first use (about half a gigabyte, deterministic). */
+export async function ensurePerfModel(dir = defaultPerfDir()): Promise<string> {
+  const path = join(dir, PERF_MODEL_NAME)
+  if (existsSync(join(path, 'onnx', 'model.onnx'))) return path
+  const fixtures = await ensureFixtureModels()
+  const donor = fixtures.models[0]!.path
+  const json = JSON.parse(await readFile(join(donor, 'tokenizer.json'), 'utf8')) as object
+  const config = JSON.parse(await readFile(join(donor, 'tokenizer_config.json'), 'utf8')) as { bos_token: string; eos_token: string; unk_token?: string }
+  const tokenizer = {
+    json,
+    bosToken: config.bos_token,
+    eosToken: config.eos_token,
+    addBosToken: true,
+    ...(config.unk_token ? { unkToken: config.unk_token } : {}),
+  }
+  return forgeDecoder(MOBILELLM_125M_SHAPE, randomDecoderWeights(MOBILELLM_125M_SHAPE, PERF_MODEL_SEED), tokenizer, path)
+}
