@@ -7,7 +7,7 @@ import { writeFixtureDatasets } from '../../test-support/write-fixtures.ts'
 import { arcEasy } from '../tasks/arc-easy.ts'
 import { boolq } from '../tasks/boolq.ts'
 import { choicesAfterContext } from '../tasks/choice-documents.ts'
-import type { MultipleChoiceTask, RollingTask } from '../tasks/task-types.ts'
+import type { ChoiceMetric, MultipleChoiceTask, RollingTask } from '../tasks/task-types.ts'
 import { evaluateTask } from './evaluate-task.ts'
 import type { LoglikelihoodRequest, Scorer } from '../scoring/scorer.ts'
 import type { ChoiceItem } from '../core/executor.ts'
@@ -112,6 +112,27 @@ describe('evaluateTask, multiple choice', () => {
     const { scorer } = fakeScorer()
     const result = await evaluateTask(inCode, scorer)
     expect(result.metrics).toEqual({ acc: { value: 1, stderr: 0 } })
+  })
+
+  test('a metric declared in the task alone is computed, aggregated and kept per item', async () => {
+    // The gold choice's log-likelihood margin over the best wrong choice: declared here, nowhere else.
+    const margin: ChoiceMetric = {
+      direction: 'higher',
+      kind: 'nll',
+      aggregation: 'mean',
+      perDocument: (ll, document) => ll[document.gold]! - Math.max(...ll.filter((_, i) => i !== document.gold)),
+    }
+    const inCode: MultipleChoiceTask<'in_code', 'acc' | 'margin'> = {
+      kind: 'multiple_choice',
+      name: 'in_code',
+      version: '0.1',
+      metrics: { acc, margin },
+      loadDocuments: async () => [choicesAfterContext('The cat', ['sat', 'flew'], 0), choicesAfterContext('A dog', ['barked', 'ran'], 1)],
+    }
+    // LLs: doc 1 −4, −5 → margin 1; doc 2 −7, −4 → margin 3. Mean 2, stderr sqrt(2 / 1) / sqrt(2) = 1.
+    const result = await evaluateTask(inCode, fakeScorer().scorer)
+    expect(result.metrics).toEqual({ acc: { value: 1, stderr: 0 }, margin: { value: 2, stderr: 1 } })
+    expect((result.items.items as readonly ChoiceItem[]).map(item => item.margin)).toEqual([1, 3])
   })
 
   test('a non-finite log-likelihood or a bad limit is an error, not a NaN in the report', async () => {
