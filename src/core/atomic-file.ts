@@ -1,11 +1,21 @@
 /** Writes that a reader never sees half done. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-/** Writes through a temporary file in the same directory and renames it: a reader never sees half a file. */
+/**
+ * Writes through a temporary file in the same directory and renames it: a reader never sees half a file. On
+ * failure (a read-only directory, a full disk) the temporary file is removed and the error names the path
+ * (Node's ENOSPC names none), keeping the original as `cause`.
+ */
 export function writeFileAtomic(path: string, contents: string): void {
-  mkdirSync(dirname(path), { recursive: true })
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`
-  writeFileSync(temporary, contents)
-  renameSync(temporary, path)
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(temporary, contents)
+    renameSync(temporary, path)
+  } catch (error) {
+    rmSync(temporary, { force: true })
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new Error(`cannot write ${path}: ${reason}`, { cause: error })
+  }
 }

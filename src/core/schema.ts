@@ -8,6 +8,10 @@ export const RESULTS_SCHEMA_VERSION = 2
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
+/** Where a model runs and the weights it loads: one list for study options, plugin options and records. */
+export const deviceSchema = z.enum(['cpu', 'cuda'])
+export const dtypeSchema = z.enum(['fp32', 'fp16', 'q8', 'q4'])
+
 /** An expected range for a metric: bounds (inclusive), or a value with a relative tolerance. */
 export const bandSchema = z.union([
   z.strictObject({ min: finite, max: finite.optional() }),
@@ -120,8 +124,8 @@ export const caseRecordSchema = z.strictObject({
   }),
   task: taskRecordSchema,
   options: z.strictObject({
-    device: z.enum(['cpu', 'cuda']),
-    dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
+    device: deviceSchema,
+    dtype: dtypeSchema,
     threads: z.number().int().nullable(),
     limit: z.number().int().nullable(),
   }),

@@ -44,7 +44,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const taskVersion = info.version
   const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, task)
 
-  const stored = options.resume ? readCaseFile(casePath) : undefined
+  const stored = options.resume ? readCaseFile(casePath, message => console.warn(message)) : undefined
   if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
     meta.record = stored.record
     meta.resumed = true
@@ -98,7 +98,19 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     finishedAt: new Date().toISOString(),
   }
   meta.record = finished
-  writeCaseFile(casePath, finished, run.items ?? { kind: 'other', items: [] })
+  storeCase(label, casePath, finished, run.items ?? { kind: 'other', items: [] })
+}
+
+/**
+ * The metrics are already in task meta, so the reports get them even when the case file cannot be written
+ * (a read-only or full disk): say so, and do not fail a case whose numbers are good.
+ */
+function storeCase(label: string, path: string, record: CaseRecord, items: CaseItems): void {
+  try {
+    writeCaseFile(path, record, items)
+  } catch (error) {
+    console.warn(`lmscale: ${label}: ${(error as Error).message}; its metrics still go to the reports, but LMSCALE_RESUME=1 cannot reuse this case`)
+  }
 }
 
 /** Records every band check in meta, then asserts each with expect.soft so all of them report. */

@@ -69,9 +69,10 @@ describe('case store', () => {
 
   test('a written case reads back, and is reused only for the same model hash, task version and options', () => {
     const path = join(scratch(), 'c.json')
-    expect(readCaseFile(path)).toBeUndefined()
+    const noWarning = (message: string) => expect.fail(message)
+    expect(readCaseFile(path, noWarning)).toBeUndefined()
     writeCaseFile(path, record, { kind: 'other', items: [{ doc: 0, correct: true }] })
-    const back = readCaseFile(path)!
+    const back = readCaseFile(path, noWarning)!
     expect(back.record).toEqual(record)
     expect(back.items).toEqual([{ doc: 0, correct: true }])
     expect(back.itemKind).toBe('other')
@@ -82,9 +83,18 @@ describe('case store', () => {
     expect(matchesResumeKey(back.record, { ...key, optionsHash: 'o2' })).toBe(false)
   })
 
-  test('a stored case that does not match the schema is an error naming the file', () => {
-    const path = join(scratch(), 'bad.json')
-    writeFileSync(path, JSON.stringify({ schemaVersion: 1, record: { ...record, n: 'five' }, items: [] }))
-    expect(() => readCaseFile(path)).toThrow(new RegExp(`stored case ${path.replaceAll('/', '\\/')} does not match the results schema`))
+  test('a stored case that does not match the schema is named, set aside and left to recompute', () => {
+    const dir = scratch()
+    const path = join(dir, 'bad.json')
+    const text = JSON.stringify({ schemaVersion: 2, record: { ...record, n: 'five' }, itemKind: 'other', items: [] })
+    writeFileSync(path, text)
+    const warnings: string[] = []
+    expect(readCaseFile(path, m => warnings.push(m))).toBeUndefined()
+    const aside = readdirSync(dir)
+    expect(aside).toEqual([expect.stringMatching(/^bad\.json\.set-aside-/)])
+    expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe(text)
+    expect(warnings).toEqual([
+      `lmscale: the stored case ${path} does not match the results schema (record.n: Invalid input: expected number, received string); moved it to ${join(dir, aside[0]!)} and recomputing the case`,
+    ])
   })
 })

@@ -23,8 +23,13 @@ interface LoadedLanguageModel extends LoadedModel {
   readonly model: LanguageModel
 }
 
+/** What every task of the registry declares: the default executor's catalog, which studies are checked against. */
+export function defaultTaskInfos(): CaseExecutor<DefaultTasks>['tasks'] {
+  return Object.fromEntries(Object.entries(registry).map(([name, task]) => [name, taskInfo(task)])) as CaseExecutor<DefaultTasks>['tasks']
+}
+
 export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks, LoadedLanguageModel>> {
-  const tasks = Object.fromEntries(Object.entries(registry).map(([name, task]) => [name, taskInfo(task)])) as CaseExecutor<DefaultTasks>['tasks']
+  const tasks = defaultTaskInfos()
   // One calibration session per device and thread count, shared by the models that run there.
   const calibrations = new Map<string, Promise<CalibrationWorkload>>()
   return {

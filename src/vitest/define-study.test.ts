@@ -5,6 +5,9 @@ import type { StudyDefinition } from './study-types.ts'
 
 const executor = {
   tasks: { mc: { metrics: { acc: {}, acc_norm: {} } }, ppl: { metrics: { word_perplexity: {} } } },
+  loadModel: () => Promise.reject(new Error('not loaded in these tests')),
+  runCase: () => Promise.reject(new Error('not run in these tests')),
+  release: () => {},
 } as unknown as CaseExecutor
 const base: StudyDefinition<TaskCatalog, string, string> = {
   name: 'demo',
@@ -29,7 +32,7 @@ describe('planStudy', () => {
   })
 
   test('mistakes are errors naming the study and what is wrong', () => {
-    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): unknown task "nope"; known: mc, ppl')
+    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): invalid study\n  tasks.1: unknown task "nope"; known: mc, ppl')
     expect(() =>
       planStudy({
         ...base,
@@ -38,12 +41,14 @@ describe('planStudy', () => {
           { name: 'a', source: 'y' },
         ],
       }),
-    ).toThrow('model name "a" appears twice')
-    expect(() => planStudy({ ...base, bands: { c: {} } })).toThrow('bands name model "c", which is not in `models`')
-    expect(() => planStudy({ ...base, bands: { '*': { ppl: { acc: { min: 0 } } } } })).toThrow('task ppl has no metric "acc" (it reports word_perplexity)')
-    expect(() => planStudy({ ...base, bands: { '*': { mc: { acc: { min: '0.5' } as never } } } })).toThrow(
-      'band for a › mc acc is {"min":"0.5"}; use {min, max}, {min}, {max} or {near, relative}',
+    ).toThrow('models.1.name: model name "a" appears twice')
+    expect(() => planStudy({ ...base, bands: { c: {} } })).toThrow('bands.c: names model "c", which is not in `models` (a, b)')
+    expect(() => planStudy({ ...base, bands: { '*': { ppl: { acc: { min: 0 } } } } })).toThrow(
+      'bands.*.ppl.acc: task ppl has no metric "acc" (it reports word_perplexity)',
     )
-    expect(() => planStudy({ ...base, tasks: [] })).toThrow('`tasks` is empty')
+    expect(() => planStudy({ ...base, bands: { '*': { mc: { acc: { min: '0.5' } as never } } } })).toThrow(
+      'bands.*.mc.acc: {"min":"0.5"} is not a band; use {min, max}, {min}, {max} or {near, relative} with finite numbers',
+    )
+    expect(() => planStudy({ ...base, tasks: [] })).toThrow('tasks: is empty; list at least one task')
   })
 })

@@ -1,19 +1,21 @@
 /** defineStudy: a typed matrix of models × tasks × bands, declared as one Vitest test per (model, task). */
 import { describe, test } from 'vitest'
-import { bandSchema } from '../core/schema.ts'
 import type { Band } from '../core/schema.ts'
-import { caseName, type StudyCase, type StudyDefinition } from './study-types.ts'
+import { caseName, studySchema, type StudyCase, type StudyDefinition } from './study-types.ts'
 import { runStudyCase } from './case-run.ts'
-import type { DefaultTasks } from './default-executor.ts'
+import { ConfigError, zodProblems } from './config-error.ts'
+import { defaultTaskInfos, type DefaultTasks } from './default-executor.ts'
 import type { ModelSpec, TaskCatalog } from '../core/executor.ts'
 import type { CaseMeta } from './types.ts'
+
+type AnyStudy = StudyDefinition<TaskCatalog, string, string>
 
 export function defineStudy<
   Tasks extends TaskCatalog = DefaultTasks,
   const M extends string = string,
   const T extends keyof Tasks & string = keyof Tasks & string,
 >(study: StudyDefinition<Tasks, M, T>): void {
-  const cases = planStudy(study as unknown as StudyDefinition<TaskCatalog, string, string>)
+  const cases = planStudy(study as unknown as AnyStudy)
   describe(study.name, () => {
     for (const studyCase of cases) {
       test(caseName(studyCase.model.name, studyCase.task), { meta: { lmscale: studyCase.meta }, timeout: study.timeout ?? 30 * 60_000 }, context =>
@@ -23,62 +25,30 @@ export function defineStudy<
   })
 }
 
-/** Validates a study (for callers without types too) and lists its cases with their static meta. */
-export function planStudy(study: StudyDefinition<TaskCatalog, string, string>): StudyCase[] {
-  const where = `defineStudy(${JSON.stringify(study.name)})`
-  if (!study.name) throw new Error('defineStudy: `name` must be a non-empty string')
-  if (!study.models.length) throw new Error(`${where}: \`models\` is empty`)
-  if (!study.tasks.length) throw new Error(`${where}: \`tasks\` is empty`)
-  const modelNames = new Set<string>()
-  for (const model of study.models) {
-    if (!model.name || !model.source) throw new Error(`${where}: every model needs a \`name\` and a \`source\`, got ${JSON.stringify(model)}`)
-    if (modelNames.has(model.name)) throw new Error(`${where}: model name ${JSON.stringify(model.name)} appears twice`)
-    modelNames.add(model.name)
-  }
-  if (new Set(study.tasks).size !== study.tasks.length) throw new Error(`${where}: \`tasks\` lists a task twice`)
-  const catalog = study.executor?.tasks
-  if (catalog) {
-    for (const task of study.tasks) {
-      if (!(task in catalog)) throw new Error(`${where}: unknown task ${JSON.stringify(task)}; known: ${Object.keys(catalog).join(', ')}`)
-    }
-  }
-  for (const key of Object.keys(study.bands ?? {})) {
-    if (key !== '*' && !modelNames.has(key)) throw new Error(`${where}: bands name model ${JSON.stringify(key)}, which is not in \`models\``)
-  }
+const checkStudy = studySchema(defaultTaskInfos)
 
+/** Validates a study (for callers without types too: every problem, each named by its field) and lists its cases. */
+export function planStudy(study: AnyStudy): StudyCase[] {
+  const parsed = checkStudy.safeParse(study, { reportInput: true })
+  if (!parsed.success) {
+    const label = typeof study?.name === 'string' && study.name.trim() ? JSON.stringify(study.name) : ''
+    throw new ConfigError(`defineStudy(${label})`, 'study', zodProblems(parsed.error))
+  }
   return study.models.flatMap(model =>
     study.tasks.map(task => {
-      const bands = bandsFor(study, model.name, task, where, catalog?.[task] && Object.keys(catalog[task].metrics))
-      const meta: CaseMeta = { study: study.name, model: model.name, task, poolKey: poolKey(study, model), bands }
+      const meta: CaseMeta = { study: study.name, model: model.name, task, poolKey: poolKey(study, model), bands: bandsFor(study, model.name, task) }
       return { study, model, task, meta }
     }),
   )
 }
 
-function bandsFor(
-  study: StudyDefinition<TaskCatalog, string, string>,
-  model: string,
-  task: string,
-  where: string,
-  metrics: readonly string[] | undefined,
-): Record<string, Band> {
+/** The shared bands of a task, overridden metric by metric by the model's own. */
+function bandsFor(study: AnyStudy, model: string, task: string): Record<string, Band> {
   const declared: Record<string, Band | undefined> = { ...study.bands?.['*']?.[task], ...study.bands?.[model]?.[task] }
-  const merged: Record<string, Band> = {}
-  for (const [metric, band] of Object.entries(declared)) {
-    if (band === undefined) continue
-    const parsed = bandSchema.safeParse(band)
-    if (!parsed.success) {
-      throw new Error(`${where}: band for ${caseName(model, task)} ${metric} is ${JSON.stringify(band)}; use {min, max}, {min}, {max} or {near, relative}`)
-    }
-    if (metrics && !metrics.includes(metric)) {
-      throw new Error(`${where}: task ${task} has no metric ${JSON.stringify(metric)} (it reports ${metrics.join(', ')})`)
-    }
-    merged[metric] = parsed.data
-  }
-  return merged
+  return Object.fromEntries(Object.entries(declared).filter((entry): entry is [string, Band] => entry[1] !== undefined))
 }
 
 /** Cases that load the same files with the same settings share one loaded model. */
-function poolKey(study: StudyDefinition<TaskCatalog, string, string>, model: ModelSpec): string {
+function poolKey(study: AnyStudy, model: ModelSpec): string {
   return JSON.stringify([model.source, model.revision ?? null, model.dtype ?? study.dtype ?? null, study.device ?? null, study.threads ?? null])
 }

@@ -1,6 +1,8 @@
 /** The plugin's options: typed, validated with zod, resolved with environment overrides. */
 import { z } from 'zod'
 import type { CompareSettings } from '../core/comparison.ts'
+import { deviceSchema, dtypeSchema } from '../core/schema.ts'
+import { ConfigError, zodProblems } from './config-error.ts'
 
 export const lmscaleOptionsSchema = z.strictObject({
   /** Where reports and per-case results go, relative to the Vitest root. */
@@ -8,9 +10,9 @@ export const lmscaleOptionsSchema = z.strictObject({
   /** Where baseline snapshots live, relative to the Vitest root. */
   baselinesDir: z.string().min(1).optional(),
   /** Overrides every study's device. */
-  device: z.enum(['cpu', 'cuda']).optional(),
+  device: deviceSchema.optional(),
   /** Overrides every study's dtype. */
-  dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
+  dtype: dtypeSchema.optional(),
   /** Overrides every study's intra-op thread count. */
   threads: z.number().int().positive().optional(),
   /** Skip cases whose stored result matches (also LMSCALE_RESUME=1). */
@@ -56,14 +58,8 @@ export function resolveLmscaleOptions(
   env: Readonly<Record<string, string | undefined>> = process.env,
   argv: readonly string[] = process.argv,
 ): ResolvedLmscaleOptions {
-  const parsed = lmscaleOptionsSchema.safeParse(options ?? {})
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(issue => {
-      const where = issue.path.length ? issue.path.join('.') : '(options)'
-      return `  ${where}: ${issue.message}`
-    })
-    throw new Error(`lmscale(): invalid plugin options\n${problems.join('\n')}`)
-  }
+  const parsed = lmscaleOptionsSchema.safeParse(options ?? {}, { reportInput: true })
+  if (!parsed.success) throw new ConfigError('lmscale()', 'plugin options', zodProblems(parsed.error))
   const o = parsed.data
   return {
     reportsDir: o.reportsDir ?? 'reports',

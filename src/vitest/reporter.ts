@@ -47,12 +47,25 @@ export class LmscaleReporter implements Reporter {
     this.vitest = vitest
   }
 
+  /** Never throws: a failure to write names what it could not write, and the computed metrics go to the console. */
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const vitest = this.vitest
     if (!vitest) return
     const root = vitest.config.root
     const cases = caseEntries(testModules, root)
     if (!cases.length) return // a run without studies (plain unit tests, --typecheck) writes nothing
+    try {
+      await this.report(vitest, cases)
+    } catch (error) {
+      process.exitCode = 1
+      vitest.logger.error(`[lmscale] the reports are incomplete: ${(error as Error).message}`)
+      vitest.logger.error('[lmscale] the metrics of this run:')
+      for (const line of metricLines(cases)) vitest.logger.error(line)
+    }
+  }
+
+  private async report(vitest: Vitest, cases: CaseEntry[]): Promise<void> {
+    const root = vitest.config.root
     const reportsDir = resolve(root, this.options.reportsDir)
     const now = new Date()
     const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, now)
@@ -62,13 +75,21 @@ export class LmscaleReporter implements Reporter {
       settings: this.options.baseline,
       now,
     })
-    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
-    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
     for (const line of baselineSummary(baseline, root)) vitest.logger.log(line)
     if (baseline.failed) {
       if (this.options.reportOnly)
         vitest.logger.log('[lmscale] baseline gate: failures reported only (reportOnly / LMSCALE_REPORT_ONLY=1); the run does not fail for them')
       else process.exitCode = 1
     }
+    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
+    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
   }
+}
+
+/** One line per case with every metric it computed (or why it has none). */
+export function metricLines(cases: readonly CaseEntry[]): string[] {
+  return cases.map(entry => {
+    const metrics = Object.entries(entry.record?.metrics ?? {}).map(([name, m]) => `${name} = ${m.value}${m.stderr === undefined ? '' : ` ± ${m.stderr}`}`)
+    return `  ${entry.study}: ${entry.name}: ${metrics.length ? metrics.join(', ') : `no metrics (${entry.state})`}`
+  })
 }

@@ -1,0 +1,38 @@
+/** The one error for a mistake in what a user declares (plugin options, a study): it lists every problem by its path. */
+import type { z } from 'zod'
+
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `models.1.source`; `(options)` for the whole object. */
+  readonly path: string
+  readonly message: string
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+
+  constructor(
+    /** Who declared it, e.g. `lmscale()` or `defineStudy("fixtures")`. */
+    readonly subject: string,
+    /** What was declared, e.g. `plugin options` or `study`. */
+    readonly what: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(`${subject}: invalid ${what}\n${problems.map(p => `  ${p.path}: ${p.message}`).join('\n')}`)
+  }
+}
+
+/** A value as a user wrote it: NaN and Infinity stay visible (JSON would print null). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value)
+  if (typeof value === 'function') return 'a function'
+  const text = JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+/** Zod's issues as problems, each with the value it rejected (parse with `reportInput: true`). */
+export function zodProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map(issue => ({
+    path: issue.path.length ? issue.path.join('.') : '(options)',
+    message: 'input' in issue && issue.code !== 'unrecognized_keys' ? `${issue.message} (got ${describeValue(issue.input)})` : issue.message,
+  }))
+}
