@@ -27,13 +27,13 @@ export function readBaselineFile(path: string, study: string): BaselineFile | un
     text = readFileSync(path, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new BaselineFileError(`lmscale: cannot read baseline ${path}: ${(error as Error).message}`)
+    throw new BaselineFileError(`lmscale: cannot read baseline ${path}: ${(error as Error).message}`, { cause: error })
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new BaselineFileError(`lmscale: baseline ${path} is not valid JSON (${(error as Error).message}); fix it or ${recreate}`)
+    throw new BaselineFileError(`lmscale: baseline ${path} is not valid JSON (${(error as Error).message}); fix it or ${recreate}`, { cause: error })
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion
   if (version !== BASELINE_SCHEMA_VERSION) {

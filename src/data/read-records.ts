@@ -12,7 +12,9 @@ async function readParquet(path: string): Promise<DatasetRecord[]> {
   try {
     return await parquetReadObjects({ file, compressors })
   } catch (error) {
-    throw new DatasetError(path, `not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`)
+    throw new DatasetError(path, `not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`, undefined, undefined, {
+      cause: error,
+    })
   }
 }
 
@@ -25,7 +27,9 @@ async function readJsonLines(path: string): Promise<DatasetRecord[]> {
     try {
       value = JSON.parse(line)
     } catch (error) {
-      throw new DatasetError(path, `line ${index + 1} is not JSON (${error instanceof Error ? error.message : String(error)})`)
+      throw new DatasetError(path, `line ${index + 1} is not JSON (${error instanceof Error ? error.message : String(error)})`, undefined, undefined, {
+        cause: error,
+      })
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new DatasetError(path, `line ${index + 1} is not a JSON object`)

@@ -27,6 +27,8 @@ export interface EvaluateOptions {
   /** Where dataset files come from; defaults to the environment (HF_* variables, LMSCALE_DATA_DIR). */
   readonly data?: DataOptions
   readonly onProgress?: EvaluationProgress
+  /** Told about suspicious input that is still scored (default: console.warn). */
+  readonly onWarning?: (message: string) => void
 }
 
 export function evaluateTask(task: Task, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
@@ -40,6 +42,19 @@ function firstDocuments<T>(documents: readonly T[], limit: number | undefined, t
   if (limit === undefined) return [...documents]
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit for task ${task} must be a positive integer, got ${limit}`)
   return documents.slice(0, limit)
+}
+
+/**
+ * Whitespace-only text is scored as lm-eval scores it, but it is almost always a broken dataset row or
+ * detokenizer: one warning per task names the documents.
+ */
+function warnWhitespaceOnly(task: string, what: string, texts: readonly (readonly string[])[], options: EvaluateOptions): void {
+  const blank = texts.flatMap((parts, index) => (parts.some(text => text.trim() === '') ? [index] : []))
+  if (!blank.length) return
+  const shown = blank.slice(0, 10).join(', ') + (blank.length > 10 ? ', …' : '')
+  ;(options.onWarning ?? console.warn)(
+    `lmscale: task ${task}: ${blank.length} of ${texts.length} documents have whitespace-only ${what} (documents ${shown}); they are scored, but check the dataset`,
+  )
 }
 
 function checkFinite(task: string, document: number, value: number): number {
@@ -56,6 +71,12 @@ function meanWithStderr(values: readonly number[]): MetricValue {
 
 async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
+  warnWhitespaceOnly(
+    task.name,
+    'continuations',
+    documents.map(doc => doc.requests.map(r => r.continuation)),
+    options,
+  )
   const progress = options.onProgress
   const results = await scorer.loglikelihood(
     documents.flatMap(doc => doc.requests),
@@ -80,6 +101,12 @@ async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, opti
 
 async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
+  warnWhitespaceOnly(
+    task.name,
+    'text',
+    documents.map(doc => [doc.text]),
+    options,
+  )
   const progress = options.onProgress
   const results = await scorer.loglikelihoodRolling(
     documents.map(doc => doc.text),
@@ -104,7 +131,9 @@ async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: E
 
 async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
   const progress = options.onProgress
-  const totals = await scorer.tokenNll(await task.loadText(data), task.method, progress && ((done, total) => progress(done, total, 'windows')))
+  const text = await task.loadText(data)
+  warnWhitespaceOnly(task.name, 'text', [[text]], options)
+  const totals = await scorer.tokenNll(text, task.method, progress && ((done, total) => progress(done, total, 'windows')))
   if (!Number.isInteger(totals.tokens) || totals.tokens < 1)
     throw new Error(`task ${task.name}: token perplexity needs at least one scored token, got ${totals.tokens}`)
   if (!Number.isInteger(totals.bytes) || totals.bytes < 1)

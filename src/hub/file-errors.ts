@@ -7,9 +7,10 @@ export class DatasetError extends Error {
     readonly problem: string,
     readonly row?: number,
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
     const where = [row === undefined ? '' : `row ${row}`, field === undefined ? '' : `field "${field}"`].filter(Boolean).join(', ')
-    super(`${file}${where ? `: ${where}` : ''}: ${problem}`)
+    super(`${file}${where ? `: ${where}` : ''}: ${problem}`, options)
   }
 }
 

@@ -48,6 +48,9 @@ async function request(options: DataOptions, url: string, file: HubDatasetFile, 
       describeFile(file),
       `could not reach ${options.endpoint} (${cause}); work offline with HF_HUB_OFFLINE=1 and a filled cache, or ` +
         (file.kind === 'model' ? 'load the model from a local directory' : 'set LMSCALE_DATA_DIR'),
+      undefined,
+      undefined,
+      { cause: error },
     )
   }
 }

@@ -46,7 +46,7 @@ function checkRef(ref: HubModelRef): void {
   try {
     checkDatasetFile({ repo: ref.hub, revision: ref.revision, path: 'config.json' })
   } catch (error) {
-    throw new ModelFilesError(`model ${describeRef(ref)}: ${(error as Error).message.replace('dataset ', '')}`)
+    throw new ModelFilesError(`model ${describeRef(ref)}: ${(error as Error).message.replace('dataset ', '')}`, { cause: error })
   }
 }
 
@@ -77,6 +77,7 @@ export async function listHubModel(ref: HubModelRef, options: DataOptions = data
     throw new ModelFilesError(
       `${where}: could not reach ${options.endpoint} (${cause}); check the network or HF_ENDPOINT, or work offline ` +
         'with HF_HUB_OFFLINE=1 and a filled cache, or load the model from a local directory',
+      { cause: error },
     )
   }
   if (!response.ok) {
@@ -170,7 +171,7 @@ export async function resolveHubModel(ref: HubModelRef, dtype: Dtype, options: D
       })
     }
   } catch (error) {
-    throw error instanceof DatasetError ? new ModelFilesError(error.message) : error
+    throw error instanceof DatasetError ? new ModelFilesError(error.message, { cause: error }) : error
   }
   await writeRef(options.cacheDir, hubFile(ref, ref.revision, 'config.json'), listing.commit)
   return join(repoCacheDir(options.cacheDir, ref.hub, 'model'), 'snapshots', listing.commit)

@@ -66,6 +66,8 @@ export class DecoderSession {
       executionProviders: options.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
       graphOptimizationLevel: 'all',
       ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
+    }).catch((error: unknown) => {
+      throw sessionError(onnxPath, options.device, error)
     })
     if (!session.inputNames.includes('input_ids')) {
       throw new Error(`${onnxPath}: the graph has no input named input_ids; is it a decoder in the transformers.js layout?`)
@@ -154,4 +156,22 @@ function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat)
   throw new Error(`logits of type ${tensor.type} are not supported (float32 or float16)`)
+}
+
+/** onnxruntime's own message names neither the model nor what to do; the original stays as `cause`. */
+function sessionError(onnxPath: string, device: Device, error: unknown): Error {
+  const reason = error instanceof Error ? error.message : String(error)
+  if (device === 'cuda' && /Failed to load shared library|providers_(cuda|shared)/.test(reason)) {
+    return new Error(
+      `${onnxPath}: the CUDA execution provider did not load (${firstLine(reason)}). Install onnxruntime-node with its CUDA ` +
+        "libraries (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; CUDA 12 and cuDNN 9 needed, see the README's \"Run the MobileLLM study on a GPU\"), or use device: 'cpu'",
+      { cause: error },
+    )
+  }
+  return new Error(`${onnxPath}: onnxruntime cannot load the model on ${device} (${firstLine(reason)})`, { cause: error })
+}
+
+/** onnxruntime appends its coloured log to some messages. */
+function firstLine(text: string): string {
+  return text.split(/\n|\u001b/)[0]!
 }

@@ -19,7 +19,7 @@ import { forwardInChunks } from './chunked-forward.ts'
 import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
 import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
-import { describeSource, localModelFiles, type ModelSource } from '../hub/model-layout.ts'
+import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
 import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -86,8 +86,12 @@ export class LanguageModel implements Scorer {
   static async fromDirectory(dir: string, options: LanguageModelOptions = {}): Promise<LanguageModel> {
     const dtype = options.dtype ?? 'fp32'
     const files = localModelFiles(dir, dtype)
-    const config = JSON.parse(await readFile(join(files.dir, 'config.json'), 'utf8')) as Record<string, unknown>
-    const raw = await AutoTokenizer.from_pretrained(files.dir, { local_files_only: true })
+    const config = await readConfig(join(files.dir, 'config.json'))
+    const raw = await AutoTokenizer.from_pretrained(files.dir, { local_files_only: true }).catch((error: unknown) => {
+      throw new ModelFilesError(`${files.dir}: transformers.js cannot read the tokenizer (tokenizer.json, tokenizer_config.json): ${message(error)}`, {
+        cause: error,
+      })
+    })
     applySpecialTokenFix(raw, options.specialTokens)
     const tokenizer = {
       raw,
@@ -207,12 +211,28 @@ export class LanguageModel implements Scorer {
   }
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+async function readConfig(path: string): Promise<Record<string, unknown>> {
+  const text = await readFile(path, 'utf8')
+  let config: unknown
+  try {
+    config = JSON.parse(text)
+  } catch (error) {
+    throw new ModelFilesError(`${path} is not valid JSON (${message(error)}); re-download or re-export the model`, { cause: error })
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ModelFilesError(`${path} is not a JSON object`)
+  return config as Record<string, unknown>
+}
+
 async function scoringGraphPath(onnxPath: string): Promise<string> {
   try {
     return (await ensureScoringGraph(onnxPath)).path
   } catch (error) {
     if (!(error instanceof ScoringGraphError)) throw error
-    throw new ScoringGraphError(`${error.message}. In-graph scoring is unavailable for this model: load it with { scoring: 'logits' }`)
+    throw new ScoringGraphError(`${error.message}. In-graph scoring is unavailable for this model: load it with { scoring: 'logits' }`, { cause: error })
   }
 }
 
@@ -222,7 +242,7 @@ function applySpecialTokenFix(tokenizer: PreTrainedTokenizer, fix: LanguageModel
   for (const [key, token] of Object.entries(fix)) {
     if (token === undefined) continue
     const id = tokenizer.get_vocab().get(token)
-    if (id === undefined) throw new Error(`special token fix: ${token} is not in the tokenizer's vocabulary`)
+    if (id === undefined) throw new Error(`special token fix: ${key} = ${JSON.stringify(token)} is not in the tokenizer's vocabulary`)
     mutable[`${key}_token`] = token
     mutable[`${key}_token_id`] = id
   }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import type { ParameterCounts } from '../core/executor.ts'
 import { DataType, onnx, type OnnxNamespace } from '../onnx/proto.ts'
+import { ModelFilesError } from '../hub/model-layout.ts'
 
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16, DataType.DOUBLE])
 
@@ -48,5 +49,14 @@ export function countParameters(model: OnnxNamespace.IModelProto, hiddenSize: nu
 
 /** Decodes the graph without weights' raw data mattering: external-data models keep weights outside the proto. */
 export async function readOnnxModel(path: string): Promise<OnnxNamespace.ModelProto> {
-  return onnx.ModelProto.decode(await readFile(path))
+  const bytes = await readFile(path)
+  try {
+    return onnx.ModelProto.decode(bytes)
+  } catch (error) {
+    // protobufjs says only "index out of range" for a truncated file.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ModelFilesError(`${path} (${bytes.length} bytes) is not a readable ONNX model (${reason}); is it truncated? Re-download or re-export it`, {
+      cause: error,
+    })
+  }
 }

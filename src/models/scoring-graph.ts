@@ -165,7 +165,7 @@ export async function ensureScoringGraph(onnxPath: string, cacheDir = defaultSco
     await rename(staging, path)
   } catch (error) {
     await rm(staging, { force: true })
-    throw new ScoringGraphError(`cannot write the scoring graph ${path} (${(error as Error).message}); make its directory writable`)
+    throw new ScoringGraphError(`cannot write the scoring graph ${path} (${(error as Error).message}); make its directory writable`, { cause: error })
   }
   if (external) {
     const stale = (await readdir(dir)).filter(f => f.startsWith(marker) && f.endsWith('.onnx') && join(dir, f) !== path)

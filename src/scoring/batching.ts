@@ -166,7 +166,7 @@ export function requestRows(
     try {
       return requestRow(pair.context, pair.continuation, options)
     } catch (error) {
-      throw new Error(`${describeRequest(index)}: ${(error as Error).message}`)
+      throw new Error(`${describeRequest(index)}: ${(error as Error).message}`, { cause: error })
     }
   })
 }

@@ -55,7 +55,7 @@ export async function rollingLoglikelihoods(
     try {
       plan = rollingWindowPlan(tokens.length, options.maxLength)
     } catch (error) {
-      throw new Error(`document ${document}: ${(error as Error).message}`)
+      throw new Error(`document ${document}: ${(error as Error).message}`, { cause: error })
     }
     return plan.map((window, index) => {
       owners.push({ document, window: index })

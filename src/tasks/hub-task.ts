@@ -41,7 +41,7 @@ async function loadDocuments<S extends ColumnSchema, Doc>(definition: HubTaskDef
     try {
       return definition.toDocument(row)
     } catch (error) {
-      if (error instanceof FieldError) throw new DatasetError(path, error.problem, index, error.field)
+      if (error instanceof FieldError) throw new DatasetError(path, error.problem, index, error.field, { cause: error })
       throw error
     }
   })
