@@ -4,7 +4,7 @@
  * served directly, and failures on demand.
  */
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -19,6 +19,9 @@ const COMMIT = 'a'.repeat(40)
 const LFS_BODY = Buffer.from('PAR1 pretend parquet bytes PAR1')
 const LFS_SHA = createHash('sha256').update(LFS_BODY).digest('hex')
 const PLAIN_BODY = Buffer.from('{"goal": "x"}\n')
+// A body long enough to cut in half: the Parquet magic at both ends, bytes in between.
+const LONG_BODY = Buffer.concat([Buffer.from('PAR1'), Buffer.from(Array.from({ length: 20_000 }, (_, i) => i % 251)), Buffer.from('PAR1')])
+const HALF = 10_000
 
 interface Logged {
   readonly url: string
@@ -38,7 +41,42 @@ const routes: Record<string, { lfs?: { size?: number; sha?: string }; status?: n
   'main/short.parquet': { lfs: { size: LFS_BODY.length + 1 }, body: LFS_BODY },
   'main/corrupt.parquet': { lfs: { sha: 'f'.repeat(64) }, body: LFS_BODY },
   'main/broken.parquet': { status: 500 },
+  'main/page.parquet': { body: Buffer.from('<!DOCTYPE html><html><body>Sign in to continue</body></html>') },
+  'main/bad.json': { body: Buffer.from('{"model_type": "llama",') },
 }
+
+/**
+ * Routes that misbehave on purpose, by how many times the path was asked for: a server that never answers,
+ * one that stalls or drops the connection half way (then honours Range, or not), one that fails once with 503.
+ */
+type Misbehaviour = (req: IncomingMessage, res: ServerResponse, count: number) => void
+const sendRange = (req: IncomingMessage, res: ServerResponse) => {
+  const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0)
+  if (start === 0) res.writeHead(200, { 'content-length': LONG_BODY.length }).end(LONG_BODY)
+  else
+    res
+      .writeHead(206, { 'content-range': `bytes ${start}-${LONG_BODY.length - 1}/${LONG_BODY.length}`, 'content-length': LONG_BODY.length - start })
+      .end(LONG_BODY.subarray(start))
+}
+const hanging: ServerResponse[] = []
+const misbehaving: Record<string, Misbehaviour> = {
+  'main/silent.parquet': (_, res) => void hanging.push(res),
+  'main/stall.parquet': (req, res, count) => {
+    if (count > 1) return sendRange(req, res)
+    res.writeHead(200, { 'content-length': LONG_BODY.length }).write(LONG_BODY.subarray(0, HALF))
+    hanging.push(res)
+  },
+  'main/cut.parquet': (req, res, count) => {
+    if (count > 1) return sendRange(req, res)
+    res.writeHead(200, { 'content-length': LONG_BODY.length }).write(LONG_BODY.subarray(0, HALF), () => setTimeout(() => res.destroy(), 100))
+  },
+  'main/no-range.parquet': (_, res, count) => {
+    if (count > 1) return void res.writeHead(200, { 'content-length': LONG_BODY.length }).end(LONG_BODY)
+    res.writeHead(200, { 'content-length': LONG_BODY.length }).write(LONG_BODY.subarray(0, HALF), () => setTimeout(() => res.destroy(), 100))
+  },
+  'main/flaky.parquet': (req, res, count) => (count === 1 ? void res.writeHead(503).end() : sendRange(req, res)),
+}
+const requestCounts = new Map<string, number>()
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -53,6 +91,13 @@ beforeAll(async () => {
       return
     }
     const prefix = '/datasets/owner/data/resolve/'
+    const misbehaviour = misbehaving[url.slice(prefix.length)]
+    if (misbehaviour) {
+      const count = (requestCounts.get(url) ?? 0) + 1
+      requestCounts.set(url, count)
+      misbehaviour(req, res, count)
+      return
+    }
     const route = url.startsWith(prefix) ? routes[url.slice(prefix.length)] : undefined
     if (!route) {
       res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end()
@@ -82,6 +127,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  for (const res of hanging) res.destroy()
+  server.closeAllConnections()
   await new Promise(resolve => server.close(resolve))
   await rm(cacheRoot, { recursive: true, force: true })
 })
@@ -93,8 +140,17 @@ beforeEach(() => {
   cacheDir = join(cacheRoot, `case-${caseNumber++}`)
 })
 
+// Short backoff: the server is on this machine. The timeout tests shorten the timeouts for themselves.
+const download = { connectTimeoutMs: 10_000, idleTimeoutMs: 10_000, attempts: 3, backoffMs: 10 }
+
 function options(overrides: Partial<DataOptions> = {}): DataOptions {
-  return dataOptionsFromEnv({ HF_ENDPOINT: endpoint, HF_TOKEN: TOKEN, HF_HUB_CACHE: cacheDir }, overrides)
+  return dataOptionsFromEnv({ HF_ENDPOINT: endpoint, HF_TOKEN: TOKEN, HF_HUB_CACHE: cacheDir }, { download, ...overrides })
+}
+
+const snapshotDir = () => join(cacheDir, 'datasets--owner--data', 'snapshots', 'main')
+/** Nothing at all, not even a temporary file, is left in the snapshot folder. */
+async function cachedFiles(): Promise<string[]> {
+  return readdir(snapshotDir()).catch(() => [])
 }
 
 const file = (path: string, revision = 'main'): HubDatasetFile => ({ repo: 'owner/data', revision, path })
@@ -143,14 +199,14 @@ describe('hub download', () => {
     expect(String(error)).not.toContain(wrong)
   })
 
-  test('a size mismatch fails and leaves nothing in the cache', async () => {
+  test('bad input: a body shorter than the hub announced is tried again, then fails and leaves nothing in the cache', async () => {
     await expect(resolveDatasetFile(file('short.parquet'), options())).rejects.toThrow(
-      `download is ${LFS_BODY.length} bytes but the hub announced ${LFS_BODY.length + 1}`,
+      `owner/data@main:short.parquet: gave up after 3 tries: the transfer from ${endpoint}/datasets/owner/data/resolve/main/short.parquet ended after ${LFS_BODY.length} of ${LFS_BODY.length + 1} bytes`,
     )
     expect(await readdir(join(cacheDir, 'datasets--owner--data', 'snapshots', COMMIT))).toEqual([])
   })
 
-  test('a sha256 mismatch fails', async () => {
+  test('bad input: a sha256 mismatch fails', async () => {
     await expect(resolveDatasetFile(file('corrupt.parquet'), options())).rejects.toThrow(`but the hub announced ${'f'.repeat(64)}`)
   })
 
@@ -208,5 +264,63 @@ describe('environment', () => {
     const set = dataOptionsFromEnv({ HF_ENDPOINT: 'http://mirror', HF_TOKEN: 't', HF_HUB_OFFLINE: 'TRUE', LMSCALE_DATA_DIR: '/d' })
     expect([set.endpoint, set.token, set.offline, set.localDir]).toEqual(['http://mirror', 't', true, '/d'])
     expect(dataOptionsFromEnv({ HF_HUB_OFFLINE: '0' }).offline).toBe(false)
+  })
+})
+
+describe('downloads checked before caching, with timeouts, retries and Range resume', () => {
+  const url = (path: string) => `${endpoint}/datasets/owner/data/resolve/main/${path}`
+
+  test('bad input: a server answering 200 with an HTML page for a Parquet file: named, and nothing cached', async () => {
+    await expect(resolveDatasetFile(file('page.parquet'), options())).rejects.toThrow(
+      `owner/data@main:page.parquet: the download from ${url('page.parquet')} is not a Parquet file (no PAR1 magic at both ends; 60 bytes starting with "<!DOCTYPE html><html><body>Sign in to continue</"); nothing was cached`,
+    )
+    expect(await cachedFiles()).toEqual([])
+    // The next run asks again instead of failing on a poisoned cache.
+    await expect(resolveDatasetFile(file('page.parquet'), options())).rejects.toThrow('is not a Parquet file')
+    expect(log.filter(entry => entry.url.endsWith('page.parquet'))).toHaveLength(2)
+  })
+
+  test('bad input: a JSON file that does not parse is not cached', async () => {
+    await expect(resolveDatasetFile(file('bad.json'), options())).rejects.toThrow(
+      `owner/data@main:bad.json: the download from ${url('bad.json')} is not JSON (`,
+    )
+    expect(await cachedFiles()).toEqual([])
+  })
+
+  test('bad input: a server that never answers times out after the connect timeout, is tried 3 times, and the error names the URL', async () => {
+    const error: Error = await resolveDatasetFile(file('silent.parquet'), options({ download: { ...download, connectTimeoutMs: 500 } })).then(
+      () => expect.fail('the download should have failed'),
+      (e: unknown) => e as Error,
+    )
+    expect(error.message).toBe(
+      `owner/data@main:silent.parquet: gave up after 3 tries: no answer from ${url('silent.parquet')} within 500 ms; check the network or HF_ENDPOINT, ` +
+        'or work offline with HF_HUB_OFFLINE=1 and a filled cache, or set LMSCALE_DATA_DIR',
+    )
+    expect(error.cause).toBeInstanceOf(Error)
+    expect(requestCounts.get('/datasets/owner/data/resolve/main/silent.parquet')).toBe(3)
+    expect(await cachedFiles()).toEqual([])
+  })
+
+  test('a transfer that stalls half way hits the idle timeout and resumes with a Range request', async () => {
+    const path = await resolveDatasetFile(file('stall.parquet'), options({ download: { ...download, idleTimeoutMs: 500 } }))
+    expect(await readFile(path)).toEqual(LONG_BODY)
+    const requests = log.filter(entry => entry.url.endsWith('stall.parquet'))
+    expect(requests.map(r => r.headers.range)).toEqual([undefined, `bytes=${HALF}-`])
+    expect(await cachedFiles()).toEqual(['stall.parquet'])
+  })
+
+  test('a dropped connection resumes with Range; a server that ignores Range sends the whole file again', async () => {
+    expect(await readFile(await resolveDatasetFile(file('cut.parquet'), options()))).toEqual(LONG_BODY)
+    expect(log.filter(entry => entry.url.endsWith('cut.parquet')).map(r => r.headers.range)).toEqual([undefined, `bytes=${HALF}-`])
+    expect(await readFile(await resolveDatasetFile(file('no-range.parquet'), options()))).toEqual(LONG_BODY)
+    expect(log.filter(entry => entry.url.endsWith('no-range.parquet')).map(r => r.headers.range)).toEqual([undefined, `bytes=${HALF}-`])
+    expect((await cachedFiles()).sort()).toEqual(['cut.parquet', 'no-range.parquet'])
+  })
+
+  test('HTTP 503 is tried again with backoff; HTTP 404 is not', async () => {
+    expect(await readFile(await resolveDatasetFile(file('flaky.parquet'), options()))).toEqual(LONG_BODY)
+    expect(requestCounts.get('/datasets/owner/data/resolve/main/flaky.parquet')).toBe(2)
+    await expect(resolveDatasetFile(file('nope.parquet'), options())).rejects.toThrow('HTTP 404')
+    expect(log.filter(entry => entry.url.endsWith('nope.parquet'))).toHaveLength(1)
   })
 })

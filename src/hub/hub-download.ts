@@ -1,16 +1,21 @@
 /**
- * Downloads one dataset file from the hub into the cache. The first response (redirects not followed) carries
- * the hub's metadata: `X-Repo-Commit`, and for LFS files `X-Linked-Size` and `X-Linked-Etag` (the sha256 oid).
- * The body goes to a temporary file and is renamed into place only after its size (and sha256, when the hub
- * gives one) match, so a cached file is always complete.
+ * Downloads one dataset or model file from the hub into the cache. The first response (redirects not followed)
+ * carries the hub's metadata: `X-Repo-Commit`, and for LFS files `X-Linked-Size` and `X-Linked-Etag` (the sha256
+ * oid). The body goes to a temporary file with a connect and an idle timeout; a dropped or stalled transfer is
+ * tried again with backoff, resuming with an HTTP Range request where the server answers 206. The file is renamed
+ * into the cache only after its size, sha256 (when known) and content (download-content.ts) pass, so a cached file is
+ * always complete. The retries, timeouts and Range resume are written here rather than taken from a library
+ * because they must work with any injected `fetch` (tests, proxies) on both Node majors.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { DataOptions } from './hub-options.ts'
 import { DatasetError } from './file-errors.ts'
 import { describeFile, hubFileUrl, type HubDatasetFile } from './hub-file.ts'
 import { isCommitHash, snapshotPath, writeRef } from './hub-cache.ts'
+import { contentProblem } from './download-content.ts'
+import { TransientDownloadError, withRetries } from './download-policy.ts'
 
 interface FileMetadata {
   readonly commit: string
@@ -39,39 +44,65 @@ function httpProblem(status: number, file: HubDatasetFile): string {
   return `the hub answered HTTP ${status}`
 }
 
-async function request(options: DataOptions, url: string, file: HubDatasetFile, init: RequestInit): Promise<Response> {
+function reason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return error.cause instanceof Error ? error.cause.message : error.message
+}
+
+/**
+ * `fetch` that gives up when no response headers arrive within the connect timeout. The controller it returns
+ * also aborts the body (the idle timeout uses it).
+ */
+export async function fetchWithTimeout(options: DataOptions, url: string, init: RequestInit): Promise<{ response: Response; controller: AbortController }> {
+  const controller = new AbortController()
+  const limit = options.download.connectTimeoutMs
+  const timer = setTimeout(() => controller.abort(), limit)
   try {
-    return await options.fetch(url, init)
+    return { response: await options.fetch(url, { ...init, signal: controller.signal }), controller }
   } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
-    throw new DatasetError(
-      describeFile(file),
-      `could not reach ${options.endpoint} (${cause}); work offline with HF_HUB_OFFLINE=1 and a filled cache, or ` +
-        (file.kind === 'model' ? 'load the model from a local directory' : 'set LMSCALE_DATA_DIR'),
-      undefined,
-      undefined,
-      { cause: error },
-    )
+    const problem = controller.signal.aborted ? `no answer from ${url} within ${limit} ms` : `could not reach ${url} (${reason(error)})`
+    throw new TransientDownloadError(problem, { cause: error })
+  } finally {
+    clearTimeout(timer)
   }
 }
 
-/** Streams the body to `temp`, returning its byte count and sha256. */
-async function writeBody(response: Response, temp: string): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256')
-  let size = 0
-  const handle = await open(temp, 'w')
+/** The bytes received so far (kept across tries, so a retry can resume) and their running sha256. */
+interface Partial {
+  temp: string | undefined
+  size: number
+  hash: Hash
+}
+
+async function restart(partial: Partial): Promise<void> {
+  if (partial.temp) await rm(partial.temp, { force: true })
+  partial.size = 0
+  partial.hash = createHash('sha256')
+}
+
+/** Appends the body to the partial file; a stall longer than the idle timeout aborts it. */
+async function appendBody(response: Response, controller: AbortController, partial: Partial, url: string, idleMs: number): Promise<void> {
+  const handle = await open(partial.temp!, 'a')
+  let timer = setTimeout(() => controller.abort(), idleMs)
   try {
     if (response.body) {
       for await (const chunk of response.body) {
-        hash.update(chunk)
-        size += chunk.byteLength
+        clearTimeout(timer)
+        timer = setTimeout(() => controller.abort(), idleMs)
         await handle.write(chunk)
+        partial.hash.update(chunk)
+        partial.size += chunk.byteLength
       }
     }
+  } catch (error) {
+    const problem = controller.signal.aborted
+      ? `${url} sent nothing for ${idleMs} ms after ${partial.size} bytes`
+      : `the transfer from ${url} broke after ${partial.size} bytes (${reason(error)})`
+    throw new TransientDownloadError(problem, { cause: error })
   } finally {
+    clearTimeout(timer)
     await handle.close()
   }
-  return { size, sha256: hash.digest('hex') }
 }
 
 /** What the hub's file listing (the repo API) says about a file; checked in addition to the response headers. */
@@ -85,45 +116,77 @@ export async function downloadToCache(file: HubDatasetFile, options: DataOptions
   const name = describeFile(file)
   const url = hubFileUrl(options.endpoint, file)
   const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
-  const first = await request(options, url, file, { headers: auth, redirect: 'manual' })
+  const partial: Partial = { temp: undefined, size: 0, hash: createHash('sha256') }
+  let metadata: FileMetadata | undefined
+  let attempts = 0
 
-  let body = first
-  const location = first.headers.get('location')
-  if (first.status >= 300 && first.status < 400 && location) {
-    await first.body?.cancel()
-    const target = new URL(location, url)
-    // Storage redirects are signed URLs: the token only goes back to the hub itself.
-    const sameOrigin = target.origin === new URL(url).origin
-    body = await request(options, target.href, file, { headers: sameOrigin ? auth : {} })
-  }
-  if (!body.ok) {
-    await body.body?.cancel()
-    throw new DatasetError(name, httpProblem(body.status, file))
+  const attempt = async (): Promise<FileMetadata> => {
+    attempts++
+    const range: Record<string, string> = partial.size > 0 ? { range: `bytes=${partial.size}-` } : {}
+    const first = await fetchWithTimeout(options, url, { headers: { ...auth, ...range }, redirect: 'manual' })
+    let body = first
+    const location = first.response.headers.get('location')
+    if (first.response.status >= 300 && first.response.status < 400 && location) {
+      await first.response.body?.cancel()
+      const target = new URL(location, url)
+      // Storage redirects are signed URLs: the token only goes back to the hub itself.
+      const sameOrigin = target.origin === new URL(url).origin
+      body = await fetchWithTimeout(options, target.href, { headers: { ...(sameOrigin ? auth : {}), ...range } })
+    }
+    const { response, controller } = body
+    if (!response.ok) {
+      await response.body?.cancel()
+      const problem = httpProblem(response.status, file)
+      if (response.status >= 500 || response.status === 429) throw new TransientDownloadError(problem)
+      throw new DatasetError(name, problem)
+    }
+    const known = (metadata ??= readMetadata(first.response.headers, file))
+    if (!partial.temp) {
+      const destination = snapshotPath(options.cacheDir, file, known.commit)
+      await mkdir(dirname(destination), { recursive: true })
+      partial.temp = `${destination}.${randomBytes(6).toString('hex')}.incomplete`
+    }
+    // A server that ignores Range (200) or answers another range sends the whole file again.
+    const resumedAt = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1]
+    if (partial.size > 0 && !(response.status === 206 && Number(resumedAt) === partial.size)) await restart(partial)
+    await appendBody(response, controller, partial, response.url || url, options.download.idleTimeoutMs)
+    // A body shorter than announced is a transfer cut short: resume it.
+    if (known.size !== undefined && partial.size < known.size) {
+      throw new TransientDownloadError(`the transfer from ${url} ended after ${partial.size} of ${known.size} bytes`)
+    }
+    return known
   }
 
-  const metadata = readMetadata(first.headers, file)
-  const destination = snapshotPath(options.cacheDir, file, metadata.commit)
-  await mkdir(dirname(destination), { recursive: true })
-  const temp = `${destination}.${randomBytes(6).toString('hex')}.incomplete`
   try {
-    const written = await writeBody(body, temp)
-    if (metadata.size !== undefined && written.size !== metadata.size) {
-      throw new DatasetError(name, `download is ${written.size} bytes but the hub announced ${metadata.size}; try again`)
-    }
-    if (metadata.sha256 !== undefined && written.sha256 !== metadata.sha256) {
-      throw new DatasetError(name, `download has sha256 ${written.sha256} but the hub announced ${metadata.sha256}; try again`)
-    }
-    if (expected.size !== undefined && written.size !== expected.size) {
-      throw new DatasetError(name, `download is ${written.size} bytes but the repository listing says ${expected.size}; try again`)
-    }
-    if (expected.sha256 !== undefined && written.sha256 !== expected.sha256) {
-      throw new DatasetError(name, `download has sha256 ${written.sha256} but the repository listing says ${expected.sha256}; try again`)
-    }
-    await rename(temp, destination)
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
+    const known = await withRetries(options.download, attempt).catch((error: unknown) => {
+      if (!(error instanceof TransientDownloadError)) throw error
+      throw new DatasetError(
+        name,
+        `gave up after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${error.message}; check the network or HF_ENDPOINT, or work offline with ` +
+          `HF_HUB_OFFLINE=1 and a filled cache, or ${file.kind === 'model' ? 'load the model from a local directory' : 'set LMSCALE_DATA_DIR'}`,
+        undefined,
+        undefined,
+        { cause: error },
+      )
+    })
+    const destination = snapshotPath(options.cacheDir, file, known.commit)
+    const sha256 = partial.hash.digest('hex')
+    const problem = checkDownload(partial, sha256, known, expected)
+    if (problem) throw new DatasetError(name, `${problem}; nothing was cached. Try again, or check what ${url} serves`)
+    const content = await contentProblem(partial.temp!, file.path)
+    if (content) throw new DatasetError(name, `the download from ${url} ${content}; nothing was cached. Check HF_ENDPOINT and any proxy`)
+    await rename(partial.temp!, destination)
+    await writeRef(options.cacheDir, file, known.commit)
+    return destination
+  } finally {
+    if (partial.temp) await rm(partial.temp, { force: true })
   }
-  await writeRef(options.cacheDir, file, metadata.commit)
-  return destination
+}
+
+function checkDownload(partial: Partial, sha256: string, known: FileMetadata, expected: ExpectedFile): string | undefined {
+  if (known.size !== undefined && partial.size !== known.size) return `download is ${partial.size} bytes but the hub announced ${known.size}`
+  if (known.sha256 !== undefined && sha256 !== known.sha256) return `download has sha256 ${sha256} but the hub announced ${known.sha256}`
+  if (expected.size !== undefined && partial.size !== expected.size) return `download is ${partial.size} bytes but the repository listing says ${expected.size}`
+  if (expected.sha256 !== undefined && sha256 !== expected.sha256) return `download has sha256 ${sha256} but the repository listing says ${expected.sha256}`
+  return undefined
 }

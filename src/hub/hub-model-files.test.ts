@@ -24,17 +24,22 @@ const listing = (paths: string[]): HubModelListing => ({
   files: paths.map(path => ({ path, size: 1, sha256: undefined })),
 })
 
-/** A hub that answers the listing with `listed` and serves every file as `GRAPH` with consistent headers. */
+/** A hub that answers the listing with `listed` and serves every file as `GRAPH` (a JSON string for the .json files). */
+const JSON_BODY = Buffer.from(JSON.stringify(String(GRAPH)))
+
 function fakeHub(listed: { size: number; sha256: string }): typeof fetch {
   return (async (input: string | URL | Request) => {
     const url = String(input)
     if (url.includes('/api/models/')) {
       const siblings = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'].map(rfilename =>
-        rfilename.endsWith('.onnx') ? { rfilename, size: listed.size, lfs: { sha256: listed.sha256, size: listed.size } } : { rfilename, size: GRAPH.length },
+        rfilename.endsWith('.onnx')
+          ? { rfilename, size: listed.size, lfs: { sha256: listed.sha256, size: listed.size } }
+          : { rfilename, size: JSON_BODY.length },
       )
       return Response.json({ sha: COMMIT, siblings })
     }
-    return new Response(GRAPH, { headers: { 'x-repo-commit': COMMIT, 'content-length': String(GRAPH.length) } })
+    const body = url.endsWith('.json') ? JSON_BODY : GRAPH
+    return new Response(body, { headers: { 'x-repo-commit': COMMIT, 'content-length': String(body.length) } })
   }) as typeof fetch
 }
 

@@ -9,10 +9,11 @@
 import type { Dtype } from '../core/executor.ts'
 import { dirname, join } from 'node:path'
 import { dataOptionsFromEnv, type DataOptions } from './hub-options.ts'
+import { TransientDownloadError, withRetries } from './download-policy.ts'
 import { DatasetError } from './file-errors.ts'
 import { checkDatasetFile, type HubDatasetFile } from './hub-file.ts'
 import { findCachedFile, isCommitHash, repoCacheDir, writeRef } from './hub-cache.ts'
-import { downloadToCache } from './hub-download.ts'
+import { downloadToCache, fetchWithTimeout } from './hub-download.ts'
 import { ModelFilesError, ONNX_FILE_BY_DTYPE, REQUIRED_MODEL_FILES } from './model-layout.ts'
 
 export interface HubModelRef {
@@ -69,17 +70,22 @@ export async function listHubModel(ref: HubModelRef, options: DataOptions = data
     throw new ModelFilesError(`${where}: cannot list the repository's files offline (HF_HUB_OFFLINE is set); unset it and make ${options.endpoint} reachable`)
   }
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {}
-  let response: Response
-  try {
-    response = await options.fetch(hubModelInfoUrl(options.endpoint, ref), { headers })
-  } catch (error) {
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
+  const url = hubModelInfoUrl(options.endpoint, ref)
+  const response = await withRetries(options.download, async () => {
+    const { response } = await fetchWithTimeout(options, url, { headers })
+    if (response.status >= 500 || response.status === 429) {
+      await response.body?.cancel()
+      throw new TransientDownloadError(listingProblem(response.status))
+    }
+    return response
+  }).catch((error: unknown) => {
+    if (!(error instanceof TransientDownloadError)) throw error
     throw new ModelFilesError(
-      `${where}: could not reach ${options.endpoint} (${cause}); check the network or HF_ENDPOINT, or work offline ` +
+      `${where}: ${error.message}; check the network or HF_ENDPOINT, or work offline ` +
         'with HF_HUB_OFFLINE=1 and a filled cache, or load the model from a local directory',
       { cause: error },
     )
-  }
+  })
   if (!response.ok) {
     await response.body?.cancel()
     throw new ModelFilesError(`${where}: ${listingProblem(response.status)}`)

@@ -6,6 +6,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_HUB_ENDPOINT } from './hub-file.ts'
+import { DEFAULT_DOWNLOAD_POLICY, type DownloadPolicy } from './download-policy.ts'
 
 export interface DataOptions {
   readonly endpoint: string
@@ -19,6 +20,8 @@ export interface DataOptions {
   readonly localDir: string | undefined
   /** Injected for tests; defaults to the global fetch. */
   readonly fetch: typeof fetch
+  /** Timeouts and retries of downloads. */
+  readonly download: DownloadPolicy
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -46,6 +49,7 @@ export function dataOptionsFromEnv(env: Env = process.env, overrides: Partial<Da
     offline: TRUTHY.has((env.HF_HUB_OFFLINE ?? '').trim().toLowerCase()),
     localDir: nonEmpty(env.LMSCALE_DATA_DIR),
     fetch: globalThis.fetch,
+    download: DEFAULT_DOWNLOAD_POLICY,
     ...overrides,
   }
 }
