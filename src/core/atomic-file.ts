@@ -14,8 +14,15 @@ export function writeFileAtomic(path: string, contents: string): void {
     writeFileSync(temporary, contents)
     renameSync(temporary, path)
   } catch (error) {
-    rmSync(temporary, { force: true })
+    removeQuietly(temporary)
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`cannot write ${path}: ${reason}`, { cause: error })
   }
+}
+
+/** Cleanup must not replace the error it cleans up after (a temporary file under a non-directory cannot exist). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true })
+  } catch {}
 }

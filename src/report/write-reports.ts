@@ -51,6 +51,15 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
     ...(options.baseline ? { baseline: baselineMarkdown(options.baseline, root) } : {}),
   })
   write('report.md', markdown)
-  if (options.stepSummary) appendFileSync(options.stepSummary, markdown)
+  if (options.stepSummary) appendStepSummary(options.stepSummary, markdown)
   return written
+}
+
+function appendStepSummary(path: string, markdown: string): void {
+  try {
+    appendFileSync(path, markdown)
+  } catch (error) {
+    // Node's ENOSPC names no path.
+    throw new Error(`cannot append report.md to the step summary ${path} (GITHUB_STEP_SUMMARY): ${(error as Error).message}`, { cause: error })
+  }
 }

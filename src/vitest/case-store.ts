@@ -6,7 +6,8 @@ import { caseFileSchema, RESULTS_SCHEMA_VERSION } from '../core/schema.ts'
 import type { CaseFile, CaseRecord } from '../core/schema.ts'
 import type { CaseItems } from '../core/executor.ts'
 
-function safeSegment(name: string): string {
+/** A name as one path segment: what case files and study claims are keyed by. */
+export function safeSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_')
 }
 

@@ -2,7 +2,7 @@
 import type { z } from 'zod'
 
 export interface ConfigProblem {
-  /** Dotted path of the field, e.g. `models.1.source`; `(options)` for the whole object. */
+  /** Dotted path of the field, e.g. `models.1.source`; for the whole object, e.g. `(study)`. */
   readonly path: string
   readonly message: string
 }
@@ -30,9 +30,9 @@ export function describeValue(value: unknown): string {
 }
 
 /** Zod's issues as problems, each with the value it rejected (parse with `reportInput: true`). */
-export function zodProblems(error: z.ZodError): ConfigProblem[] {
+export function zodProblems(error: z.ZodError, whole: string): ConfigProblem[] {
   return error.issues.map(issue => ({
-    path: issue.path.length ? issue.path.join('.') : '(options)',
+    path: issue.path.length ? issue.path.join('.') : whole,
     message: 'input' in issue && issue.code !== 'unrecognized_keys' ? `${issue.message} (got ${describeValue(issue.input)})` : issue.message,
   }))
 }

@@ -7,6 +7,7 @@ import { ConfigError, zodProblems } from './config-error.ts'
 import { defaultTaskInfos, type DefaultTasks } from './default-executor.ts'
 import type { ModelSpec, TaskCatalog } from '../core/executor.ts'
 import type { CaseMeta } from './types.ts'
+import { activeRuntime } from './runtime.ts'
 
 type AnyStudy = StudyDefinition<TaskCatalog, string, string>
 
@@ -16,6 +17,7 @@ export function defineStudy<
   const T extends keyof Tasks & string = keyof Tasks & string,
 >(study: StudyDefinition<Tasks, M, T>): void {
   const cases = planStudy(study as unknown as AnyStudy)
+  activeRuntime().claims.claim(study.name)
   describe(study.name, () => {
     for (const studyCase of cases) {
       test(caseName(studyCase.model.name, studyCase.task), { meta: { lmscale: studyCase.meta }, timeout: study.timeout ?? 30 * 60_000 }, context =>
@@ -32,7 +34,7 @@ export function planStudy(study: AnyStudy): StudyCase[] {
   const parsed = checkStudy.safeParse(study, { reportInput: true })
   if (!parsed.success) {
     const label = typeof study?.name === 'string' && study.name.trim() ? JSON.stringify(study.name) : ''
-    throw new ConfigError(`defineStudy(${label})`, 'study', zodProblems(parsed.error))
+    throw new ConfigError(`defineStudy(${label})`, 'study', zodProblems(parsed.error, '(study)'))
   }
   return study.models.flatMap(model =>
     study.tasks.map(task => {

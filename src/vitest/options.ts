@@ -17,7 +17,7 @@ export const lmscaleOptionsSchema = z.strictObject({
   threads: z.number().int().positive().optional(),
   /** Skip cases whose stored result matches (also LMSCALE_RESUME=1). */
   resume: z.boolean().optional(),
-  /** Write baselines instead of comparing with them (also Vitest's -u). */
+  /** Write baselines instead of comparing with them; unset, Vitest's `-u` / `--update` decides. */
   update: z.boolean().optional(),
   /** Report baseline regressions without failing the run (also LMSCALE_REPORT_ONLY=1). */
   reportOnly: z.boolean().optional(),
@@ -47,19 +47,16 @@ export interface ResolvedLmscaleOptions {
   readonly dtype: 'fp32' | 'fp16' | 'q8' | 'q4' | null
   readonly threads: number | null
   readonly resume: boolean
-  readonly update: boolean
+  /** null: follow Vitest's `-u` / `--update` (see updateFromVitest). */
+  readonly update: boolean | null
   readonly reportOnly: boolean
   readonly baseline: CompareSettings
   readonly include: readonly string[]
 }
 
-export function resolveLmscaleOptions(
-  options: unknown,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  argv: readonly string[] = process.argv,
-): ResolvedLmscaleOptions {
+export function resolveLmscaleOptions(options: unknown, env: Readonly<Record<string, string | undefined>> = process.env): ResolvedLmscaleOptions {
   const parsed = lmscaleOptionsSchema.safeParse(options ?? {}, { reportInput: true })
-  if (!parsed.success) throw new ConfigError('lmscale()', 'plugin options', zodProblems(parsed.error))
+  if (!parsed.success) throw new ConfigError('lmscale()', 'plugin options', zodProblems(parsed.error, '(options)'))
   const o = parsed.data
   return {
     reportsDir: o.reportsDir ?? 'reports',
@@ -68,7 +65,7 @@ export function resolveLmscaleOptions(
     dtype: o.dtype ?? null,
     threads: o.threads ?? null,
     resume: o.resume ?? env.LMSCALE_RESUME === '1',
-    update: o.update ?? (argv.includes('-u') || argv.includes('--update')),
+    update: o.update ?? null,
     reportOnly: o.reportOnly ?? env.LMSCALE_REPORT_ONLY === '1',
     baseline: {
       mode: o.baseline?.mode ?? 'auto',
@@ -78,4 +75,25 @@ export function resolveLmscaleOptions(
     },
     include: o.include ?? ['benchmarks/**/*.bench.ts'],
   }
+}
+
+const UPDATE_KINDS = new Set(['all', 'new', 'none', 'true', 'false'])
+
+/**
+ * Whether Vitest's resolved `update` (from `-u`, `--update`, `--update=<kind>` or the config) asks for new
+ * baselines: any kind but `none` does. Vitest's `-u [type]` takes the next word as its kind, so
+ * `-u benchmarks/x.bench.ts` would silently drop the file filter and re-baseline every study: that is refused.
+ */
+export function updateFromVitest(update: unknown): boolean {
+  if (typeof update === 'string' && !UPDATE_KINDS.has(update)) {
+    throw new ConfigError('lmscale', 'command line', [
+      {
+        path: `-u ${update}`,
+        message:
+          `Vitest reads the word after -u as the kind of update, so ${JSON.stringify(update)} is not used as a file filter and every ` +
+          `study would be re-baselined. Put the filter before the flag (npx vitest bench --run ${update} -u) or write --update=all`,
+      },
+    ])
+  }
+  return update === true || update === 'true' || update === 'all' || update === 'new'
 }

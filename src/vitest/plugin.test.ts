@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { mergeConfig } from 'vitest/config'
-import { resolveLmscaleOptions } from './options.ts'
+import { resolveLmscaleOptions, updateFromVitest } from './options.ts'
 import { lmscale, siblingModule } from './plugin.ts'
 import { LmscaleReporter } from './reporter.ts'
 
@@ -34,7 +34,7 @@ describe('lmscale() plugin', () => {
     expect(test.benchmark?.reporters?.[0]).toBe('default')
     expect(test.benchmark?.reporters?.[1]).toBe(test.reporters?.[1])
     expect(test.benchmark?.include).toEqual(['benchmarks/**/*.bench.ts'])
-    expect(test.provide?.lmscale).toEqual(resolveLmscaleOptions({}, {}, []))
+    expect(test.provide?.lmscale).toEqual(resolveLmscaleOptions({}, {}))
   })
 
   test("keeps the user's reporters, setup files and benchmark globs", () => {
@@ -59,12 +59,21 @@ describe('lmscale() plugin', () => {
     expect(() => lmscale({ reportDir: 'x' } as object)).toThrow(/Unrecognized key.*"reportDir"/)
   })
 
-  test('resume comes from the option or LMSCALE_RESUME=1, update from the option or -u', () => {
-    expect(resolveLmscaleOptions({}, {}, []).resume).toBe(false)
-    expect(resolveLmscaleOptions({}, { LMSCALE_RESUME: '1' }, []).resume).toBe(true)
-    expect(resolveLmscaleOptions({ resume: false }, { LMSCALE_RESUME: '1' }, []).resume).toBe(false)
-    expect(resolveLmscaleOptions({}, {}, ['node', 'vitest', 'bench', '-u']).update).toBe(true)
-    expect(resolveLmscaleOptions({ reportsDir: 'out', threads: 3 }, {}, []).reportsDir).toBe('out')
+  test('resume comes from the option or LMSCALE_RESUME=1; update from the option, else from Vitest', () => {
+    expect(resolveLmscaleOptions({}, {}).resume).toBe(false)
+    expect(resolveLmscaleOptions({}, { LMSCALE_RESUME: '1' }).resume).toBe(true)
+    expect(resolveLmscaleOptions({ resume: false }, { LMSCALE_RESUME: '1' }).resume).toBe(false)
+    expect(resolveLmscaleOptions({}, {}).update).toBe(null)
+    expect(resolveLmscaleOptions({ update: true }, {}).update).toBe(true)
+    expect(resolveLmscaleOptions({ reportsDir: 'out', threads: 3 }, {}).reportsDir).toBe('out')
+  })
+
+  test("Vitest's resolved update: -u, --update=true and every kind but none update; a swallowed file filter is refused", () => {
+    // What Vitest's CLI parser makes of: -u, --update=true, --update=all, --update=new, --update=none, no flag.
+    expect([true, 'true', 'all', 'new', 'none', false, undefined].map(updateFromVitest)).toEqual([true, true, true, true, false, false, false])
+    expect(() => updateFromVitest('benchmarks/x.bench.ts')).toThrow(
+      'lmscale: invalid command line\n  -u benchmarks/x.bench.ts: Vitest reads the word after -u as the kind of update, so "benchmarks/x.bench.ts" is not used as a file filter',
+    )
   })
 
   test('finds compiled .js siblings when there is no .ts (a built package in node_modules)', () => {

@@ -2,7 +2,10 @@
  * `lmscale(options)` from 'lmscale/vitest': one Vite plugin whose config hook wires lmscale's runner,
  * matchers, reporters (for `vitest run` and `vitest bench`) and benchmark globs into the user's config.
  */
+import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import { ReportersMap } from 'vitest/node'
@@ -32,6 +35,8 @@ interface UserTestConfig {
 
 export function lmscale(options: LmscaleOptions = {}): Plugin {
   const resolved = resolveLmscaleOptions(options)
+  // Shared by this run's workers; the reporter removes it when the run ends.
+  const claims = join(tmpdir(), `lmscale-studies-${randomUUID()}`)
   return {
     name: 'lmscale',
     config(config) {
@@ -39,7 +44,7 @@ export function lmscale(options: LmscaleOptions = {}): Plugin {
       if (user.runner) {
         throw new Error('lmscale(): test.runner is already set in your config; lmscale brings its own runner, remove yours')
       }
-      const reporter = new LmscaleReporter(resolved)
+      const reporter = new LmscaleReporter(resolved, claims)
       const hasReporters = (value: unknown) => value !== undefined && (!Array.isArray(value) || value.length > 0)
       // 4.1's bench mode rejects --reporter=blob by name, but takes a blob reporter instance: LMSCALE_BLOB=1
       // adds one for sharded runs. Vitest 5's bench mode reads test.reporters, 4.1's benchmark.reporters, so
@@ -54,7 +59,7 @@ export function lmscale(options: LmscaleOptions = {}): Plugin {
           runner: siblingModule('runner'),
           setupFiles: [siblingModule('matchers')],
           reporters: testReporters,
-          provide: { lmscale: resolved },
+          provide: { lmscale: resolved, lmscaleClaims: claims },
           benchmark: {
             include: user.benchmark?.include ? [] : [...resolved.include],
             reporters: benchReporters,

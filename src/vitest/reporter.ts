@@ -2,7 +2,9 @@
  * lmscale's reporter: reads only what the cases recorded (TestCase.meta(), result()) and writes the reports.
  * It never runs a model, so the cases of sharded runs replayed by --merge-reports give the same reports.
  */
+import { rmSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
+import { studyFileConflicts } from './study-claims.ts'
 import { stripVTControlCharacters } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { baselineSummary } from '../report/baseline-summary.ts'
@@ -10,7 +12,7 @@ import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../core/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
-import type { ResolvedLmscaleOptions } from './options.ts'
+import { updateFromVitest, type ResolvedLmscaleOptions } from './options.ts'
 import './types.ts'
 
 export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
@@ -40,20 +42,32 @@ export function caseEntries(modules: readonly TestModule[], root: string): CaseE
 
 export class LmscaleReporter implements Reporter {
   private vitest: Vitest | undefined
+  private update = false
 
-  constructor(private readonly options: Pick<ResolvedLmscaleOptions, 'reportsDir' | 'baselinesDir' | 'update' | 'reportOnly' | 'baseline'>) {}
+  constructor(
+    private readonly options: Pick<ResolvedLmscaleOptions, 'reportsDir' | 'baselinesDir' | 'update' | 'reportOnly' | 'baseline'>,
+    /** The run's study-name claims folder, removed when the run ends. */
+    private readonly claims?: string,
+  ) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+    // Vitest's resolved value, not a scan of argv: it sees --update=true and the config's `update` too.
+    this.update = this.options.update ?? updateFromVitest((vitest.config as { update?: unknown }).update)
   }
 
   /** Never throws: a failure to write names what it could not write, and the computed metrics go to the console. */
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     const vitest = this.vitest
     if (!vitest) return
+    if (this.claims) rmSync(this.claims, { recursive: true, force: true })
     const root = vitest.config.root
     const cases = caseEntries(testModules, root)
     if (!cases.length) return // a run without studies (plain unit tests, --typecheck) writes nothing
+    for (const conflict of studyFileConflicts(cases)) {
+      process.exitCode = 1
+      vitest.logger.error(conflict)
+    }
     try {
       await this.report(vitest, cases)
     } catch (error) {
@@ -71,7 +85,7 @@ export class LmscaleReporter implements Reporter {
     const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, now)
     const baseline = runBaselineGate(doc, {
       dir: resolve(root, this.options.baselinesDir),
-      update: this.options.update,
+      update: this.update,
       settings: this.options.baseline,
       now,
     })

@@ -10,6 +10,7 @@ import { ModelPool } from './model-pool.ts'
 import { resolveLmscaleOptions } from './options.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
 import { installRuntime } from './runtime.ts'
+import { StudyClaims } from './study-claims.ts'
 import './types.ts'
 
 function casesToRun(tasks: readonly RunnerTask[], counts: Map<string, number>): void {
@@ -24,18 +25,26 @@ function casesToRun(tasks: readonly RunnerTask[], counts: Map<string, number>): 
 
 export class LmscaleRunner extends TestRunner {
   private readonly modelPool = new ModelPool()
+  private readonly claims: StudyClaims
 
   constructor(config: SerializedConfig) {
     super(config)
     let host: HostStamp | undefined
     let options: ResolvedLmscaleOptions | undefined
+    this.claims = new StudyClaims(this.injectValue('lmscaleClaims') as string | undefined, config.root)
     installRuntime({
+      claims: this.claims,
       pool: this.modelPool,
       root: config.root,
       host: () => (host ??= hostStamp(config.root)),
       // The plugin provides the resolved options; without it, the defaults.
       options: () => (options ??= (this.injectValue('lmscale') as ResolvedLmscaleOptions | undefined) ?? resolveLmscaleOptions({})),
     })
+  }
+
+  override onCollectStart(file: RunnerTestFile): void {
+    super.onCollectStart(file)
+    this.claims.collecting(file.filepath)
   }
 
   onCollected(files: RunnerTestFile[]): void {

@@ -5,6 +5,7 @@
 import type { ResolvedLmscaleOptions } from './options.ts'
 import type { HostStamp } from './environment.ts'
 import type { ModelPool } from './model-pool.ts'
+import type { StudyClaims } from './study-claims.ts'
 
 export interface LmscaleRuntime {
   readonly pool: ModelPool
@@ -12,6 +13,8 @@ export interface LmscaleRuntime {
   /** Computed on first use: git and nvidia-smi cost a process each. */
   readonly host: () => HostStamp
   readonly options: () => ResolvedLmscaleOptions
+  /** The study names this run's files define (see study-claims.ts). */
+  readonly claims: StudyClaims
 }
 
 const runtimeSymbol = Symbol.for('lmscale.runtime')

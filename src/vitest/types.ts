@@ -30,5 +30,7 @@ declare module 'vitest' {
   }
   interface ProvidedContext {
     lmscale: ResolvedLmscaleOptions
+    /** This run's folder of study-name claims (study-claims.ts). */
+    lmscaleClaims: string
   }
 }
