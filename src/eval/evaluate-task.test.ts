@@ -171,6 +171,27 @@ describe('evaluateTask, rolling', () => {
     })
   })
 
+  test('bad input: whitespace-only documents are scored as lm-eval would, with one warning naming them', async () => {
+    const blank: RollingTask = {
+      ...inCode,
+      loadDocuments: async () => [
+        { text: 'a', words: 1, bytes: 1 },
+        { text: ' \n\t', words: 0, bytes: 3 },
+        { text: 'b', words: 1, bytes: 1 },
+        { text: '', words: 0, bytes: 0 },
+      ],
+    }
+    const warnings: string[] = []
+    const result = await evaluateTask(blank, fakeScorer({}, [-1, -2, -3, -4]).scorer, { onWarning: message => warnings.push(message) })
+    expect(result.n).toBe(4)
+    expect(warnings).toEqual([
+      'lmscale: task rolling_in_code: 2 of 4 documents have whitespace-only text (documents 1, 3); they are scored, but check the dataset',
+    ])
+    const none: string[] = []
+    await evaluateTask(inCode, fakeScorer({}, [-1, -2]).scorer, { onWarning: message => none.push(message) })
+    expect(none).toEqual([])
+  })
+
   test('WikiText fixture: the scorer sees the detokenized pages, words counted on the originals', async () => {
     const seen: string[] = []
     const { scorer } = fakeScorer({}, [-62, -47])

@@ -100,6 +100,19 @@ describe('bad input: study definitions are refused at collection, naming the fil
       source: `import { defineStudy } from '${join(srcDir, 'index.ts')}'\ndefineStudy({ name: 'unknown-task', models: [{ name: 'm1', source: 'm1' }], tasks: ['arc_easyy'] } as never)\n`,
       message: 'defineStudy("unknown-task"): invalid study\n  tasks.0: unknown task "arc_easyy"; known: arc_easy,',
     },
+    'empty-name.bench.ts': { source: study(' '), message: 'defineStudy(): invalid study\n  name: must be a non-empty name (got " ")' },
+    'special-token.bench.ts': {
+      source: study('special-token', '', "[{ name: 'm1', source: 'm1', specialTokens: { bos: '' } }]"),
+      message: 'models.0.specialTokens.bos: must be a non-empty name (got "")',
+    },
+    'model-twice.bench.ts': {
+      source: study('model-twice', '', "[{ name: 'm1', source: 'a' }, { name: 'm1', source: 'b' }]"),
+      message: 'models.1.name: model name "m1" appears twice',
+    },
+    'not-an-executor.bench.ts': {
+      source: `import { defineStudy } from '${join(srcDir, 'index.ts')}'\ndefineStudy({ name: 'not-an-executor', models: [{ name: 'm1', source: 'm1' }], tasks: ['t'], executor: { tasks: { t: {} } } } as never)\n`,
+      message: 'executor: must be a case executor: tasks, loadModel, runCase and release',
+    },
     'twice.bench.ts': {
       source: `${study('twice')}\n${study('twice').split('\n').slice(3).join('\n')}`,
       message: 'study "twice" is defined twice in benchmarks/twice.bench.ts',

@@ -67,6 +67,23 @@ describe('case store', () => {
     expect(readdirSync(join(dir, 'nested'))).toEqual(['x.json'])
   })
 
+  test('bad input: an atomic write under a path that is a file names the path, keeps the cause and leaves no temporary file', () => {
+    const dir = scratch()
+    writeFileSync(join(dir, 'reports'), 'a file, not a folder')
+    const path = join(dir, 'reports', 'results.json')
+    const error: Error = (() => {
+      try {
+        writeFileAtomic(path, 'x')
+      } catch (e) {
+        return e as Error
+      }
+      return expect.fail('the write should have failed')
+    })()
+    expect(error.message).toMatch(new RegExp(`^cannot write ${path.replaceAll('/', '\\/')}: E(EXIST|NOTDIR)`))
+    expect((error.cause as NodeJS.ErrnoException).code).toMatch(/^E(EXIST|NOTDIR)$/)
+    expect(readdirSync(dir)).toEqual(['reports'])
+  })
+
   test('a written case reads back, and is reused only for the same model hash, task version and options', () => {
     const path = join(scratch(), 'c.json')
     const noWarning = (message: string) => expect.fail(message)
@@ -83,7 +100,7 @@ describe('case store', () => {
     expect(matchesResumeKey(back.record, { ...key, optionsHash: 'o2' })).toBe(false)
   })
 
-  test('a stored case that does not match the schema is named, set aside and left to recompute', () => {
+  test('bad input: a stored case that does not match the schema is named, set aside and left to recompute', () => {
     const dir = scratch()
     const path = join(dir, 'bad.json')
     const text = JSON.stringify({ schemaVersion: 2, record: { ...record, n: 'five' }, itemKind: 'other', items: [] })

@@ -53,7 +53,7 @@ describe('lmscale() plugin', () => {
     expect(() => applyPlugin({ test: { runner: './mine.ts' } })).toThrow(/test\.runner is already set/)
   })
 
-  test('a wrong option value is a clear error naming the option', () => {
+  test('bad input: a wrong plugin option value (device, threads, a misspelled key) is a clear error naming the option', () => {
     expect(() => lmscale({ device: 'gpu' as 'cpu' })).toThrow(/invalid plugin options\n {2}device: /)
     expect(() => lmscale({ threads: 0 })).toThrow(/threads: .*>\s*0|threads: .*positive|threads: .*>=?\s*1/)
     expect(() => lmscale({ reportDir: 'x' } as object)).toThrow(/Unrecognized key.*"reportDir"/)
