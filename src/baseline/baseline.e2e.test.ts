@@ -3,59 +3,23 @@
  * copy with one weight tensor scaled for quality, a test-double executor with slow-down switches for throughput
  * and for unreadable baseline files.
  */
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, forgeDecoder, readSafetensors, SPECIAL_TOKENS } from '../forge/index.ts'
 import { resultsSchema } from '../core/schema.ts'
-
-const srcDir = fileURLToPath(new URL('..', import.meta.url))
-const vitestDir = dirname(createRequire(import.meta.url).resolve('vitest/package.json'))
-const vitestBin = join(vitestDir, 'vitest.mjs')
-const nodeModules = dirname(vitestDir)
+import { runVitest, scratchProject, srcDir } from '../../test-support/checkout-project.ts'
 
 const projects: string[] = []
 afterAll(() => {
   for (const dir of projects) rmSync(dir, { recursive: true, force: true })
 })
 
+/** A scratch project with `files` in its benchmarks folder. */
 function makeProject(files: Record<string, string>, pluginOptions = '{}'): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lmscale-baseline-e2e-'))
+  const dir = scratchProject(Object.fromEntries(Object.entries(files).map(([name, text]) => [`benchmarks/${name}`, text])), pluginOptions)
   projects.push(dir)
-  mkdirSync(join(dir, 'benchmarks'))
-  symlinkSync(nodeModules, join(dir, 'node_modules'), 'dir')
-  writeFileSync(join(dir, 'package.json'), '{ "name": "scratch-baseline", "private": true, "type": "module" }\n')
-  writeFileSync(
-    join(dir, 'vitest.config.ts'),
-    `import { defineConfig } from 'vitest/config'\nimport { lmscale } from '${join(srcDir, 'vitest', 'plugin.ts')}'\nexport default defineConfig({ plugins: [lmscale(${pluginOptions})] })\n`,
-  )
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'benchmarks', name), text)
   return dir
-}
-
-interface Outcome {
-  readonly code: number | null
-  readonly output: string
-}
-
-function runVitest(dir: string, args: string[], extra: Record<string, string> = {}): Promise<Outcome> {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('VITEST') && !key.startsWith('LMSCALE_') && key !== 'NODE_ENV' && key !== 'TEST' && key !== 'GITHUB_STEP_SUMMARY') env[key] = value
-  }
-  const child = spawn(process.execPath, [vitestBin, ...args], {
-    cwd: dir,
-    env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', chunk => (output += chunk))
-  child.stderr.on('data', chunk => (output += chunk))
-  return new Promise(resolve => child.on('close', code => resolve({ code, output })))
 }
 
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8')

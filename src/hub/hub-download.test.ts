@@ -264,6 +264,8 @@ describe('environment', () => {
     const set = dataOptionsFromEnv({ HF_ENDPOINT: 'http://mirror', HF_TOKEN: 't', HF_HUB_OFFLINE: 'TRUE', LMSCALE_DATA_DIR: '/d' })
     expect([set.endpoint, set.token, set.offline, set.localDir]).toEqual(['http://mirror', 't', true, '/d'])
     expect(dataOptionsFromEnv({ HF_HUB_OFFLINE: '0' }).offline).toBe(false)
+    // The README states these defaults.
+    expect(defaults.download).toEqual({ connectTimeoutMs: 30_000, idleTimeoutMs: 60_000, attempts: 4, backoffMs: 1_000 })
   })
 })
 

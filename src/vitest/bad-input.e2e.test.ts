@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { resultsSchema, type ResultsDocument } from '../core/schema.ts'
-import { runVitest, scratchProject, srcDir, startVitest } from '../../test-support/scratch-project.ts'
+import { runVitest, scratchProject, srcDir, startVitest } from '../../test-support/checkout-project.ts'
 
 const executor = `
 import { appendFileSync } from 'node:fs'

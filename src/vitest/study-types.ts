@@ -40,13 +40,15 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
 
 type AnyStudy = StudyDefinition<TaskCatalog, string, string>
 
-const name = z.string().trim().min(1, 'must be a non-empty name')
+// A refinement, not .trim(): the error shows the value as written.
+const nonBlank = (message: string) => z.string().refine(text => text.trim() !== '', message)
+const name = nonBlank('must be a non-empty name')
 const positiveInteger = z.number().int().positive()
 
 const modelSchema = z.strictObject({
   name,
-  source: z.string().trim().min(1, 'must name a local directory or a hub id'),
-  revision: z.string().trim().min(1).optional(),
+  source: nonBlank('must name a local directory or a hub id'),
+  revision: nonBlank('must be a commit hash, branch or tag').optional(),
   dtype: dtypeSchema.optional(),
   specialTokens: z.strictObject({ bos: name.optional(), eos: name.optional(), unk: name.optional() }).optional(),
 })
