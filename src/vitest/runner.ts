@@ -42,8 +42,9 @@ export class LmscaleRunner extends TestRunner {
     })
   }
 
+  // @vitest/runner calls this hook before collecting each file; the base class may not define it in every major.
   override onCollectStart(file: RunnerTestFile): void {
-    super.onCollectStart(file)
+    super.onCollectStart?.(file)
     this.claims.collecting(file.filepath)
   }
 
