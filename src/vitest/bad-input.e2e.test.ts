@@ -85,7 +85,7 @@ describe('bad input: study definitions are refused at collection, naming the fil
     },
     'band-nan.bench.ts': {
       source: study('band-nan', 'bands: { m1: { t_mc: { acc: { min: Number.NaN } } } }'),
-      message: 'bands.m1.t_mc.acc: {"min":"NaN"} is not a band',
+      message: 'bands.m1.t_mc.acc: {"min":NaN} is not a band',
     },
     'band-metric.bench.ts': {
       source: study('band-metric', "bands: { '*': { t_ppl: { acc: { min: 0.5 } } } }"),

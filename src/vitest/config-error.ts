@@ -25,7 +25,11 @@ export class ConfigError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value)
   if (typeof value === 'function') return 'a function'
-  const text = JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))
+  const marker = '\u2063'
+  const text = JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? `${marker}${v}${marker}` : v)).replace(
+    new RegExp(`"${marker}(.*?)${marker}"`, 'g'),
+    '$1',
+  )
   return text.length > 80 ? `${text.slice(0, 77)}...` : text
 }
 
