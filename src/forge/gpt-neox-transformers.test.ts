@@ -7,33 +7,13 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { gptNeox } from './gpt-neox.ts'
-import type { GptNeoxConfig } from './gpt-neox-config.ts'
 import { randomGptNeoxWeights } from './random-weights.ts'
 import { writeSafetensors } from './safetensors.ts'
 import { forgeAndLoad, int64, relativeError } from '../../test-support/forged-decoder-suite.ts'
+import { GPT_NEOX_TEST_CONFIGS } from '../../test-support/gpt-neox-configs.ts'
 
 const python = process.env.LMSCALE_PYTHON
-const base = { vocabSize: 300, rotaryEmbBase: 10_000, layerNormEps: 1e-5, maxPositionEmbeddings: 256, bosTokenId: 1, eosTokenId: 2 }
-const CONFIGS: Record<string, GptNeoxConfig> = {
-  'parallel residual, rotary_pct 0.25': {
-    ...base,
-    hiddenSize: 128,
-    intermediateSize: 512,
-    numLayers: 2,
-    numHeads: 4,
-    rotaryPct: 0.25,
-    useParallelResidual: true,
-  },
-  'sequential residual, rotary_pct 0.5': {
-    ...base,
-    hiddenSize: 96,
-    intermediateSize: 256,
-    numLayers: 3,
-    numHeads: 3,
-    rotaryPct: 0.5,
-    useParallelResidual: false,
-  },
-}
+const CONFIGS = GPT_NEOX_TEST_CONFIGS
 
 describe.skipIf(!python)('GPT-NeoX forge against Hugging Face transformers (LMSCALE_PYTHON)', () => {
   test.each(Object.entries(CONFIGS))('%s: GPTNeoXForCausalLM gives the ONNX logits within 1e-4 relative', async (_, config) => {
