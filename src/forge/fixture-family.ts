@@ -75,6 +75,9 @@ export const GPT_NEOX_FIXTURE_MODELS: readonly GptNeoxFixtureSpec[] = [
 
 export const GPT_NEOX_BIGRAM_FAMILY = GPT_NEOX_FIXTURE_MODELS.filter(m => m.kind === 'bigram')
 
+/** Every fixture in forging order: a cached manifest listing other models is stale and rebuilt. */
+const ALL_FIXTURE_NAMES = [...FIXTURE_MODELS, ...GPT_NEOX_FIXTURE_MODELS].map(m => m.name).join()
+
 export function gptNeoxFixtureConfig(spec: GptNeoxFixtureSpec): GptNeoxConfig {
   return {
     ...spec.config,
@@ -124,7 +127,12 @@ export async function ensureFixtureModels(dir = defaultFixturesDir()): Promise<F
   const manifestPath = join(dir, 'manifest.json')
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as FixtureManifest
-    if (manifest.version === FIXTURE_FORMAT_VERSION && manifest.models.every(m => existsSync(join(m.path, 'onnx', 'model.onnx')))) {
+    const names = manifest.models.map(m => m.name).join()
+    if (
+      manifest.version === FIXTURE_FORMAT_VERSION &&
+      names === ALL_FIXTURE_NAMES &&
+      manifest.models.every(m => existsSync(join(m.path, 'onnx', 'model.onnx')))
+    ) {
       return manifest
     }
   }
