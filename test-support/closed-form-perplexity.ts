@@ -16,12 +16,15 @@ export interface ClosedFormPerplexity {
   readonly bitsPerByte: number
 }
 
-/** `modelDir` is a forged fixture's directory (model.safetensors, tokenizer.json) named `name` in the family. */
-export async function closedFormHeldOutPerplexity(modelDir: string, name: string): Promise<ClosedFormPerplexity> {
+/**
+ * `modelDir` is a forged fixture's directory (model.safetensors, tokenizer.json) named `name` in the family; `text`
+ * defaults to brown_heldout_ppl's.
+ */
+export async function closedFormHeldOutPerplexity(modelDir: string, name: string, text?: string): Promise<ClosedFormPerplexity> {
   const fixture = bigramFixture(name)
   const table = await closedFormTableOf(fixture, modelDir)
   const tokenizer = await AutoTokenizer.from_pretrained(modelDir, { local_files_only: true })
-  const text = await brownHeldOutPerplexity.loadText(dataOptionsFromEnv())
+  text ??= await brownHeldOutPerplexity.loadText(dataOptionsFromEnv())
   const tokens = tokenizer.encode(text)
   const scored = tokens.length - 1
   // A bigram model's window context is irrelevant beyond the previous token: the whole stream is one sum.
