@@ -189,7 +189,7 @@ export function crossFamilyPlots(studies: readonly StudyScaling[]): PlotSpec[] {
       const offset = fit.shared.offsets[family]!.value
       return [Math.min(...sizes), Math.max(...sizes)].map(N => ({ parameters: N, value: Math.exp(offset - alpha * Math.log(N)), family }))
     })
-    const y = { field: 'value', type: 'quantitative', title: 'bits per byte', scale: { type: 'log', zero: false } }
+    const y = { field: 'value', type: 'quantitative', title: 'bits per byte', scale: { type: 'log' } }
     const title = `Across families: ${study} (${crossFamily.task}, shared exponent ${alpha.toFixed(4)})`
     return [
       {
