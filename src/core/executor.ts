@@ -23,6 +23,11 @@ export interface ModelSpec<Name extends string = string> {
   readonly revision?: string
   /** Overrides the study's dtype for this model (where the repository ships variants). */
   readonly dtype?: Dtype
+  /**
+   * The model family it belongs to (e.g. `pythia`, `smollm2`): cross-family scaling fits one offset (and one
+   * exponent) per declared family. Recorded with every result; never guessed from the name.
+   */
+  readonly family?: string
   /** Special tokens to restore in the tokenizer (e.g. MobileLLM's empty bos/eos/unk); recorded with every result. */
   readonly specialTokens?: SpecialTokenFix
 }

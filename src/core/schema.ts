@@ -119,6 +119,8 @@ export const caseRecordSchema = z.strictObject({
     revision: z.string().nullable(),
     hash: z.string(),
     parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
+    /** The model family the study declared (absent when it declared none). */
+    family: z.string().min(1).optional(),
     /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
     specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
   }),

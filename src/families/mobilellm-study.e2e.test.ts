@@ -7,11 +7,9 @@
  * WikiText-2 text is 38 tokens, shorter than one 2048-token chunk, so every wikitext2_chunks case fails with that
  * error: it is asserted as such (the chunked method itself is tested in src/eval).
  */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { writeFixtureDatasets } from '../../test-support/write-fixtures.ts'
@@ -20,10 +18,9 @@ import { sentencePieceVocabulary } from '../forge/sentencepiece-tokenizer.ts'
 import { resultsSchema, type ResultsDocument } from '../core/schema.ts'
 import { forgeMobileLlmRepo, mobileLlmLikeConfig, startHubStandIn, type HubStandIn, type StandInRepo } from '../../test-support/hub-stand-in.ts'
 import { MOBILELLM_MODELS } from './mobilellm.ts'
+import { runVitest, type VitestOutcome } from '../../test-support/run-vitest.ts'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
-const vitestDir = dirname(createRequire(import.meta.url).resolve('vitest/package.json'))
-const vitestBin = join(vitestDir, 'vitest.mjs')
 const TOKEN = 'hf_mobilellm_e2e_secret'
 // Every fixture task has at least 2 documents: the limit must cut each to exactly 2.
 const LIMIT = 2
@@ -33,37 +30,6 @@ const commitOf = (i: number) => String(i + 1).repeat(40)
 let root: string
 let hub: HubStandIn
 let repos: StandInRepo[]
-
-interface Outcome {
-  readonly code: number | null
-  readonly output: string
-}
-
-function runVitest(cwd: string, args: string[], env: Record<string, string>): Promise<Outcome> {
-  const clean: NodeJS.ProcessEnv = {}
-  // The child must not think it runs inside this Vitest worker, nor inherit a real hub configuration.
-  for (const [key, value] of Object.entries(process.env)) {
-    if (
-      !key.startsWith('VITEST') &&
-      !key.startsWith('HF_') &&
-      !key.startsWith('LMSCALE_') &&
-      key !== 'NODE_ENV' &&
-      key !== 'TEST' &&
-      key !== 'GITHUB_STEP_SUMMARY'
-    ) {
-      clean[key] = value
-    }
-  }
-  const child = spawn(process.execPath, [vitestBin, ...args], {
-    cwd,
-    env: { ...clean, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout.on('data', chunk => (output += chunk))
-  child.stderr.on('data', chunk => (output += chunk))
-  return new Promise(resolve => child.on('close', code => resolve({ code, output })))
-}
 
 const hubEnv = () => ({ HF_ENDPOINT: hub.endpoint, HF_TOKEN: TOKEN, HF_HUB_CACHE: join(root, 'hub-cache'), LMSCALE_DTYPE: 'fp32' })
 
@@ -116,7 +82,7 @@ describe('plan mode (`npm run plan:mobilellm`)', () => {
 
 describe('the study under `vitest bench --run` (`npm run study:mobilellm`)', () => {
   let project: string
-  let run: Outcome
+  let run: VitestOutcome
   let results: ResultsDocument
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * What the forge needs from a decoder family (LLaMA today), so that adding one is adding one module:
+ * What the forge needs from a decoder family (LLaMA, GPT-NeoX), so that adding one is adding one module:
  * its weights and config.json in Hugging Face naming, its ONNX graph, and an independent reference forward.
  */
 

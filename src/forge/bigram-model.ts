@@ -113,23 +113,34 @@ export function bigramDecoderWeights(config: DecoderConfig, factors: LowRankFact
   return weights
 }
 
+/** What the closed form reads from a bigram decoder's weights. */
+export interface BigramReadout {
+  readonly vocabSize: number
+  readonly hiddenSize: number
+  /** Tensors that must be zero for every block to add nothing to the residual stream. */
+  readonly zeroed: RegExp
+  readonly embedding: Float32Array
+  /** The final norm applied to a residual-stream row. */
+  readonly finalNorm: (x: Float64Array) => Float64Array
+  /** The LM head, [vocabSize, hiddenSize]. */
+  readonly head: Float32Array
+}
+
 /**
  * log P(next = b | previous = a) for every (a, b), computed from the weights alone in float64 (V × V).
  * Valid only when every block adds nothing to the residual stream; that is checked, not assumed.
  */
-export function closedFormLogProbTable(config: DecoderConfig, weights: DecoderWeights): Float64Array {
+export function bigramLogProbTable(readout: BigramReadout, weights: DecoderWeights): Float64Array {
   for (const [name, tensor] of Object.entries(weights)) {
-    if (/o_proj|down_proj/.test(name) && tensor.data.some(v => v !== 0)) {
+    if (readout.zeroed.test(name) && tensor.data.some(v => v !== 0)) {
       throw new Error(`closed form needs zero output projections, but ${name} is not zero`)
     }
   }
-  const { vocabSize: V, hiddenSize: D } = config
-  const embedding = weights['model.embed_tokens.weight']!.data
-  const head = (config.tieWordEmbeddings ? weights['model.embed_tokens.weight'] : weights['lm_head.weight'])!.data
+  const { vocabSize: V, hiddenSize: D, embedding, head } = readout
   const table = new Float64Array(V * V)
   const logits = new Float64Array(V)
   for (let a = 0; a < V; a++) {
-    const h = rmsNormForward(Float64Array.from(embedding.subarray(a * D, (a + 1) * D)), weights['model.norm.weight']!.data, config.rmsNormEps)
+    const h = readout.finalNorm(Float64Array.from(embedding.subarray(a * D, (a + 1) * D)))
     for (let b = 0; b < V; b++) {
       let dot = 0
       for (let c = 0; c < D; c++) dot += h[c]! * head[b * D + c]!
@@ -138,6 +149,22 @@ export function closedFormLogProbTable(config: DecoderConfig, weights: DecoderWe
     table.set(logSoftmax(logits), a * V)
   }
   return table
+}
+
+/** The closed-form table of a LLaMA bigram decoder (see bigramLogProbTable). */
+export function closedFormLogProbTable(config: DecoderConfig, weights: DecoderWeights): Float64Array {
+  const embedding = weights['model.embed_tokens.weight']!.data
+  return bigramLogProbTable(
+    {
+      vocabSize: config.vocabSize,
+      hiddenSize: config.hiddenSize,
+      zeroed: /o_proj|down_proj/,
+      embedding,
+      finalNorm: x => rmsNormForward(x, weights['model.norm.weight']!.data, config.rmsNormEps),
+      head: config.tieWordEmbeddings ? embedding : weights['lm_head.weight']!.data,
+    },
+    weights,
+  )
 }
 
 /** Σ log P(tokens[i] | tokens[i-1]) over i in [from, to), from the closed-form table. */

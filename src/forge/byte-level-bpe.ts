@@ -121,8 +121,11 @@ export function prependBosProcessor(bos: string, bosId: number): object {
   }
 }
 
-/** tokenizer.json (Hugging Face tokenizers format) for a byte-level BPE that prepends <s> like Llama's. */
-export function byteLevelTokenizerJson(bpe: ByteLevelBpe): object {
+/**
+ * tokenizer.json (Hugging Face tokenizers format) for a byte-level BPE that prepends <s> like Llama's, or
+ * (prependBos false) adds no special token, like GPT-NeoX's.
+ */
+export function byteLevelTokenizerJson(bpe: ByteLevelBpe, { prependBos = true } = {}): object {
   const special = addedSpecialTokens(Object.values(SPECIAL_TOKENS), content => bpe.vocab.get(content)!)
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true }
   const bos = SPECIAL_TOKENS.bos
@@ -133,7 +136,7 @@ export function byteLevelTokenizerJson(bpe: ByteLevelBpe): object {
     added_tokens: special,
     normalizer: null,
     pre_tokenizer: byteLevel,
-    post_processor: prependBosProcessor(bos, bpe.vocab.get(bos)!),
+    post_processor: prependBos ? prependBosProcessor(bos, bpe.vocab.get(bos)!) : null,
     decoder: byteLevel,
     model: {
       type: 'BPE',

@@ -1,13 +1,15 @@
-/** The forge: decoders of each architecture (LLaMA so far) written as transformers.js model directories, and the fixture family. */
+/** The forge: decoders of each architecture (LLaMA, GPT-NeoX) written as transformers.js model directories, and the fixture family. */
 export { ForgeInputError } from './architecture.ts'
 export type { Architecture, BaseConfig, DecoderWeights, WeightTensor } from './architecture.ts'
 export { llama } from './llama.ts'
+export { gptNeox } from './gpt-neox.ts'
+export type { GptNeoxConfig } from './gpt-neox-config.ts'
 export { headDimOf } from './config.ts'
 export type { DecoderConfig } from './config.ts'
 export { forgeDecoder } from './forge-decoder.ts'
 export type { ForgedTokenizer } from './forge-decoder.ts'
 export { byteLevelTokenizerJson, countPieces, trainByteLevelBpe, SPECIAL_TOKENS } from './byte-level-bpe.ts'
-export { randomDecoderWeights } from './random-weights.ts'
+export { randomDecoderWeights, randomGptNeoxWeights } from './random-weights.ts'
 export { readSafetensors, writeSafetensors } from './safetensors.ts'
 export { closedFormLogLikelihood, closedFormLogProbTable } from './bigram-model.ts'
 export { BIGRAM_FAMILY, FIXTURE_MODELS, defaultFixturesDir, ensureFixtureModels, fixtureDecoderConfig } from './fixture-family.ts'

@@ -5,8 +5,8 @@
  */
 import type { DecoderWeights } from './architecture.ts'
 import { headDimOf, validateDecoder, type DecoderConfig } from './config.ts'
+import { cachedAttention, causalMaskBias, declareDecoderIO, rotaryEmbedding, splitHeads } from './decoder-graph-parts.ts'
 import { GraphBuilder } from '../onnx/graph-builder.ts'
-import { DataType } from '../onnx/proto.ts'
 import { transpose2d } from '../onnx/tensor-math.ts'
 
 export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights): Uint8Array {
@@ -14,20 +14,7 @@ export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights
   const g = new GraphBuilder('lmscale_llama_decoder')
   const { vocabSize: V, hiddenSize: D, numHeads: H, numKvHeads: KV } = config
   const hd = headDimOf(config)
-  const groups = H / KV
-
-  const inputIds = g.input('input_ids', 'int64', ['batch_size', 'sequence_length'])
-  const attentionMask = g.input('attention_mask', 'int64', ['batch_size', 'total_sequence_length'])
-  const positionIds = g.input('position_ids', 'int64', ['batch_size', 'sequence_length'])
-  const past = Array.from({ length: config.numLayers }, (_, i) => ({
-    key: g.input(`past_key_values.${i}.key`, 'float32', ['batch_size', KV, 'past_sequence_length', hd]),
-    value: g.input(`past_key_values.${i}.value`, 'float32', ['batch_size', KV, 'past_sequence_length', hd]),
-  }))
-  g.output('logits', 'float32', ['batch_size', 'sequence_length', V])
-  for (let i = 0; i < config.numLayers; i++) {
-    g.output(`present.${i}.key`, 'float32', ['batch_size', KV, 'total_sequence_length', hd])
-    g.output(`present.${i}.value`, 'float32', ['batch_size', KV, 'total_sequence_length', hd])
-  }
+  const io = declareDecoderIO(g, { vocabSize: V, numLayers: config.numLayers, kvHeads: KV, headDim: hd })
 
   const tensor = (name: string) => weights[name]!
   // MatMul weights are stored [in, out], as ONNX exporters do, so no Transpose runs per call.
@@ -43,54 +30,18 @@ export function buildDecoderGraph(config: DecoderConfig, weights: DecoderWeights
   }
 
   const embedding = g.weight('model.embed_tokens.weight', tensor('model.embed_tokens.weight').data, [V, D])
-  let x = g.op('Gather', [embedding, inputIds], { axis: 0 })
+  let x = g.op('Gather', [embedding, io.inputIds], { axis: 0 })
+  const rope = rotaryEmbedding(g, io.positionIds, hd, hd, config.ropeTheta)
+  const maskBias = causalMaskBias(g, io)
 
-  // RoPE tables from position_ids (Hugging Face: inv_freq and the angles in float32, halves concatenated).
-  const invFreq = new Float32Array(hd / 2).map((_, i) => 1 / config.ropeTheta ** ((2 * i) / hd))
-  const positions = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: DataType.FLOAT }), g.int64([2])])
-  const angles = g.op('Mul', [positions, g.weight('rope.inv_freq', invFreq, [hd / 2])])
-  const doubled = g.op('Concat', [angles, angles], { axis: -1 })
-  const cos = g.op('Unsqueeze', [g.op('Cos', [doubled]), g.int64([1])])
-  const sin = g.op('Unsqueeze', [g.op('Sin', [doubled]), g.int64([1])])
-  const rope = (t: string) => {
-    const first = g.op('Slice', [t, g.int64([0]), g.int64([hd / 2]), g.int64([3])])
-    const second = g.op('Slice', [t, g.int64([hd / 2]), g.int64([hd]), g.int64([3])])
-    const rotated = g.op('Concat', [g.op('Neg', [second]), first], { axis: -1 })
-    return g.op('Add', [g.op('Mul', [t, cos]), g.op('Mul', [rotated, sin])])
-  }
-
-  // Key j is visible to query i iff j <= past_len + i and attention_mask[b, j] != 0.
-  const newLength = g.op('Gather', [g.op('Shape', [inputIds]), g.int64([1], true)], { axis: 0 })
-  const totalLength = g.op('Gather', [g.op('Shape', [attentionMask]), g.int64([1], true)], { axis: 0 })
-  const pastLength = g.op('Sub', [totalLength, newLength])
-  const zero = g.int64([0], true)
-  const one = g.int64([1], true)
-  const queryPositions = g.op('Add', [g.op('Range', [zero, newLength, one]), pastLength])
-  const keyPositions = g.op('Range', [zero, totalLength, one])
-  const causal = g.op('LessOrEqual', [g.op('Unsqueeze', [keyPositions, g.int64([0])]), g.op('Unsqueeze', [queryPositions, g.int64([1])])])
-  const notPadding = g.op('Unsqueeze', [g.op('Cast', [attentionMask], { to: DataType.BOOL }), g.int64([1, 2, 3])])
-  const allowed = g.op('And', [g.op('Unsqueeze', [causal, g.int64([0, 1, 2])]), notPadding])
-  const maskBias = g.op('Where', [allowed, g.float(0), g.lowestFloat()]) // [B, 1, 1, S, T]
-
-  const scale = g.float(1 / Math.sqrt(hd))
   for (let i = 0; i < config.numLayers; i++) {
     const p = `model.layers.${i}`
     const h = rmsNorm(x, `${p}.input_layernorm.weight`)
-    const heads = (name: string, count: number) =>
-      g.op('Transpose', [g.op('Reshape', [g.op('MatMul', [h, linear(name)]), g.int64([0, 0, count, hd])])], { perm: [0, 2, 1, 3] })
+    const heads = (name: string, count: number) => splitHeads(g, g.op('MatMul', [h, linear(name)]), count, hd)
     const q = rope(heads(`${p}.self_attn.q_proj.weight`, H))
     const k = rope(heads(`${p}.self_attn.k_proj.weight`, KV))
     const v = heads(`${p}.self_attn.v_proj.weight`, KV)
-    const keys = g.op('Concat', [past[i]!.key, k], { axis: 2 }, `present.${i}.key`)
-    const values = g.op('Concat', [past[i]!.value, v], { axis: 2 }, `present.${i}.value`)
-
-    // Grouped-query attention without copying keys: query head h reads KV head floor(h / groups).
-    const grouped = g.op('Reshape', [g.op('Mul', [q, scale]), g.int64([0, KV, groups, -1, hd])])
-    const keysT = g.op('Transpose', [g.op('Unsqueeze', [keys, g.int64([2])])], { perm: [0, 1, 2, 4, 3] })
-    const scores = g.op('Add', [g.op('MatMul', [grouped, keysT]), maskBias])
-    const probs = g.op('Softmax', [scores], { axis: -1 })
-    const context = g.op('MatMul', [probs, g.op('Unsqueeze', [values, g.int64([2])])])
-    const merged = g.op('Reshape', [g.op('Transpose', [g.op('Reshape', [context, g.int64([0, H, -1, hd])])], { perm: [0, 2, 1, 3] }), g.int64([0, 0, H * hd])])
+    const merged = cachedAttention(g, io, i, maskBias, { q, k, v }, { heads: H, kvHeads: KV, headDim: hd })
     x = g.op('Add', [x, g.op('MatMul', [merged, linear(`${p}.self_attn.o_proj.weight`)])])
 
     const h2 = rmsNorm(x, `${p}.post_attention_layernorm.weight`)

@@ -26,22 +26,7 @@ export function referenceLogits(config: DecoderConfig, weights: DecoderWeights, 
     const v = normed.map(h => linearForward(w(`${p}.self_attn.v_proj.weight`), KV * hd, h))
 
     states = states.map((x, t) => {
-      const attended = new Float64Array(H * hd)
-      for (let head = 0; head < H; head++) {
-        const kvHead = Math.floor(head / (H / KV))
-        const scores = new Float64Array(t + 1)
-        for (let j = 0; j <= t; j++) {
-          let dot = 0
-          for (let c = 0; c < hd; c++) dot += q[t]![head * hd + c]! * k[j]![kvHead * hd + c]!
-          scores[j] = dot / Math.sqrt(hd)
-        }
-        const max = Math.max(...scores)
-        const exps = scores.map(s => Math.exp(s - max))
-        const total = exps.reduce((a, b) => a + b, 0)
-        for (let j = 0; j <= t; j++) {
-          for (let c = 0; c < hd; c++) attended[head * hd + c]! += (exps[j]! / total) * v[j]![kvHead * hd + c]!
-        }
-      }
+      const attended = causalAttentionAt(t, q, k, v, { heads: H, kvHeads: KV, headDim: hd })
       const afterAttention = add(x, linearForward(w(`${p}.self_attn.o_proj.weight`), D, attended))
       const h2 = rmsNormForward(afterAttention, w(`${p}.post_attention_layernorm.weight`), config.rmsNormEps)
       const gate = linearForward(w(`${p}.mlp.gate_proj.weight`), F, h2)
@@ -55,14 +40,45 @@ export function referenceLogits(config: DecoderConfig, weights: DecoderWeights, 
   return states.map(x => linearForward(head, V, rmsNormForward(x, w('model.norm.weight'), config.rmsNormEps)))
 }
 
-/** Rotate-half RoPE on each head of a [heads · headDim] vector at one position. */
-function applyRope(x: Float64Array, heads: number, hd: number, position: number, theta: number): Float64Array {
-  const out = new Float64Array(x.length)
-  const half = hd / 2
+/**
+ * Softmax attention of query position t over positions 0..t, from per-position [heads · headDim] q and
+ * [kvHeads · headDim] k, v; query head h reads KV head floor(h / (heads / kvHeads)). Returns [heads · headDim].
+ */
+export function causalAttentionAt(
+  t: number,
+  q: readonly Float64Array[],
+  k: readonly Float64Array[],
+  v: readonly Float64Array[],
+  shape: { heads: number; kvHeads: number; headDim: number },
+): Float64Array {
+  const { heads: H, kvHeads: KV, headDim: hd } = shape
+  const attended = new Float64Array(H * hd)
+  for (let head = 0; head < H; head++) {
+    const kvHead = Math.floor(head / (H / KV))
+    const scores = new Float64Array(t + 1)
+    for (let j = 0; j <= t; j++) {
+      let dot = 0
+      for (let c = 0; c < hd; c++) dot += q[t]![head * hd + c]! * k[j]![kvHead * hd + c]!
+      scores[j] = dot / Math.sqrt(hd)
+    }
+    const max = Math.max(...scores)
+    const exps = scores.map(s => Math.exp(s - max))
+    const total = exps.reduce((a, b) => a + b, 0)
+    for (let j = 0; j <= t; j++) {
+      for (let c = 0; c < hd; c++) attended[head * hd + c]! += (exps[j]! / total) * v[j]![kvHead * hd + c]!
+    }
+  }
+  return attended
+}
+
+/** Rotate-half RoPE on the first `rotaryDims` channels of each head of a [heads · headDim] vector at one position; the rest pass through. */
+export function applyRope(x: Float64Array, heads: number, hd: number, position: number, theta: number, rotaryDims = hd): Float64Array {
+  const out = Float64Array.from(x)
+  const half = rotaryDims / 2
   for (let head = 0; head < heads; head++) {
     const base = head * hd
     for (let i = 0; i < half; i++) {
-      const angle = position / theta ** ((2 * i) / hd)
+      const angle = position / theta ** ((2 * i) / rotaryDims)
       const [c, s] = [Math.cos(angle), Math.sin(angle)]
       const [a, b] = [x[base + i]!, x[base + half + i]!]
       out[base + i] = a * c - b * s
@@ -72,6 +88,6 @@ function applyRope(x: Float64Array, heads: number, hd: number, position: number,
   return out
 }
 
-function add(a: Float64Array, b: Float64Array): Float64Array {
+export function add(a: Float64Array, b: Float64Array): Float64Array {
   return a.map((v, i) => v + b[i]!)
 }

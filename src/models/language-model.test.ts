@@ -3,15 +3,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { rollingWindowPlan, slidingWindowPlan } from '../scoring/windows.ts'
-import { closedFormLogLikelihood, closedFormLogProbTable } from '../forge/bigram-model.ts'
+import { closedFormLogLikelihood } from '../forge/bigram-model.ts'
 import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { expectedWeightShapes, type DecoderConfig } from '../forge/config.ts'
-import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, type FixtureManifest } from '../forge/fixture-family.ts'
+import {
+  ensureFixtureModels,
+  fixtureDecoderConfig,
+  FIXTURE_MODELS,
+  GPT_NEOX_FIXTURE_MODELS,
+  gptNeoxFixtureConfig,
+  type FixtureManifest,
+} from '../forge/fixture-family.ts'
 import { forgeDecoder } from '../forge/forge-decoder.ts'
+import { gptNeoxWeightShapes } from '../forge/gpt-neox-config.ts'
 import { randomDecoderWeights } from '../forge/random-weights.ts'
 import { referenceLogits } from '../forge/reference-forward.ts'
 import { readSafetensors } from '../forge/safetensors.ts'
 import { logSoftmax } from '../onnx/tensor-math.ts'
+import { bigramFixture, closedFormTableOf } from '../../test-support/bigram-fixtures.ts'
 import { LanguageModel } from './language-model.ts'
 
 let manifest: FixtureManifest
@@ -19,25 +28,27 @@ const text = documentText(loadBrownCorpus().heldOut[1]!).slice(0, 6000)
 beforeAll(async () => {
   manifest = await ensureFixtureModels()
 })
+const pathOf = (name: string) => manifest.models.find(m => m.name === name)!.path
 const fixture = (name: string) => {
   const spec = FIXTURE_MODELS.find(m => m.name === name)!
-  return { spec, config: fixtureDecoderConfig(spec), path: manifest.models.find(m => m.name === name)!.path }
+  return { spec, config: fixtureDecoderConfig(spec), path: pathOf(name) }
 }
 
-describe('perplexity methods against the closed form (bigram fixture: each token depends only on the one before it)', () => {
+// One bigram model per architecture: LLaMA's tokenizer prepends BOS, GPT-NeoX's does not (EOS is then lm-eval's prefix).
+describe.each(['brown-bigram-m', 'brown-neox-m'])('perplexity methods of %s against the closed form (each token depends only on the one before it)', name => {
   let model: LanguageModel
   let table: Float64Array
   let V: number
   beforeAll(async () => {
-    const { config, path } = fixture('brown-bigram-m')
-    model = await LanguageModel.fromDirectory(path, { id: 'brown-bigram-m', maxLength: 256 })
-    table = closedFormLogProbTable(config, await readSafetensors(join(path, 'model.safetensors')))
-    V = config.vocabSize
+    const closedForm = bigramFixture(name)
+    model = await LanguageModel.fromDirectory(pathOf(name), { id: name, maxLength: 256 })
+    table = await closedFormTableOf(closedForm, pathOf(name))
+    V = closedForm.vocabSize
   })
   afterAll(() => model.release())
   const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
 
-  test('Hugging Face sliding window (BOS first, every later token scored from its predecessor)', async () => {
+  test('Hugging Face sliding window (the first token unscored, every later token scored from its predecessor)', async () => {
     const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
     for (const [maxLength, stride] of [
       [256, 128],
@@ -51,7 +62,7 @@ describe('perplexity methods against the closed form (bigram fixture: each token
     }
   })
 
-  test('lm-eval rolling windows (prefix BOS predicts the first token)', async () => {
+  test('lm-eval rolling windows (the prefix token, BOS or else EOS, predicts the first token)', async () => {
     const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
     const [result] = await model.loglikelihoodRolling([text])
     const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
@@ -180,14 +191,21 @@ describe('clear errors', () => {
   })
 })
 
-test('parameter counts from the ONNX initializers equal the architecture formula (tied and untied)', async () => {
-  for (const name of ['brown-bigram-s', 'random-attention']) {
-    const { config, path } = fixture(name)
-    const model = await LanguageModel.fromDirectory(path)
-    let formula = 0
-    for (const shape of expectedWeightShapes(config).values()) formula += shape.reduce((a, b) => a * b, 1)
-    const embedding = config.vocabSize * config.hiddenSize * (config.tieWordEmbeddings ? 1 : 2)
-    expect(model.parameters).toEqual({ total: formula, embedding, nonEmbedding: formula - embedding })
-    await model.release()
-  }
+test.each([
+  ['brown-bigram-s', 'LLaMA, untied'],
+  ['random-attention', 'LLaMA, tied'],
+  ['brown-neox-s', 'GPT-NeoX, untied embed_out'],
+])('parameter counts of %s (%s) from the ONNX initializers equal the architecture formula', async name => {
+  const neox = GPT_NEOX_FIXTURE_MODELS.find(m => m.name === name)
+  const llama = FIXTURE_MODELS.find(m => m.name === name)
+  const { config, shapes } = neox
+    ? { config: gptNeoxFixtureConfig(neox), shapes: gptNeoxWeightShapes(gptNeoxFixtureConfig(neox)) }
+    : { config: fixtureDecoderConfig(llama!), shapes: expectedWeightShapes(fixtureDecoderConfig(llama!)) }
+  const tied = 'tieWordEmbeddings' in config && config.tieWordEmbeddings
+  const model = await LanguageModel.fromDirectory(pathOf(name))
+  let formula = 0
+  for (const shape of shapes.values()) formula += shape.reduce((a, b) => a * b, 1)
+  const embedding = config.vocabSize * config.hiddenSize * (tied ? 1 : 2)
+  expect(model.parameters).toEqual({ total: formula, embedding, nonEmbedding: formula - embedding })
+  await model.release()
 })

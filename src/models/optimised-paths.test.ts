@@ -19,7 +19,7 @@ beforeAll(async () => {
 const load = (name: string, options: LanguageModelOptions) => LanguageModel.fromDirectory(manifest.models.find(m => m.name === name)!.path, options)
 const UNOPTIMISED = { scoring: 'logits', shareContexts: false } as const
 
-describe.each(['random-attention', 'brown-bigram-xl'])('%s', name => {
+describe.each(['random-attention', 'brown-bigram-xl', 'random-attention-neox', 'brown-neox-l'])('%s', name => {
   let requests: LoglikelihoodRequest[]
   let reference: Awaited<ReturnType<LanguageModel['loglikelihood']>>
   let plain: LanguageModel

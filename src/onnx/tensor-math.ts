@@ -51,3 +51,13 @@ export function halfToFloat(h: number): number {
   if (exponent === 31) return fraction ? NaN : sign * Infinity
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024)
 }
+
+/** torch.nn.LayerNorm in float64: (x − mean) / sqrt(var + eps) · weight + bias, with the biased variance. */
+export function layerNormForward(x: Float64Array, weight: Float32Array, bias: Float32Array, eps: number): Float64Array {
+  let mean = 0
+  for (const v of x) mean += v / x.length
+  let variance = 0
+  for (const v of x) variance += (v - mean) ** 2 / x.length
+  const inverse = 1 / Math.sqrt(variance + eps)
+  return x.map((v, i) => (v - mean) * inverse * weight[i]! + bias[i]!)
+}

@@ -169,6 +169,48 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
   })
 }
 
+/**
+ * Per multi-family study: bits per byte against total parameters, one colour per declared family, with each
+ * family's line under the shared-exponent fit (a_f − α · ln N), so the offsets the report states can be seen.
+ */
+export function crossFamilyPlots(studies: readonly StudyScaling[]): PlotSpec[] {
+  return studies.flatMap(({ study, crossFamily }) => {
+    const fit = crossFamily?.fit
+    if (!crossFamily || !fit) return []
+    const alpha = fit.shared.exponent.value
+    const measured = crossFamily.points.map(p => ({
+      parameters: p.params,
+      value: p.bitsPerByte,
+      family: p.family,
+      point: `${p.model} (${p.family}) ${crossFamily.metric} = ${p.bitsPerByte.toPrecision(6)}`,
+    }))
+    const fitted = fit.families.flatMap(family => {
+      const sizes = crossFamily.points.filter(p => p.family === family).map(p => p.params)
+      const offset = fit.shared.offsets[family]!.value
+      return [Math.min(...sizes), Math.max(...sizes)].map(N => ({ parameters: N, value: Math.exp(offset - alpha * Math.log(N)), family }))
+    })
+    const y = { field: 'value', type: 'quantitative', title: 'bits per byte', scale: { type: 'log' } }
+    const title = `Across families: ${study} (${crossFamily.task}, shared exponent ${alpha.toFixed(4)})`
+    return [
+      {
+        file: `cross-family-${study.replace(/[^\w.-]+/g, '_')}.svg`,
+        title,
+        data: measured,
+        spec: {
+          title,
+          width: 420,
+          height: 280,
+          encoding: { x: logParams, color: { field: 'family', type: 'nominal', title: 'family' } },
+          layer: [
+            { data: { values: fitted }, mark: { type: 'line', aria: false, strokeDash: [4, 3] }, encoding: { y } },
+            { data: { values: measured }, mark: { type: 'point', filled: true, size: 60 }, encoding: { y, description: { field: 'point', type: 'nominal' } } },
+          ],
+        } as TopLevelSpec,
+      },
+    ]
+  })
+}
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' })
   try {

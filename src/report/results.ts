@@ -73,6 +73,8 @@ export interface MetricPoint {
   readonly stderr: number | undefined
   readonly parameters: number
   readonly nonEmbeddingParameters: number
+  /** The model family the study declared for the model (undefined when it declared none). */
+  readonly family?: string | undefined
   /** The metric's declared metadata, and the task's chance level (null when it declares none). */
   readonly info: MetricInfo | undefined
   readonly chance: number | null
@@ -91,6 +93,7 @@ export function metricPoints(doc: ResultsDocument): MetricPoint[] {
       stderr: v.stderr,
       parameters: record.model.parameters.total,
       nonEmbeddingParameters: record.model.parameters.nonEmbedding,
+      family: record.model.family,
       info: record.task.metrics[metric],
       chance: record.task.chance,
     }))

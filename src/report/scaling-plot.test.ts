@@ -1,5 +1,5 @@
-import { expect, test } from 'vitest'
-import { renderSvg, scalingFitPlots } from './plots.ts'
+import { describe, expect, test } from 'vitest'
+import { crossFamilyPlots, renderSvg, scalingFitPlots } from './plots.ts'
 import type { MetricPoint } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 
@@ -32,4 +32,67 @@ test('the scaling plot shows every measured point and the fitted law with its in
   expect(svg).toContain(legend)
   expect(svg).toMatch(/class="mark-area role-mark[^"]*"[^>]*>\s*<path[^>]*d="M[^"]+"/) // the confidence band
   expect(scalingMarkdown(studies)).toContain(`N^${slope.estimate.toFixed(4).replace('-', '−')}`) // the markdown prints a true minus sign
+})
+
+describe('a study whose models declare two families', () => {
+  // Bits per byte on exact laws with a shared exponent 0.2: family "b" needs 10% more bits per byte than "a" at
+  // every size; a little deterministic noise. Each model also reports a token perplexity (its own tokenizer's).
+  const bitsPerByte = { direction: 'lower', kind: 'bits', aggregation: 'corpus', unit: 'byte' } as const
+  const familyPoints: MetricPoint[] = (['a', 'b'] as const).flatMap((family, f) =>
+    sizes
+      .map((N, i) => {
+        const base = {
+          study: 'families',
+          model: `${family}${i}`,
+          task: 'heldout',
+          stderr: undefined,
+          parameters: N,
+          nonEmbeddingParameters: N,
+          family,
+          chance: null,
+        }
+        const value = 30 * (f === 0 ? 1 : 1.1) * N ** -0.2 * noise[(i + f) % noise.length]!
+        return [
+          { ...base, metric: 'bits_per_byte', value, info: bitsPerByte },
+          { ...base, metric: 'perplexity', value: 1000 * N ** -0.25, info: points[0]!.info },
+        ]
+      })
+      .flat(),
+  )
+
+  test('report.md fits the cross-family law on declared bits per byte and says which family is ahead and whether the data can tell', () => {
+    const [study] = analyzeStudies(familyPoints)
+    const fit = study!.crossFamily!.fit!
+    expect(fit.shared.exponent.value).toBeCloseTo(0.2, 2)
+    expect(fit.comparisons[0]).toMatchObject({ ahead: 'a', behind: 'b', distinguishable: true })
+    expect(fit.comparisons[0]!.ratio.value).toBeCloseTo(1.1, 2)
+    const markdown = scalingMarkdown([study!])!
+    expect(markdown).toContain('### Across families (bits per byte)')
+    expect(markdown).toContain('on heldout bits_per_byte, N = total parameters')
+    expect(markdown).toMatch(/\| a \| 5 \| [−\d.]+ \[[−\d.]+, [−\d.]+\] \| 0\.2\d+ \[/)
+    expect(markdown).toMatch(/At equal size, a needs 9\.\d% fewer bits per byte than b .*: the data can tell\./)
+  })
+
+  test('families are read from declarations and bits per byte from metric metadata, never from names', () => {
+    // The same values under a metric named bits_per_byte but declared a perplexity: no cross-family fit.
+    const undeclaredKind = familyPoints.map(p => (p.metric === 'bits_per_byte' ? { ...p, info: points[0]!.info } : p))
+    expect(analyzeStudies(undeclaredKind)[0]!.crossFamily).toMatchObject({ error: expect.stringContaining('no task of the study reports bits per byte') })
+    // Models named a0…b4 but declaring no family: a single-family study, whose report has no cross-family section.
+    const single = analyzeStudies(familyPoints.map(p => ({ ...p, family: undefined })))
+    expect(single[0]!.crossFamily).toBeUndefined()
+    expect(scalingMarkdown(single)).not.toContain('Across families')
+    expect(crossFamilyPlots(single)).toEqual([])
+  })
+
+  test('the cross-family plot has one colour per family and every measured point', async () => {
+    const [plot] = crossFamilyPlots(analyzeStudies(familyPoints))
+    const svg = await renderSvg(plot!.spec)
+    for (const p of familyPoints.filter(p => p.metric === 'bits_per_byte'))
+      expect(svg).toContain(`${p.model} (${p.family}) bits_per_byte = ${p.value.toPrecision(6)}`)
+    const fills = (family: string) =>
+      new Set([...svg.matchAll(/aria-label="[^"]*\((\w)\) bits_per_byte[^"]*"[^>]*fill="([^"]+)"/g)].filter(m => m[1] === family).map(m => m[2]))
+    expect(fills('a').size).toBe(1)
+    expect(fills('b').size).toBe(1)
+    expect([...fills('a')][0]).not.toBe([...fills('b')][0])
+  })
 })

@@ -1,6 +1,6 @@
 /** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
-import { analyzeScaling, formatScalingMarkdown } from '../scaling/index.ts'
-import type { ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
+import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkdown } from '../scaling/index.ts'
+import type { CrossFamilyFit, FamilyPoint, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import type { MetricPoint } from './results.ts'
 
 /** Which perplexity a model's loss comes from, best first: per token, then per word, then per byte. */
@@ -44,8 +44,46 @@ export function scalingPoints(points: readonly MetricPoint[]): {
   return { points: result, perplexity: chosen, withoutChance, chanceLevels }
 }
 
+/** A multi-family study's bits-per-byte comparison: the text it is measured on, the points, and the fit or why none. */
+export interface CrossFamilyScaling {
+  /** The task and metric the bits per byte come from. */
+  readonly task: string
+  readonly metric: string
+  readonly points: readonly FamilyPoint[]
+  /** Models that declared no family, left out of the fit. */
+  readonly undeclared: readonly string[]
+  readonly fit?: CrossFamilyFit
+  readonly error?: string
+}
+
+/** Bits per UTF-8 byte, known by the metric's declared kind and unit: the one unit models with different tokenizers share. */
+const isBitsPerByte = (p: MetricPoint) => p.info?.kind === 'bits' && p.info.unit === 'byte'
+
+/**
+ * Undefined unless the study's models declare at least two families. The first task (by name) reporting bits per
+ * byte is the shared text; every model measured on it is a point, at its total parameters.
+ */
+export function crossFamilyScaling(points: readonly MetricPoint[]): CrossFamilyScaling | undefined {
+  if (new Set(points.flatMap(p => (p.family === undefined ? [] : [p.family]))).size < 2) return undefined
+  const bits = points.filter(isBitsPerByte).sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))
+  const first = bits[0]
+  if (!first)
+    return { task: '', metric: '', points: [], undeclared: [], error: 'no task of the study reports bits per byte (a metric of kind bits, unit byte).' }
+  const onText = bits.filter(p => p.task === first.task && p.metric === first.metric)
+  const undeclared = onText.filter(p => p.family === undefined).map(p => p.model)
+  const familyPoints = onText.flatMap(p => (p.family === undefined ? [] : [{ model: p.model, family: p.family, params: p.parameters, bitsPerByte: p.value }]))
+  const base = { task: first.task, metric: first.metric, points: familyPoints, undeclared }
+  try {
+    return { ...base, fit: fitCrossFamily(familyPoints) }
+  } catch (error) {
+    return { ...base, error: (error as Error).message }
+  }
+}
+
 export interface StudyScaling {
   readonly study: string
+  /** Present when the study's models declare more than one family. */
+  readonly crossFamily?: CrossFamilyScaling
   /** The perplexity metric the loss comes from; undefined when the study reports none. */
   readonly perplexity: string | undefined
   readonly analysis?: ScalingAnalysis
@@ -57,24 +95,54 @@ export interface StudyScaling {
 export function analyzeStudies(points: readonly MetricPoint[]): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
   return studies.map(study => {
-    const { points: modelPoints, perplexity, withoutChance, chanceLevels } = scalingPoints(points.filter(p => p.study === study))
-    if (!perplexity) return { study, perplexity, withoutChance }
+    const own = points.filter(p => p.study === study)
+    const { points: modelPoints, perplexity, withoutChance, chanceLevels } = scalingPoints(own)
+    const crossFamily = crossFamilyScaling(own)
+    const base = { study, perplexity, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
+    if (!perplexity) return base
     try {
-      return { study, perplexity, withoutChance, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
+      return { ...base, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
     } catch (error) {
-      return { study, perplexity, withoutChance, error: (error as Error).message }
+      return { ...base, error: (error as Error).message }
     }
   })
 }
 
 export function scalingMarkdown(studies: readonly StudyScaling[]): string | undefined {
-  const sections = studies.map(({ study, perplexity, analysis, error, withoutChance }) => {
+  const sections = studies.map(({ study, perplexity, analysis, error, withoutChance, crossFamily }) => {
     const heading = `## Scaling: ${study}`
-    if (!perplexity) return `${heading}\n\nNot fitted: the study reports no perplexity metric.`
-    if (!analysis) return `${heading}\n\nNot fitted: ${error}`
+    const across = crossFamily ? `\n\n${crossFamilyMarkdown(crossFamily)}` : ''
+    if (!perplexity) return `${heading}\n\nNot fitted: the study reports no perplexity metric.${across}`
+    if (!analysis) return `${heading}\n\nNot fitted: ${error}${across}`
     const markdown = formatScalingMarkdown(analysis).replace(/^## Scaling\b/, heading)
     const skipped = withoutChance.length ? ` Accuracy laws skip ${withoutChance.join(', ')} (no chance level known).` : ''
-    return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}`
+    return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}${across}`
   })
   return sections.length ? sections.join('\n\n') : undefined
+}
+
+const fixed = (v: number) => v.toFixed(4).replace('-', '−')
+const withInterval = (e: { value: number; interval: readonly [number, number] }) => `${fixed(e.value)} [${fixed(e.interval[0])}, ${fixed(e.interval[1])}]`
+
+function crossFamilyMarkdown(cross: CrossFamilyScaling): string {
+  const heading = '### Across families (bits per byte)'
+  if (!cross.fit) return `${heading}\n\nNot fitted: ${cross.error}`
+  const { fit } = cross
+  const pct = Math.round(fit.level * 100)
+  const rows = fit.families.map(f => {
+    const models = cross.points.filter(p => p.family === f).length
+    return `| ${f} | ${models} | ${withInterval(fit.shared.offsets[f]!)} | ${withInterval(fit.perFamily.exponents[f]!)} |`
+  })
+  const left = cross.undeclared.length ? ` Left out (no declared family): ${cross.undeclared.join(', ')}.` : ''
+  return [
+    heading,
+    '',
+    `ln(bits per byte) = a_family − α · ln N on ${cross.task} ${cross.metric}, N = total parameters; shared exponent α = ${withInterval(fit.shared.exponent)} (${pct}% intervals).${left}`,
+    '',
+    '| family | models | offset a (shared α) | own exponent α |',
+    '| ------ | ------ | ------------------- | -------------- |',
+    ...rows,
+    '',
+    ...describeCrossFamily(fit).map(line => `- ${line}`),
+  ].join('\n')
 }

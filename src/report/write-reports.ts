@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../core/atomic-file.ts'
 import { resultsCsv } from './csv.ts'
 import { junitXml } from './junit.ts'
 import { markdownReport } from './markdown.ts'
-import { plotSpecs, renderSvg, scalingFitPlots } from './plots.ts'
+import { crossFamilyPlots, plotSpecs, renderSvg, scalingFitPlots } from './plots.ts'
 import { metricPoints } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 import { resultsSchema } from '../core/schema.ts'
@@ -41,7 +41,7 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
 
   const points = metricPoints(checked)
   const studies = analyzeStudies(points)
-  const plots = [...plotSpecs(checked), ...scalingFitPlots(studies)]
+  const plots = [...plotSpecs(checked), ...scalingFitPlots(studies), ...crossFamilyPlots(studies)]
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
 
   const scaling = scalingMarkdown(studies)

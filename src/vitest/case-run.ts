@@ -67,6 +67,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
       revision: spec.revision ?? null,
       hash: model.hash,
       parameters: { ...model.parameters },
+      ...(spec.family === undefined ? {} : { family: spec.family }),
       ...(spec.specialTokens === undefined ? {} : { specialTokens: { ...spec.specialTokens } }),
     },
     task: { name: task, version: run.taskVersion, kind: info.kind, chance: info.chance ?? null, metrics: metricInfos(info.metrics) },
