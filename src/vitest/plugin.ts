@@ -8,6 +8,7 @@ import type { Plugin } from 'vitest/config'
 import { ReportersMap } from 'vitest/node'
 import { resolveLmscaleOptions } from './options.ts'
 import type { LmscaleOptions } from './options.ts'
+import { progressStyle } from './progress.ts'
 import { LmscaleReporter } from './reporter.ts'
 
 export type { LmscaleOptions } from './options.ts'
@@ -54,7 +55,7 @@ export function lmscale(options: LmscaleOptions = {}): Plugin {
           runner: siblingModule('runner'),
           setupFiles: [siblingModule('matchers')],
           reporters: testReporters,
-          provide: { lmscale: resolved },
+          provide: { lmscale: resolved, lmscaleProgress: progressStyle() },
           benchmark: {
             include: user.benchmark?.include ? [] : [...resolved.include],
             reporters: benchReporters,

@@ -4,7 +4,8 @@
  */
 import { relative, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
-import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import { caseLine } from '../report/case-line.ts'
 import { baselineSummary } from '../report/baseline-summary.ts'
 import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
@@ -13,29 +14,28 @@ import { writeReports } from '../report/write-reports.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
 import './types.ts'
 
-export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
-  const entries: CaseEntry[] = []
-  for (const module of modules) {
-    for (const testCase of module.children.allTests()) {
-      const meta = testCase.meta().lmscale
-      if (!meta) continue
-      const result = testCase.result()
-      entries.push({
-        study: meta.study,
-        model: meta.model,
-        task: meta.task,
-        name: testCase.name,
-        file: relative(root, module.moduleId),
-        state: result.state,
-        resumed: meta.resumed ?? false,
-        errors: result.state === 'failed' ? result.errors.map(e => stripVTControlCharacters(e.message)) : [],
-        bands: meta.bandChecks ?? [],
-        record: meta.record ?? null,
-        ...(meta.items ? { items: meta.items } : {}),
-      })
-    }
+/** One study case as results.json records it; undefined for a test that is not a study case. */
+export function caseEntry(testCase: TestCase, module: TestModule, root: string): CaseEntry | undefined {
+  const meta = testCase.meta().lmscale
+  if (!meta) return undefined
+  const result = testCase.result()
+  return {
+    study: meta.study,
+    model: meta.model,
+    task: meta.task,
+    name: testCase.name,
+    file: relative(root, module.moduleId),
+    state: result.state,
+    resumed: meta.resumed ?? false,
+    errors: result.state === 'failed' ? result.errors.map(e => stripVTControlCharacters(e.message)) : [],
+    bands: meta.bandChecks ?? [],
+    record: meta.record ?? null,
+    ...(meta.items ? { items: meta.items } : {}),
   }
-  return entries
+}
+
+export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
+  return modules.flatMap(module => [...module.children.allTests()].flatMap(testCase => caseEntry(testCase, module, root) ?? []))
 }
 
 export class LmscaleReporter implements Reporter {
@@ -45,6 +45,13 @@ export class LmscaleReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest
+  }
+
+  /** Each case's line as it ends: Vitest 4.1's bench summary shows no test cases, 5's no metrics. */
+  onTestCaseResult(testCase: TestCase): void {
+    const vitest = this.vitest
+    const entry = vitest && caseEntry(testCase, testCase.module, vitest.config.root)
+    if (entry) vitest.logger.log(caseLine(entry))
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {

@@ -5,6 +5,7 @@
 import type { ResolvedLmscaleOptions } from './options.ts'
 import type { HostStamp } from './environment.ts'
 import type { ModelPool } from './model-pool.ts'
+import type { ProgressStyle } from './progress.ts'
 
 export interface LmscaleRuntime {
   readonly pool: ModelPool
@@ -12,6 +13,7 @@ export interface LmscaleRuntime {
   /** Computed on first use: git and nvidia-smi cost a process each. */
   readonly host: () => HostStamp
   readonly options: () => ResolvedLmscaleOptions
+  readonly progressStyle: () => ProgressStyle
 }
 
 const runtimeSymbol = Symbol.for('lmscale.runtime')

@@ -7,6 +7,7 @@ export type { LmscaleMatchers } from './lmscale-matchers.ts'
 import type {} from 'vitest'
 import type {} from './matcher-types.d.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
+import type { ProgressStyle } from './progress.ts'
 
 export interface CaseMeta {
   readonly study: string
@@ -30,5 +31,7 @@ declare module 'vitest' {
   }
   interface ProvidedContext {
     lmscale: ResolvedLmscaleOptions
+    /** Decided in the main process: workers write through pipes, so only it knows whether stderr is a terminal. */
+    lmscaleProgress: ProgressStyle
   }
 }
