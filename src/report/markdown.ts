@@ -4,7 +4,7 @@
  */
 import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
-import { metricKind, summarizeModels } from './results.ts'
+import { lossMetric, metricKind, metricPoints, summarizeModels, throughputPhases } from './results.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
 export interface MarkdownExtras {
@@ -55,23 +55,43 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
   }
 
   const models = summarizeModels(doc)
+  const points = metricPoints(doc)
+  const studies = [...new Set(models.map(m => m.study))]
+  const phases = throughputPhases.filter(([phase]) => models.some(m => m.throughput[phase]))
   lines.push('', '## Models', '')
-  lines.push(
-    ...table(
-      ['study', 'model', 'params', 'non-embedding', 'perplexity', 'scoring tokens/s', 'decode tokens/s', 'peak RSS', 'GPU memory'],
-      models.map(m => [
-        m.study,
-        m.model,
-        formatCount(m.parameters.total),
-        formatCount(m.parameters.nonEmbedding),
-        m.perplexity ? `${m.perplexity.value.toFixed(3)} (${m.perplexity.task} ${m.perplexity.metric})` : '–',
-        fixed(m.scoringTokensPerSecond, 1),
-        fixed(m.decodeTokensPerSecond, 1),
-        formatBytes(m.peakRssBytes),
-        formatBytes(m.gpuMemoryBytes),
-      ]),
-    ),
-  )
+  for (const study of studies) {
+    const loss = lossMetric(points.filter(p => p.study === study))
+    const own = models.filter(m => m.study === study)
+    if (studies.length > 1) lines.push(`### ${study}`, '')
+    lines.push(
+      ...table(
+        [
+          'model',
+          'params',
+          'non-embedding',
+          loss ? `${loss.task} ${loss.metric} (per ${loss.unit})` : 'perplexity',
+          ...phases.map(([, label]) => `${label} tok/s`),
+          'peak RSS',
+          'GPU memory',
+        ],
+        own.map(m => [
+          m.model,
+          formatCount(m.parameters.total),
+          formatCount(m.parameters.nonEmbedding),
+          fixed(m.perplexity, 3),
+          ...phases.map(([phase]) => fixed(m.throughput[phase]?.median, 1)),
+          formatBytes(m.peakRssBytes),
+          formatBytes(m.gpuMemoryBytes),
+        ]),
+      ),
+      '',
+    )
+  }
+  if (phases.length) {
+    lines.push(
+      'Throughput per phase is tinybench\'s tokens/s for the model\'s own workload, the median over its cases (each case times it once); per case in "Cases" below.',
+    )
+  }
 
   const accuracyCells = doc.cases.flatMap(c =>
     Object.entries(c.record?.metrics ?? {})

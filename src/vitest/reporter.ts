@@ -34,6 +34,14 @@ export function caseEntry(testCase: TestCase, module: TestModule, root: string):
   }
 }
 
+/**
+ * `benchmark` or `test`: Vitest 5 sets config.mode to `test` under `vitest bench` too, so the command line
+ * (`vitest bench …`) decides when the config does not say benchmark.
+ */
+export function runMode(configMode: string, argv: readonly string[] = process.argv): string {
+  return configMode === 'benchmark' || argv.slice(2).includes('bench') ? 'benchmark' : configMode
+}
+
 export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
   return modules.flatMap(module => [...module.children.allTests()].flatMap(testCase => caseEntry(testCase, module, root) ?? []))
 }
@@ -62,7 +70,7 @@ export class LmscaleReporter implements Reporter {
     if (!cases.length) return // a run without studies (plain unit tests, --typecheck) writes nothing
     const reportsDir = resolve(root, this.options.reportsDir)
     const now = new Date()
-    const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, now)
+    const doc = buildResults(cases, { version: vitest.version, mode: runMode(vitest.config.mode) }, now)
     const baseline = runBaselineGate(doc, {
       dir: resolve(root, this.options.baselinesDir),
       update: this.options.update,
