@@ -1,5 +1,5 @@
 /** Hand-built results for report tests: every figure is written out in the test that uses it. */
-import type { CaseEntry, CaseRecord, RateRecord, ResultsDocument } from '../src/core/schema.ts'
+import type { CaseEntry, CaseRecord, EnvironmentStamp, RateRecord, ResultsDocument } from '../src/core/schema.ts'
 import { RESULTS_SCHEMA_VERSION } from '../src/core/schema.ts'
 
 const ACCURACY = { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } as const
@@ -14,6 +14,22 @@ export const declaredTasks = {
   },
   choice: { kind: 'multiple_choice', chance: 0.25, metrics: { acc: ACCURACY, acc_norm: ACCURACY } },
 } as const
+
+/** A plausible environment stamp for records built by hand. */
+export const testEnvironment: EnvironmentStamp = {
+  node: 'v20',
+  platform: 'linux',
+  arch: 'x64',
+  onnxruntime: null,
+  executionProvider: 'cpu',
+  cpu: 'c',
+  cpuCount: 2,
+  gpu: null,
+  threads: null,
+  lmscale: '0.1.0',
+  vitest: '4.1.12',
+  gitCommit: null,
+}
 
 export const rate = (tokensPerSecond: number): RateRecord => ({
   tokensPerSecond,
@@ -56,20 +72,7 @@ export function caseEntry(spec: CaseSpec): CaseEntry {
     throughput: spec.scoring === undefined ? null : { scoring: rate(spec.scoring), ...(spec.decode === undefined ? {} : { decodeCached: rate(spec.decode) }) },
     resources: { peakRssBytes: 256 * 1024 * 1024, gpuMemoryBytes: null },
     timing: { evaluateMs: 1000, throughputMs: 500, caseMs: 1500 },
-    environment: {
-      node: 'v20',
-      platform: 'linux',
-      arch: 'x64',
-      onnxruntime: '1.30.0',
-      executionProvider: 'cpu',
-      cpu: 'CPU',
-      cpuCount: 2,
-      gpu: null,
-      threads: null,
-      lmscale: '0.1.0',
-      vitest: '4.1.12',
-      gitCommit: null,
-    },
+    environment: testEnvironment,
     finishedAt: '2026-01-01T00:00:00.000Z',
   }
   return {

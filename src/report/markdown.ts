@@ -37,6 +37,40 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
 }
 
+/** Per study, the model table: models by size, the loss perplexity named, tokens/s per phase, memory. */
+export function modelTables(doc: ResultsDocument): { study: string; head: string[]; rows: string[][]; phases: number }[] {
+  const models = summarizeModels(doc)
+  const points = metricPoints(doc)
+  const phases = throughputPhases.filter(([phase]) => models.some(m => m.throughput[phase]))
+  return [...new Set(models.map(m => m.study))].map(study => {
+    const loss = lossMetric(points.filter(p => p.study === study))
+    return {
+      study,
+      phases: phases.length,
+      head: [
+        'model',
+        'params',
+        'non-embedding',
+        loss ? `${loss.task} ${loss.metric} (per ${loss.unit})` : 'perplexity',
+        ...phases.map(([, label]) => `${label} tok/s`),
+        'peak RSS',
+        'GPU memory',
+      ],
+      rows: models
+        .filter(m => m.study === study)
+        .map(m => [
+          m.model,
+          formatCount(m.parameters.total),
+          formatCount(m.parameters.nonEmbedding),
+          fixed(m.perplexity, 3),
+          ...phases.map(([phase]) => fixed(m.throughput[phase]?.median, 1)),
+          formatBytes(m.peakRssBytes),
+          formatBytes(m.gpuMemoryBytes),
+        ]),
+    }
+  })
+}
+
 export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}): string {
   const passed = doc.cases.filter(c => c.state === 'passed').length
   const failed = doc.cases.filter(c => c.state === 'failed').length
@@ -54,40 +88,13 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     )
   }
 
-  const models = summarizeModels(doc)
-  const points = metricPoints(doc)
-  const studies = [...new Set(models.map(m => m.study))]
-  const phases = throughputPhases.filter(([phase]) => models.some(m => m.throughput[phase]))
+  const models = modelTables(doc)
   lines.push('', '## Models', '')
-  for (const study of studies) {
-    const loss = lossMetric(points.filter(p => p.study === study))
-    const own = models.filter(m => m.study === study)
-    if (studies.length > 1) lines.push(`### ${study}`, '')
-    lines.push(
-      ...table(
-        [
-          'model',
-          'params',
-          'non-embedding',
-          loss ? `${loss.task} ${loss.metric} (per ${loss.unit})` : 'perplexity',
-          ...phases.map(([, label]) => `${label} tok/s`),
-          'peak RSS',
-          'GPU memory',
-        ],
-        own.map(m => [
-          m.model,
-          formatCount(m.parameters.total),
-          formatCount(m.parameters.nonEmbedding),
-          fixed(m.perplexity, 3),
-          ...phases.map(([phase]) => fixed(m.throughput[phase]?.median, 1)),
-          formatBytes(m.peakRssBytes),
-          formatBytes(m.gpuMemoryBytes),
-        ]),
-      ),
-      '',
-    )
+  for (const { study, head, rows } of models) {
+    if (models.length > 1) lines.push(`### ${study}`, '')
+    lines.push(...table(head, rows), '')
   }
-  if (phases.length) {
+  if (models.some(m => m.phases)) {
     lines.push(
       'Throughput per phase is tinybench\'s tokens/s for the model\'s own workload, the median over its cases (each case times it once); per case in "Cases" below.',
     )
@@ -100,7 +107,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
   )
   if (accuracyCells.length) {
     const columns = [...new Set(accuracyCells.map(a => `${a.c.task} ${a.metric}`))].sort()
-    const rowKeys = models.map(m => [m.study, m.model] as const)
+    const rowKeys = summarizeModels(doc).map(m => [m.study, m.model] as const)
     lines.push('', '## Accuracy (± stderr)', '')
     lines.push(
       ...table(

@@ -100,8 +100,7 @@ describe('formatScalingMarkdown', () => {
     const total = analysis.conventions.find(c => c.convention === 'total')!
     const [low, high] = total.irreducibleProfile.alphaRange!
     const saturatingRow = md.split('\n').find(line => line.startsWith('| saturating law in loss'))!
-    expect(saturatingRow).toContain(`| [${low.toFixed(3)}, ${high.toFixed(3)}] over E's 95% profile set |`)
-    expect(saturatingRow).toContain('(E not identifiable)')
+    expect(saturatingRow).toContain(`| ${low.toFixed(3)}–${high.toFixed(3)} (depends on E) | E not identifiable: α over E's 95% profile set |`)
     expect(md).toContain(`α ranges over ${low.toFixed(3)}–${high.toFixed(3)}`)
     expect(md).toMatch(/\| MobileLLM-125M \| 124\.6M \| −7\.0% \|/)
     expect(md).toMatch(/\| MobileLLM-1B \| 1\.01B \| −3\.5% \|/)

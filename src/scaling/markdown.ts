@@ -47,8 +47,8 @@ function saturatingAlphaCells(c: ConventionAnalysis): [string, string] {
   const range = c.irreducibleProfile.alphaRange
   if (!c.irreducibleProfile.identifiable && range) {
     return [
-      `${num(alpha.estimate, 3)} at E = ${num(c.saturatingLaw.irreducibleLoss.estimate, 3)} (E not identifiable)`,
-      `${interval(range)} over E's ${Math.round(c.irreducibleProfile.level * 100)}% profile set`,
+      `${num(range[0], 3)}–${num(range[1], 3)} (depends on E)`,
+      `E not identifiable: α over E's ${Math.round(c.irreducibleProfile.level * 100)}% profile set`,
     ]
   }
   return [estimate(alpha, 3), `${interval(alpha.interval)} (${alpha.intervalMethod})`]

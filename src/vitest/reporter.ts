@@ -11,6 +11,7 @@ import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../core/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
+import { flippedDocuments } from './flipped-documents.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
 import './types.ts'
 
@@ -77,8 +78,9 @@ export class LmscaleReporter implements Reporter {
       settings: this.options.baseline,
       now,
     })
-    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
-    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
+    const flipped = await flippedDocuments(doc, baseline, reportsDir)
+    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root, flipped })
+    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,index.html,plots/}`)
     for (const line of baselineSummary(baseline, root)) vitest.logger.log(line)
     if (baseline.failed) {
       if (this.options.reportOnly)
