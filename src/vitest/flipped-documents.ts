@@ -48,12 +48,18 @@ async function lookUp(
       ...base,
       documents: [],
       omitted: 0,
-      unavailable: `The case's task is not lmscale's ${name} at this version (another executor's task), so its documents cannot be looked up; flipped item indices: ${indices.join(', ')}.`,
+      unavailable: `The case's task is not lmscale's ${name} at this version (another executor's task), so its documents cannot be looked up; flipped item indices: ${indices.slice(0, 50).join(', ')}${indices.length > 50 ? `, … (${indices.length} in all)` : ''}.`,
     }
   }
   let documents = loaded.get(name)
   if (!documents) loaded.set(name, (documents = task.loadDocuments(dataOptionsFromEnv())))
-  const docs = await documents
+  let docs: ChoiceDocument[]
+  try {
+    docs = await documents
+  } catch (error) {
+    // The reports are written regardless: a page without the text beats no page.
+    return { ...base, documents: [], omitted: 0, unavailable: `The documents of ${name} could not be loaded: ${(error as Error).message}` }
+  }
   const definition = (task.metrics as Record<string, ChoiceMetric>)[metric]
   // This run's per-choice log-likelihoods, when its case file is there (a merged run may not have it).
   const stored = readCaseFile(caseFilePath(resolve(reportsDir), study, model, name))
