@@ -81,9 +81,10 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], ro
 }
 
 const verdictLabels: Record<Verdict, string> = {
-  regression: '❌ regression',
-  incomparable: '❌ incomparable',
-  improvement: '⬆ improvement',
+  // Text symbols, not emoji: a browser without an emoji font shows emoji as empty boxes.
+  regression: '✗ regression',
+  incomparable: '✗ incomparable',
+  improvement: '↑ improvement',
   unchanged: '✓ unchanged',
   unchecked: '– not gated',
   new: 'new',
