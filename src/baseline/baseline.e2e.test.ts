@@ -3,12 +3,17 @@
  * copy with one weight tensor scaled for quality, a test-double executor with slow-down switches for throughput
  * and for unreadable baseline files.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, forgeDecoder, readSafetensors, SPECIAL_TOKENS } from '../forge/index.ts'
 import { resultsSchema } from '../core/schema.ts'
 import { runVitest, scratchProject, srcDir } from '../../test-support/checkout-project.ts'
+import { openReportPage } from '../../test-support/report-page.ts'
+
+/** Screenshots of the pages these tests open, for a person to look at. */
+const screenshots = fileURLToPath(new URL('../../reports/screenshots', import.meta.url))
 
 const projects: string[] = []
 afterAll(() => {
@@ -114,7 +119,43 @@ defineStudy({
     )
     // A plain run never rewrites the baseline.
     expect(JSON.parse(read(dir, 'benchmarks/__baselines__/perturb.json'))).toEqual(baseline)
-  }, 240_000)
+
+    // index.html lists the documents that flipped, in a real browser.
+    const page = await openReportPage(join(dir, 'reports', 'index.html'))
+    try {
+      expect(page.consoleErrors).toEqual([])
+      expect(page.requests).toEqual([])
+      const section = page.page.locator('details.flips', { hasText: 'bigram-s › brown_word_order acc: documents that flipped' })
+      const listed = await section.locator('li.flip').evaluateAll(items =>
+        items.map(item => ({
+          index: Number(item.getAttribute('data-index')),
+          worse: item.classList.contains('worse'),
+          choices: item.querySelectorAll('ol.choices > li').length,
+          gold: [...item.querySelectorAll('ol.choices > li')].findIndex(li => li.classList.contains('gold')),
+          now: [...item.querySelectorAll('ol.choices > li')].findIndex(li => li.classList.contains('now')),
+          prompt: item.querySelector('pre.prompt')?.textContent ?? '',
+        })),
+      )
+      const nowLl = JSON.parse(read(dir, 'reports/cases/perturb/bigram-s/brown_word_order.json')).items as { gold: number; ll: number[] }[]
+      const rightToWrong = baseItems.flatMap((item, i) => (item.acc === 1 && nowItems[i]!.acc === 0 ? [i] : []))
+      const wrongToRight = baseItems.flatMap((item, i) => (item.acc === 0 && nowItems[i]!.acc === 1 ? [i] : []))
+      // At most 25 per direction, in document order, worse first.
+      expect(listed.map(l => l.index)).toEqual([...rightToWrong.slice(0, 25), ...wrongToRight.slice(0, 25)])
+      for (const item of listed) {
+        const { gold, ll } = nowLl[item.index]!
+        expect(item.prompt.length).toBeGreaterThan(0)
+        expect(item.choices).toBe(ll.length)
+        expect(item.gold).toBe(gold)
+        // acc's choice now: the first highest log-likelihood of this run's case file.
+        if (item.worse) expect(item.now).toBe(ll.indexOf(Math.max(...ll)))
+        else expect(item.now).toBe(gold)
+      }
+      mkdirSync(screenshots, { recursive: true })
+      await page.page.locator('#baseline').screenshot({ path: join(screenshots, 'baseline-diff.png') })
+    } finally {
+      await page.close()
+    }
+  }, 300_000)
 })
 
 describe('throughput, report-only and unreadable baselines, with a test double', () => {

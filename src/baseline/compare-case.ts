@@ -141,12 +141,19 @@ function accuracyRow(
   const nowBits = entry.items?.correct[figures.metric]
   if (baseBits !== undefined && nowBits !== undefined && baseline.items!.n === entry.items!.n) {
     const n = baseline.items!.n
-    const pairs = discordantPairs(
-      decodeBits(baseBits, n, `baseline items.correct.${figures.metric}`),
-      decodeBits(nowBits, n, `run items.correct.${figures.metric}`),
-    )
+    const before = decodeBits(baseBits, n, `baseline items.correct.${figures.metric}`)
+    const after = decodeBits(nowBits, n, `run items.correct.${figures.metric}`)
+    const pairs = discordantPairs(before, after)
     const pValue = mcnemarExactP(pairs.worse, pairs.better)
-    return { ...figures, method: 'mcnemar', pValue, detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`, verdict: 'unchanged' }
+    const flipped = (from: boolean) => before.flatMap((was, i) => (was === from && after[i] !== from ? [i] : []))
+    return {
+      ...figures,
+      method: 'mcnemar',
+      pValue,
+      detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`,
+      flips: { rightToWrong: flipped(true), wrongToRight: flipped(false) },
+      verdict: 'unchanged',
+    }
   }
   if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
     const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)

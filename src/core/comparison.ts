@@ -28,6 +28,8 @@ export interface Comparison {
   /** Two-sided p-value of the paired (or unpaired) test, and Holm's adjustment over the run's tests. */
   readonly pValue?: number
   readonly adjustedP?: number
+  /** For a paired accuracy test: the indices (in document order) of the items that flipped. */
+  readonly flips?: { readonly rightToWrong: readonly number[]; readonly wrongToRight: readonly number[] }
   /** Why the verdict: the test's figures, the tolerance, or what differs. */
   readonly detail: string
   readonly verdict: Verdict

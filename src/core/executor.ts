@@ -71,6 +71,8 @@ export interface Progress {
   readonly done: number
   readonly total: number
   readonly unit: 'documents' | 'tokens' | 'requests' | 'windows'
+  /** Token positions run through the model so far, when the executor counts them: the line shows tokens/s. */
+  readonly tokens?: number
 }
 
 export interface RunCaseOptions {

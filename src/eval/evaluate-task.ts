@@ -19,7 +19,7 @@ export interface TaskResult {
 }
 
 /** Work done so far, in the scorer's own units, reported as each batch finishes. */
-export type EvaluationProgress = (done: number, total: number, unit: 'requests' | 'windows') => void
+export type EvaluationProgress = (done: number, total: number, unit: 'requests' | 'windows', tokens: number) => void
 
 export interface EvaluateOptions {
   /** lm-eval's `--limit`: only the first N documents, in dataset order. */
@@ -80,7 +80,7 @@ async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, opti
   const progress = options.onProgress
   const results = await scorer.loglikelihood(
     documents.flatMap(doc => doc.requests),
-    progress && ((done, total) => progress(done, total, 'requests')),
+    progress && ((done, total, tokens) => progress(done, total, 'requests', tokens)),
   )
   const metrics = Object.entries(task.metrics)
   let offset = 0
@@ -110,7 +110,7 @@ async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: E
   const progress = options.onProgress
   const results = await scorer.loglikelihoodRolling(
     documents.map(doc => doc.text),
-    progress && ((done, total) => progress(done, total, 'windows')),
+    progress && ((done, total, tokens) => progress(done, total, 'windows', tokens)),
   )
   if (results.length !== documents.length) {
     throw new Error(`task ${task.name}: the scorer returned ${results.length} results for ${documents.length} documents`)
@@ -133,7 +133,7 @@ async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer
   const progress = options.onProgress
   const text = await task.loadText(data)
   warnWhitespaceOnly(task.name, 'text', [[text]], options)
-  const totals = await scorer.tokenNll(text, task.method, progress && ((done, total) => progress(done, total, 'windows')))
+  const totals = await scorer.tokenNll(text, task.method, progress && ((done, total, tokens) => progress(done, total, 'windows', tokens)))
   if (!Number.isInteger(totals.tokens) || totals.tokens < 1)
     throw new Error(`task ${task.name}: token perplexity needs at least one scored token, got ${totals.tokens}`)
   if (!Number.isInteger(totals.bytes) || totals.bytes < 1)

@@ -75,6 +75,15 @@ describe('loglikelihood counts requests', () => {
     expect(results).toEqual(await model.loglikelihood(requests))
     await model.release()
   })
+
+  test.each([true, false])('the token count is the positions the session ran (batch size 1: no padding; shared contexts %s)', async shareContexts => {
+    const model = await load({ shareContexts, batchSize: 1 })
+    const tokens: number[] = []
+    await model.loglikelihood(requests, (_done, _total, count) => tokens.push(count))
+    expect(tokens.at(-1)).toBe(model.usage().positions)
+    expect(tokens).toEqual([...tokens].sort((a, b) => a - b))
+    await model.release()
+  })
 })
 
 describe('rolling and token NLL count windows', () => {

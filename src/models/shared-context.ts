@@ -64,7 +64,7 @@ export interface SharedScoringOptions {
 
 /**
  * Scores the member rows of `groups` through the KV cache; returns each member row's scores by row index.
- * `finished` hears each continuation batch's row count (prefix runs finish no row).
+ * `finished` hears each continuation batch's row count and positions (with its chunk's prefix positions).
  */
 export async function scoreSharedPrefixes(
   session: DecoderSession,
@@ -86,6 +86,8 @@ export async function scoreSharedPrefixes(
       targetIds: prefixInputs,
       wantPast: true,
     })
+    // Counted with the chunk's first continuation batch, so every report finishes at least one request.
+    let prefixTokens = chunk.reduce((sum, group) => sum + group.prefix.length - 1, 0)
     // Continuations are batched by cache length: caches line up without padding.
     const byCacheLength = new Map<number, { slot: number; row: number }[]>()
     chunk.forEach((group, slot) => {
@@ -112,7 +114,8 @@ export async function scoreSharedPrefixes(
           targetIds: rightPad(targets, padTokenId),
         })
         batch.forEach(({ row }, r) => scores.set(row, scoreOutputs(outputs, width, r, 0, targets[r]!, modelId)))
-        finished(batch.length)
+        finished(batch.length, prefixTokens + inputs.reduce((sum, input) => sum + input.length, 0))
+        prefixTokens = 0
       }
     }
   }

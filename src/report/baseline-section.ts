@@ -39,16 +39,23 @@ export function baselineMarkdown(report: BaselineReport, root: string): string {
         `perplexity ±${perplexityTolerance * 100}%; throughput ${throughputTolerance * 100}% beyond tinybench's bounds, calibrated).`,
       '',
     )
-    // What changed stays in view; the unchanged rows fold away so a pull-request comment stays short.
-    const changed = study.comparisons.filter(c => c.verdict !== 'unchanged').sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict))
-    const unchanged = study.comparisons.filter(c => c.verdict === 'unchanged')
-    if (changed.length) lines.push(...diffTable(changed), '')
-    if (unchanged.length) lines.push('<details>', `<summary>${unchanged.length} unchanged</summary>`, '', ...diffTable(unchanged), '', '</details>', '')
+    // What the gate judged different stays in view; rows no rule judged and unchanged rows fold away, so a
+    // pull-request comment stays short.
+    const shown = study.comparisons
+      .filter(c => verdictOrder.includes(c.verdict))
+      .sort((a, b) => verdictOrder.indexOf(a.verdict) - verdictOrder.indexOf(b.verdict))
+    if (shown.length) lines.push(...diffTable(shown), '')
+    for (const verdict of folded) {
+      const rows = study.comparisons.filter(c => c.verdict === verdict)
+      if (rows.length) lines.push('<details>', `<summary>${rows.length} ${foldedLabels[verdict]}</summary>`, '', ...diffTable(rows), '', '</details>', '')
+    }
   }
   return lines.join('\n')
 }
 
-const verdictOrder: readonly Verdict[] = ['regression', 'incomparable', 'improvement', 'unchecked', 'new', 'unchanged']
+const verdictOrder: readonly Verdict[] = ['regression', 'incomparable', 'improvement', 'new']
+const folded = ['unchecked', 'unchanged'] as const satisfies readonly Verdict[]
+const foldedLabels: Record<(typeof folded)[number], string> = { unchecked: 'not gated (no rule could judge them)', unchanged: 'unchanged' }
 
 function diffTable(comparisons: readonly Comparison[]): string[] {
   return [

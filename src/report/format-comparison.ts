@@ -10,7 +10,12 @@ export function formatFigure(value: number | null): string {
 }
 
 export function formatChange(c: Comparison): string {
-  if (c.change === null) return '–'
+  // A figure no rule judged still shows how far it moved, plainly marked as uncalibrated.
+  if (c.change === null) {
+    if (c.baseline === null || c.current === null || c.baseline === 0) return '–'
+    const relative = (c.current - c.baseline) / Math.abs(c.baseline)
+    return `${relative > 0 ? '+' : relative < 0 ? '−' : '±'}${Math.abs(relative * 100).toFixed(1)}% (raw)`
+  }
   const sign = c.change > 0 ? '+' : c.change < 0 ? '−' : '±'
   if (c.method === 'calibrated-ratio') return `${sign}${Math.abs(c.change * 100).toFixed(1)}% (calibrated)`
   const relative = c.baseline ? ` (${sign}${Math.abs((c.change / c.baseline) * 100).toFixed(2)}%)` : ''

@@ -4,7 +4,7 @@
  */
 import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
-import { metricKind, summarizeModels } from './results.ts'
+import { lossMetric, metricKind, metricPoints, summarizeModels, throughputPhases } from './results.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
 export interface MarkdownExtras {
@@ -37,6 +37,40 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
 }
 
+/** Per study, the model table: models by size, the loss perplexity named, tokens/s per phase, memory. */
+export function modelTables(doc: ResultsDocument): { study: string; head: string[]; rows: string[][]; phases: number }[] {
+  const models = summarizeModels(doc)
+  const points = metricPoints(doc)
+  const phases = throughputPhases.filter(([phase]) => models.some(m => m.throughput[phase]))
+  return [...new Set(models.map(m => m.study))].map(study => {
+    const loss = lossMetric(points.filter(p => p.study === study))
+    return {
+      study,
+      phases: phases.length,
+      head: [
+        'model',
+        'params',
+        'non-embedding',
+        loss ? `${loss.task} ${loss.metric} (per ${loss.unit})` : 'perplexity',
+        ...phases.map(([, label]) => `${label} tok/s`),
+        'peak RSS',
+        'GPU memory',
+      ],
+      rows: models
+        .filter(m => m.study === study)
+        .map(m => [
+          m.model,
+          formatCount(m.parameters.total),
+          formatCount(m.parameters.nonEmbedding),
+          fixed(m.perplexity, 3),
+          ...phases.map(([phase]) => fixed(m.throughput[phase]?.median, 1)),
+          formatBytes(m.peakRssBytes),
+          formatBytes(m.gpuMemoryBytes),
+        ]),
+    }
+  })
+}
+
 export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}): string {
   const passed = doc.cases.filter(c => c.state === 'passed').length
   const failed = doc.cases.filter(c => c.state === 'failed').length
@@ -54,24 +88,17 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     )
   }
 
-  const models = summarizeModels(doc)
+  const models = modelTables(doc)
   lines.push('', '## Models', '')
-  lines.push(
-    ...table(
-      ['study', 'model', 'params', 'non-embedding', 'perplexity', 'scoring tokens/s', 'decode tokens/s', 'peak RSS', 'GPU memory'],
-      models.map(m => [
-        m.study,
-        m.model,
-        formatCount(m.parameters.total),
-        formatCount(m.parameters.nonEmbedding),
-        m.perplexity ? `${m.perplexity.value.toFixed(3)} (${m.perplexity.task} ${m.perplexity.metric})` : '–',
-        fixed(m.scoringTokensPerSecond, 1),
-        fixed(m.decodeTokensPerSecond, 1),
-        formatBytes(m.peakRssBytes),
-        formatBytes(m.gpuMemoryBytes),
-      ]),
-    ),
-  )
+  for (const { study, head, rows } of models) {
+    if (models.length > 1) lines.push(`### ${study}`, '')
+    lines.push(...table(head, rows), '')
+  }
+  if (models.some(m => m.phases)) {
+    lines.push(
+      'Throughput per phase is tinybench\'s tokens/s for the model\'s own workload, the median over its cases (each case times it once); per case in "Cases" below.',
+    )
+  }
 
   const accuracyCells = doc.cases.flatMap(c =>
     Object.entries(c.record?.metrics ?? {})
@@ -80,7 +107,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
   )
   if (accuracyCells.length) {
     const columns = [...new Set(accuracyCells.map(a => `${a.c.task} ${a.metric}`))].sort()
-    const rowKeys = models.map(m => [m.study, m.model] as const)
+    const rowKeys = summarizeModels(doc).map(m => [m.study, m.model] as const)
     lines.push('', '## Accuracy (± stderr)', '')
     lines.push(
       ...table(

@@ -4,7 +4,11 @@ import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 
 export function buildResults(cases: readonly CaseEntry[], vitest: ResultsDocument['vitest'], generatedAt: Date): ResultsDocument {
-  const sorted = [...cases].sort((a, b) => a.study.localeCompare(b.study) || a.model.localeCompare(b.model) || a.task.localeCompare(b.task))
+  // Models by size within a study, as a scaling study reads; a case without a record goes after its study's models.
+  const size = (c: CaseEntry) => c.record?.model.parameters.total ?? Infinity
+  const sorted = [...cases].sort(
+    (a, b) => a.study.localeCompare(b.study) || size(a) - size(b) || a.model.localeCompare(b.model) || a.task.localeCompare(b.task),
+  )
   return { schemaVersion: RESULTS_SCHEMA_VERSION, generatedAt: generatedAt.toISOString(), vitest, cases: sorted }
 }
 
@@ -13,16 +17,38 @@ export function metricKind(record: CaseRecord, metric: string): MetricInfo['kind
   return record.task.metrics[metric]?.kind
 }
 
+/** Which perplexity a model's loss comes from, best first: per token, then per word, then per byte. */
+const perplexityUnits = ['token', 'word', 'byte'] as const
+
+/** The (task, metric) a study's loss comes from: the first task (by name) reporting a perplexity of the best unit. */
+export function lossMetric(points: readonly MetricPoint[]): { readonly task: string; readonly metric: string; readonly unit: string } | undefined {
+  const candidates = points.filter(p => p.info?.kind === 'perplexity').sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))
+  for (const unit of perplexityUnits) {
+    const found = candidates.find(p => p.info?.unit === unit)
+    if (found) return { task: found.task, metric: found.metric, unit }
+  }
+  return undefined
+}
+
+/** Throughput phases as results record them, with the names the reports print. */
+export const throughputPhases = [
+  ['scoring', 'scoring'],
+  ['prefill', 'prefill'],
+  ['decodeCached', 'decode (KV cache)'],
+  ['decodeNoCache', 'decode (no cache)'],
+] as const
+
+export type ThroughputPhase = (typeof throughputPhases)[number][0]
+
 /** One model of a study with the figures the model table needs. */
 export interface ModelTableRow {
   readonly study: string
   readonly model: string
   readonly parameters: CaseRecord['model']['parameters']
-  /** The first perplexity metric reported for the model, with its task. */
-  readonly perplexity: { readonly task: string; readonly metric: string; readonly value: number } | undefined
-  /** Highest scoring and cached-decode rates over the model's cases. */
-  readonly scoringTokensPerSecond: number | undefined
-  readonly decodeTokensPerSecond: number | undefined
+  /** The study's loss metric (lossMetric) for this model. */
+  readonly perplexity: number | undefined
+  /** Per phase, the median tokens/s over the model's cases (each case times the same model workload), and how many. */
+  readonly throughput: Partial<Record<ThroughputPhase, { readonly median: number; readonly cases: number }>>
   readonly peakRssBytes: number
   readonly gpuMemoryBytes: number | null
 }
@@ -34,28 +60,36 @@ export function summarizeModels(doc: ResultsDocument): ModelTableRow[] {
     const key = JSON.stringify([entry.study, entry.model])
     groups.set(key, [...(groups.get(key) ?? []), entry.record])
   }
+  const points = metricPoints(doc)
+  const loss = new Map([...new Set(points.map(p => p.study))].map(study => [study, lossMetric(points.filter(p => p.study === study))]))
   return [...groups.values()]
     .map(records => {
       const first = records[0]!
-      const perplexity = records
-        .flatMap(r =>
-          Object.entries(r.metrics)
-            .filter(([m]) => metricKind(r, m) === 'perplexity')
-            .map(([metric, v]) => ({ task: r.task.name, metric, value: v.value })),
-        )
-        .sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))[0]
+      const chosen = loss.get(first.study)
+      const perplexity = chosen && records.find(r => r.task.name === chosen.task)?.metrics[chosen.metric]?.value
+      const throughput = Object.fromEntries(
+        throughputPhases.flatMap(([phase]) => {
+          const rates = records.flatMap(r => r.throughput?.[phase]?.tokensPerSecond ?? [])
+          return rates.length ? [[phase, { median: median(rates), cases: rates.length }]] : []
+        }),
+      )
       return {
         study: first.study,
         model: first.model.name,
         parameters: first.model.parameters,
         perplexity,
-        scoringTokensPerSecond: maxOf(records.map(r => r.throughput?.scoring?.tokensPerSecond)),
-        decodeTokensPerSecond: maxOf(records.map(r => r.throughput?.decodeCached?.tokensPerSecond)),
+        throughput,
         peakRssBytes: Math.max(...records.map(r => r.resources.peakRssBytes)),
         gpuMemoryBytes: maxOf(records.map(r => r.resources.gpuMemoryBytes ?? undefined)) ?? null,
       }
     })
     .sort((a, b) => a.study.localeCompare(b.study) || a.parameters.total - b.parameters.total)
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
 function maxOf(values: readonly (number | undefined)[]): number | undefined {

@@ -19,19 +19,24 @@ const points: MetricPoint[] = sizes.map((N, i) => ({
   chance: null,
 }))
 
-test('the scaling plot shows every measured point and the fitted law with its interval, as report.md states it', async () => {
+test('the scaling plot shows every measured point, the fitted law with its interval in words, and marks the extrapolation', async () => {
   const studies = analyzeStudies(points)
   const [plot] = scalingFitPlots(studies)
-  const svg = await renderSvg(plot!.spec)
-  for (const p of points) expect(svg).toContain(`${p.model} perplexity = ${p.value.toPrecision(6)}`)
+  const svg = await renderSvg(plot!.spec(false))
+  for (const p of points) expect(svg).toContain(`${p.model} ${p.task} ${p.metric} = ${p.value.toPrecision(6)}`)
   const slope = studies[0]!.analysis!.conventions.find(c => c.convention === 'total')!.perplexityLaw.perplexitySlope
   expect(slope.estimate).toBeCloseTo(-0.25, 2)
   expect(slope.interval![0]).toBeLessThan(-0.25)
   expect(slope.interval![1]).toBeGreaterThan(-0.25)
-  const legend = `fit: PPL ∝ N^${slope.estimate.toFixed(4)} [${slope.interval![0].toFixed(4)}, ${slope.interval![1].toFixed(4)}]`
-  expect(svg).toContain(legend)
+  const minus = (x: number) => x.toFixed(4).replace('-', '−')
+  // The exponent and its interval are in the subtitle, untruncated, not in a legend.
+  expect(svg).toContain(`exponent ${minus(slope.estimate)}, 95% interval [${minus(slope.interval![0])}, ${minus(slope.interval![1])}]`)
   expect(svg).toMatch(/class="mark-area role-mark[^"]*"[^>]*>\s*<path[^>]*d="M[^"]+"/) // the confidence band
-  expect(scalingMarkdown(studies)).toContain(`N^${slope.estimate.toFixed(4).replace('-', '−')}`) // the markdown prints a true minus sign
+  // The curve runs from half the smallest to twice the largest size: both ends are dashed extrapolations.
+  const lines = [...svg.matchAll(/<path aria-label="fit at N = [^"]*\((measured range|extrapolation)\)"[^>]*>/g)]
+  expect(lines.map(l => l[1])).toEqual(['extrapolation', 'measured range', 'extrapolation'])
+  for (const line of lines) expect(line[0].includes('stroke-dasharray="6,4"')).toBe(line[1] === 'extrapolation')
+  expect(scalingMarkdown(studies)).toContain(`N^${minus(slope.estimate)}`) // the markdown prints a true minus sign
 })
 
 describe('a study whose models declare two families', () => {
@@ -86,7 +91,7 @@ describe('a study whose models declare two families', () => {
 
   test('the cross-family plot has one colour per family and every measured point', async () => {
     const [plot] = crossFamilyPlots(analyzeStudies(familyPoints))
-    const svg = await renderSvg(plot!.spec)
+    const svg = await renderSvg(plot!.spec(false))
     for (const p of familyPoints.filter(p => p.metric === 'bits_per_byte'))
       expect(svg).toContain(`${p.model} (${p.family}) bits_per_byte = ${p.value.toPrecision(6)}`)
     const fills = (family: string) =>

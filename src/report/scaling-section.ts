@@ -1,12 +1,8 @@
 /** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
 import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkdown } from '../scaling/index.ts'
 import type { CrossFamilyFit, FamilyPoint, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
+import { lossMetric } from './results.ts'
 import type { MetricPoint } from './results.ts'
-
-/** Which perplexity a model's loss comes from, best first: per token, then per word, then per byte. */
-const perplexityUnits = ['token', 'word', 'byte'] as const
-
-const isPerplexity = (p: MetricPoint, unit: string) => p.info?.kind === 'perplexity' && p.info.unit === unit
 
 /**
  * Per model of one study: its parameters, the preferred perplexity and each task's acc ± stderr. Accuracy laws
@@ -18,13 +14,12 @@ export function scalingPoints(points: readonly MetricPoint[]): {
   withoutChance: string[]
   chanceLevels: Record<string, number>
 } {
-  const unit = perplexityUnits.find(u => points.some(p => isPerplexity(p, u)))
-  const chosen = unit && points.find(p => isPerplexity(p, unit))?.metric
+  const loss = lossMetric(points)
   const byModel = new Map<string, MetricPoint[]>()
   for (const p of points) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p])
   const result: ScalingPoint[] = []
   for (const [model, own] of byModel) {
-    const perplexity = own.find(p => unit !== undefined && isPerplexity(p, unit))
+    const perplexity = own.find(p => p.task === loss?.task && p.metric === loss.metric)
     if (!perplexity) continue
     const accuracies = Object.fromEntries(
       own
@@ -41,7 +36,9 @@ export function scalingPoints(points: readonly MetricPoint[]): {
   }
   const withoutChance = [...new Set(points.filter(p => p.metric === 'acc' && p.chance === null).map(p => p.task))].sort()
   const chanceLevels = Object.fromEntries(points.flatMap(p => (p.chance === null ? [] : [[p.task, p.chance] as const])))
-  return { points: result, perplexity: chosen, withoutChance, chanceLevels }
+  // Smallest model first: the analysis tables list models in this order.
+  result.sort((a, b) => a.params.total - b.params.total)
+  return { points: result, perplexity: loss && `${loss.task} ${loss.metric}`, withoutChance, chanceLevels }
 }
 
 /** A multi-family study's bits-per-byte comparison: the text it is measured on, the points, and the fit or why none. */

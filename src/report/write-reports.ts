@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../core/atomic-file.ts'
 import { resultsCsv } from './csv.ts'
 import { junitXml } from './junit.ts'
 import { markdownReport } from './markdown.ts'
-import { crossFamilyPlots, plotSpecs, renderSvg, scalingFitPlots } from './plots.ts'
+import { type FlippedDocuments, htmlReport } from './html-report.ts'
+import { plotSpecs, renderSvg, scalingStatement } from './plots.ts'
 import { metricPoints } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 import { resultsSchema } from '../core/schema.ts'
@@ -21,6 +22,8 @@ export interface WriteReportsOptions {
   readonly baseline?: BaselineReport | undefined
   /** Baseline files are named relative to it (default: the reports directory's parent). */
   readonly root?: string | undefined
+  /** The documents behind each flagged accuracy comparison, for index.html. */
+  readonly flipped?: readonly FlippedDocuments[] | undefined
 }
 
 /** Returns the paths written. */
@@ -41,8 +44,8 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
 
   const points = metricPoints(checked)
   const studies = analyzeStudies(points)
-  const plots = [...plotSpecs(checked), ...scalingFitPlots(studies), ...crossFamilyPlots(studies)]
-  for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
+  const plots = plotSpecs(checked, studies)
+  for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec(false)))
 
   const scaling = scalingMarkdown(studies)
   const markdown = markdownReport(checked, {
@@ -51,6 +54,11 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
     ...(options.baseline ? { baseline: baselineMarkdown(options.baseline, root) } : {}),
   })
   write('report.md', markdown)
+  const statements = studies.flatMap(s => {
+    const text = scalingStatement(s)
+    return text ? [{ study: s.study, text }] : []
+  })
+  write('index.html', htmlReport({ doc: checked, plots, statements, baseline: options.baseline, flipped: options.flipped ?? [] }))
   if (options.stepSummary) appendStepSummary(options.stepSummary, markdown)
   return written
 }

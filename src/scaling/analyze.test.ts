@@ -96,6 +96,12 @@ describe('formatScalingMarkdown', () => {
     expect(md).toContain('0.1105 ± 0.0038 | [0.094, 0.127]')
     expect(md).toContain('**Irreducible loss E.** E is not identifiable from these 4 points')
     expect(md).toContain('the bootstrap interval for the saturating α')
+    // The headline row agrees with the identifiability statement: α's range over E's profile set, not a bootstrap interval.
+    const total = analysis.conventions.find(c => c.convention === 'total')!
+    const [low, high] = total.irreducibleProfile.alphaRange!
+    const saturatingRow = md.split('\n').find(line => line.startsWith('| saturating law in loss'))!
+    expect(saturatingRow).toContain(`| ${low.toFixed(3)}–${high.toFixed(3)} (depends on E) | E not identifiable: α over E's 95% profile set |`)
+    expect(md).toContain(`α ranges over ${low.toFixed(3)}–${high.toFixed(3)}`)
     expect(md).toMatch(/\| MobileLLM-125M \| 124\.6M \| −7\.0% \|/)
     expect(md).toMatch(/\| MobileLLM-1B \| 1\.01B \| −3\.5% \|/)
     expect(md).toContain('| form | formula | k | log-lik (ln L) | AICc | ΔAICc | weight |')

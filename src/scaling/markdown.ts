@@ -37,6 +37,23 @@ function table(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.join(' | ')} |`)].join('\n')
 }
 
+/**
+ * The saturating α's estimate and interval. When E is not identifiable, any α is conditional on an assumed E:
+ * the headline then gives the range over E's profile set, as the identifiability statement does, not a
+ * bootstrap interval that understates it.
+ */
+function saturatingAlphaCells(c: ConventionAnalysis): [string, string] {
+  const alpha = c.saturatingLaw.lossExponentAlpha
+  const range = c.irreducibleProfile.alphaRange
+  if (!c.irreducibleProfile.identifiable && range) {
+    return [
+      `${num(range[0], 3)}–${num(range[1], 3)} (depends on E)`,
+      `E not identifiable: α over E's ${Math.round(c.irreducibleProfile.level * 100)}% profile set`,
+    ]
+  }
+  return [estimate(alpha, 3), `${interval(alpha.interval)} (${alpha.intervalMethod})`]
+}
+
 function lawsTable(c: ConventionAnalysis): string {
   const ppl = c.perplexityLaw
   const pow = c.lossPowerLaw
@@ -72,8 +89,7 @@ function lawsTable(c: ConventionAnalysis): string {
         'saturating law in loss (Huber δ on ln L)',
         `L = ${num(sat.irreducibleLoss.estimate, 3)} + ${num(sat.coefficientA.estimate, 1)}·N^−${num(sat.lossExponentAlpha.estimate, 3)}`,
         'loss exponent α',
-        estimate(sat.lossExponentAlpha, 3),
-        `${interval(sat.lossExponentAlpha.interval)} (${sat.lossExponentAlpha.intervalMethod})`,
+        ...saturatingAlphaCells(c),
         satNote,
       ],
     ],
@@ -166,7 +182,7 @@ function conventionSection(c: ConventionAnalysis): string {
       : `Saturating-law intervals: none — ${sat.bootstrap.reason}.`,
     ...(sat.bootstrap.available && !c.irreducibleProfile.identifiable
       ? [
-          'Because E is not identifiable, the bootstrap interval for the saturating α (refitted near the estimate, noise from few residual dof) understates its uncertainty; the α range over the E profile below is the honest statement.',
+          'Because E is not identifiable, the table gives the saturating α as its range over the E profile below: the bootstrap interval for the saturating α (refitted near the estimate, noise from few residual dof) would understate its uncertainty.',
         ]
       : []),
     '',

@@ -232,9 +232,9 @@ describe('progress', () => {
     expect(await scoreLoglikelihoods(REQUESTS, fakeModel(), options, () => {})).toEqual(await scoreLoglikelihoods(REQUESTS, fakeModel(), options))
   })
 
-  test('one counter spans several passes; no work reports nothing', async () => {
-    const calls: [number, number][] = []
-    const finished = progressCounter(5, (done, total) => calls.push([done, total]))
+  test('one counter spans several passes and counts input positions; no work reports nothing', async () => {
+    const calls: [number, number, number][] = []
+    const finished = progressCounter(5, (done, total, tokens) => calls.push([done, total, tokens]))
     await scoreRows(
       [
         { tokens: [1, 2], scored: 1 },
@@ -245,11 +245,12 @@ describe('progress', () => {
       undefined,
       finished,
     )
-    finished(3)
+    finished(3, 7)
+    // Each two-token row runs one input position (the last token is only a target).
     expect(calls).toEqual([
-      [1, 5],
-      [2, 5],
-      [5, 5],
+      [1, 5, 1],
+      [2, 5, 2],
+      [5, 5, 9],
     ])
     const none: number[] = []
     await scoreLoglikelihoods([], fakeModel(), { maxLength: MAX_LENGTH, batchSize: 2, padTokenId: PAD }, done => none.push(done))

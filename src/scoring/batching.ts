@@ -106,18 +106,20 @@ export function padBatch(rows: readonly ScoringRow[], padTokenId: number): Scori
   return { rows, inputIds, lengths, width }
 }
 
-/** Told how many units each finished batch completed. */
-export type Finished = (units: number) => void
+/** Told how many units each finished batch completed and how many token positions (padding excluded) it ran. */
+export type Finished = (units: number, tokens: number) => void
 
 /**
- * Reports (done, total) to `onProgress` as units finish. One counter can span several passes (shared
+ * Reports (done, total, tokens) to `onProgress` as units finish. One counter can span several passes (shared
  * contexts, then lone rows), so progress stays monotone across them.
  */
 export function progressCounter(total: number, onProgress: OnProgress | undefined): Finished {
   let done = 0
-  return units => {
+  let tokens = 0
+  return (units, positions) => {
     done += units
-    onProgress?.(done, total)
+    tokens += positions
+    onProgress?.(done, total, tokens)
   }
 }
 
@@ -138,19 +140,21 @@ export async function scoreRows(
   const results: RowScores[] = new Array<RowScores>(rows.length)
   for (let start = 0; start < order.length; start += batchSize) {
     const indices = order.slice(start, start + batchSize)
-    const scores = await scoreBatch(
-      padBatch(
-        indices.map(index => rows[index]!),
-        padTokenId,
-      ),
+    const batch = padBatch(
+      indices.map(index => rows[index]!),
+      padTokenId,
     )
+    const scores = await scoreBatch(batch)
     if (scores.length !== indices.length) {
       throw new Error(`the scoring callback returned ${scores.length} results for a batch of ${indices.length} rows`)
     }
     indices.forEach((index, k) => {
       results[index] = checkedScores(scores[k]!, rows[index]!.scored, describe(index))
     })
-    finished(indices.length)
+    finished(
+      indices.length,
+      batch.lengths.reduce((sum, length) => sum + length, 0),
+    )
   }
   return results
 }

@@ -38,9 +38,10 @@ export interface TokenNll {
 
 /**
  * Called after each model batch with the units finished so far: requests for `loglikelihood`, windows for
- * `loglikelihoodRolling` and `tokenNll`. `done` only grows and the last call has done === total.
+ * `loglikelihoodRolling` and `tokenNll`, and the token positions run through the model so far (padding excluded).
+ * `done` only grows and the last call has done === total.
  */
-export type OnProgress = (done: number, total: number) => void
+export type OnProgress = (done: number, total: number, tokens: number) => void
 
 /** A token-perplexity window plan, declared: `methodWindows` turns it into windows once the stream's length is known. */
 export type WindowMethod =

@@ -53,9 +53,9 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     return
   }
 
-  const progress = new ProgressReporter(label)
+  const progress = new ProgressReporter(label, runtime.progressStyle())
   const evaluateStarted = performance.now()
-  const run = await executor.runCase(model, task, { limit: study.limit, onProgress: p => progress.update(p) })
+  const run = await executor.runCase(model, task, { limit: study.limit, onProgress: p => progress.update(p) }).finally(() => progress.finish())
   const evaluateMs = performance.now() - evaluateStarted
   checkRun(run, label, info)
 

@@ -7,6 +7,7 @@ import type { CaseRecord } from '../core/schema.ts'
 import { writeFileAtomic } from '../core/atomic-file.ts'
 import { canonicalHash } from '../core/canonical-hash.ts'
 import { caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
+import { testEnvironment } from '../../test-support/case-entries.ts'
 
 const dirs: string[] = []
 const scratch = () => {
@@ -29,20 +30,7 @@ const record: CaseRecord = {
   throughput: null,
   resources: { peakRssBytes: 1, gpuMemoryBytes: null },
   timing: { evaluateMs: 1, throughputMs: 0, caseMs: 2 },
-  environment: {
-    node: 'v20',
-    platform: 'linux',
-    arch: 'x64',
-    onnxruntime: null,
-    executionProvider: 'cpu',
-    cpu: 'c',
-    cpuCount: 2,
-    gpu: null,
-    threads: null,
-    lmscale: '0.1.0',
-    vitest: '4.1.12',
-    gitCommit: null,
-  },
+  environment: testEnvironment,
   finishedAt: '2026-01-01T00:00:00.000Z',
 }
 

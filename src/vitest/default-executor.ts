@@ -41,7 +41,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     async runCase(loaded, task, options) {
       const result = await evaluateTask(registry[task as TaskName], loaded.model, {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
-        onProgress: (done, total, unit) => options.onProgress({ done, total, unit }),
+        onProgress: (done, total, unit, tokens) => options.onProgress({ done, total, unit, tokens }),
       })
       return { metrics: result.metrics, n: result.n, taskVersion: result.taskVersion, items: result.items, workload: throughputWorkload(loaded.model) }
     },

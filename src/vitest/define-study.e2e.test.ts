@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { csvColumns } from '../report/csv.ts'
+import { openReportPage } from '../../test-support/report-page.ts'
 import { resultsSchema } from '../core/schema.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
@@ -19,6 +20,8 @@ const srcDir = fileURLToPath(new URL('..', import.meta.url))
 const vitestDir = dirname(createRequire(import.meta.url).resolve('vitest/package.json'))
 const vitestBin = join(vitestDir, 'vitest.mjs')
 const nodeModules = dirname(vitestDir)
+/** Screenshots of the pages these tests open, for a person to look at. */
+const screenshots = fileURLToPath(new URL('../../reports/screenshots', import.meta.url))
 
 const MODELS = { tiny: 1e6, small: 1e7, base: 1e8 } as const
 type ModelName = keyof typeof MODELS
@@ -335,8 +338,8 @@ describe('a tiny study under `vitest bench --run`', () => {
     expect(readdirSync(plots).sort()).toEqual([
       'accuracy-vs-params.svg',
       'perplexity-vs-params.svg',
+      'quality-vs-speed.svg',
       'scaling-fit-perplexity.svg',
-      'task-accuracy.svg',
       'throughput-vs-params.svg',
     ])
     const labels = (file: string) => {
@@ -350,15 +353,13 @@ describe('a tiny study under `vitest bench --run`', () => {
     }
     const perplexity = labels('perplexity-vs-params.svg')
     const accuracy = labels('accuracy-vs-params.svg')
-    const bars = labels('task-accuracy.svg')
     const throughput = labels('throughput-vs-params.svg')
     const fit = labels('scaling-fit-perplexity.svg')
     for (const [model, params] of Object.entries(MODELS)) {
       expect(perplexity).toContain(`${model} fixture_ppl word_perplexity = ${expectedPerplexity(params)}`)
-      expect(fit).toContain(`${model} word_perplexity = ${expectedPerplexity(params).toPrecision(6)}`)
+      expect(fit).toContain(`${model} fixture_ppl word_perplexity = ${expectedPerplexity(params).toPrecision(6)}`)
       for (const label of [`${model} fixture_mc acc = ${expectedAccuracy(params)}`, `${model} fixture_cloze acc = ${expectedClozeAccuracy(params)}`]) {
         expect(accuracy).toContain(label)
-        expect(bars).toContain(label)
       }
     }
     const doc = readResults(dir)
@@ -372,9 +373,11 @@ describe('a tiny study under `vitest bench --run`', () => {
 
   test('report.md has the model table and per-task accuracies with stderr; the step summary gets it too', () => {
     const markdown = readFileSync(join(dir, 'reports', 'report.md'), 'utf8')
-    expect(markdown).toContain('| study | model | params | non-embedding | perplexity | scoring tokens/s | decode tokens/s | peak RSS | GPU memory |')
+    expect(markdown).toContain(
+      '| model | params | non-embedding | fixture_ppl word_perplexity (per word) | scoring tok/s | prefill tok/s | decode (KV cache) tok/s | decode (no cache) tok/s | peak RSS | GPU memory |',
+    )
     // perplexity of small: 100·10^-0.25 = 56.234
-    expect(markdown).toMatch(/\| perplexity \| small \| 10\.00M \| 7\.50M \| 56\.234 \(fixture_ppl word_perplexity\) \|/)
+    expect(markdown).toMatch(/### perplexity\n\n[^#]*\| small \| 10\.00M \| 7\.50M \| 56\.234 \|/)
     const p = expectedAccuracy(1e7)
     expect(markdown).toContain(
       `| small | ${expectedClozeAccuracy(1e7).toFixed(4)} ± ${expectedStderr(expectedClozeAccuracy(1e7), N_DOCS).toFixed(4)} | ${p.toFixed(4)} ± ${expectedStderr(p, N_DOCS).toFixed(4)} |`,
@@ -414,7 +417,30 @@ describe('a tiny study under `vitest bench --run`', () => {
     expect(numbers(readResults(sharded))).toEqual(numbers(readResults(dir)))
     const junit = parseXml(readFileSync(join(sharded, 'reports', 'junit.xml'), 'utf8'))
     expect(descendants(junit, 'testcase')).toHaveLength(9)
-  }, 120_000)
+
+    // The merged run's index.html, built from the replayed results alone, in a real browser.
+    const page = await openReportPage(join(sharded, 'reports', 'index.html'))
+    try {
+      expect(page.consoleErrors).toEqual([])
+      expect(page.requests).toEqual([])
+      const marks = await page.marks()
+      expect(marks['chart-scaling-fit-perplexity']).toEqual({ area: 3, line: 3, symbol: 3 })
+      // 3 models × (fixture_mc acc, acc_norm + fixture_cloze acc); one chance line (fixture_cloze declares none)
+      expect(marks['chart-accuracy-vs-params']).toMatchObject({ symbol: 9, rule: 10, text: 1 })
+      expect(marks['chart-perplexity-vs-params']).toMatchObject({ symbol: 3 })
+      expect(marks['chart-quality-vs-speed']).toMatchObject({ symbol: 3, line: 1 })
+      // 9 cases × 4 phases; a line per (study, phase)
+      expect(marks['chart-throughput-vs-params']).toMatchObject({ symbol: 36, line: 8 })
+      mkdirSync(screenshots, { recursive: true })
+      await page.page.screenshot({ path: join(screenshots, 'merged-shards.png'), fullPage: true })
+      const opacities = await page.toggle('chart-accuracy-vs-params', 'acc_norm')
+      expect(opacities.filter(o => o === '1')).toHaveLength(3)
+      expect(opacities.filter(o => o === '0.12')).toHaveLength(6)
+      expect(await page.hover('chart-scaling-fit-perplexity')).toContain('tiny fixture_ppl word_perplexity')
+    } finally {
+      await page.close()
+    }
+  }, 180_000)
 
   test('killed midway and resumed, it gives the same results without recomputing finished cases', async () => {
     const killed = makeProject()

@@ -11,6 +11,7 @@ import type { Plugin } from 'vitest/config'
 import { ReportersMap } from 'vitest/node'
 import { resolveLmscaleOptions } from './options.ts'
 import type { LmscaleOptions } from './options.ts'
+import { progressStyle } from './progress.ts'
 import { LmscaleReporter } from './reporter.ts'
 
 export type { LmscaleOptions } from './options.ts'
@@ -59,7 +60,7 @@ export function lmscale(options: LmscaleOptions = {}): Plugin {
           runner: siblingModule('runner'),
           setupFiles: [siblingModule('matchers')],
           reporters: testReporters,
-          provide: { lmscale: resolved, lmscaleClaims: claims },
+          provide: { lmscale: resolved, lmscaleClaims: claims, lmscaleProgress: progressStyle() },
           benchmark: {
             include: user.benchmark?.include ? [] : [...resolved.include],
             reporters: benchReporters,

@@ -6,38 +6,47 @@ import { rmSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { studyFileConflicts } from './study-claims.ts'
 import { stripVTControlCharacters } from 'node:util'
-import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import { caseLine } from '../report/case-line.ts'
 import { baselineSummary } from '../report/baseline-summary.ts'
 import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../core/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
+import { flippedDocuments } from './flipped-documents.ts'
 import { updateFromVitest, type ResolvedLmscaleOptions } from './options.ts'
 import './types.ts'
 
-export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
-  const entries: CaseEntry[] = []
-  for (const module of modules) {
-    for (const testCase of module.children.allTests()) {
-      const meta = testCase.meta().lmscale
-      if (!meta) continue
-      const result = testCase.result()
-      entries.push({
-        study: meta.study,
-        model: meta.model,
-        task: meta.task,
-        name: testCase.name,
-        file: relative(root, module.moduleId),
-        state: result.state,
-        resumed: meta.resumed ?? false,
-        errors: result.state === 'failed' ? result.errors.map(e => stripVTControlCharacters(e.message)) : [],
-        bands: meta.bandChecks ?? [],
-        record: meta.record ?? null,
-        ...(meta.items ? { items: meta.items } : {}),
-      })
-    }
+/** One study case as results.json records it; undefined for a test that is not a study case. */
+export function caseEntry(testCase: TestCase, module: TestModule, root: string): CaseEntry | undefined {
+  const meta = testCase.meta().lmscale
+  if (!meta) return undefined
+  const result = testCase.result()
+  return {
+    study: meta.study,
+    model: meta.model,
+    task: meta.task,
+    name: testCase.name,
+    file: relative(root, module.moduleId),
+    state: result.state,
+    resumed: meta.resumed ?? false,
+    errors: result.state === 'failed' ? result.errors.map(e => stripVTControlCharacters(e.message)) : [],
+    bands: meta.bandChecks ?? [],
+    record: meta.record ?? null,
+    ...(meta.items ? { items: meta.items } : {}),
   }
-  return entries
+}
+
+/**
+ * `benchmark` or `test`: Vitest 5 sets config.mode to `test` under `vitest bench` too, so the command line
+ * (`vitest bench …`) decides when the config does not say benchmark.
+ */
+export function runMode(configMode: string, argv: readonly string[] = process.argv): string {
+  return configMode === 'benchmark' || argv.slice(2).includes('bench') ? 'benchmark' : configMode
+}
+
+export function caseEntries(modules: readonly TestModule[], root: string): CaseEntry[] {
+  return modules.flatMap(module => [...module.children.allTests()].flatMap(testCase => caseEntry(testCase, module, root) ?? []))
 }
 
 export class LmscaleReporter implements Reporter {
@@ -54,6 +63,13 @@ export class LmscaleReporter implements Reporter {
     this.vitest = vitest
     // Vitest's resolved value, not a scan of argv: it sees --update=true and the config's `update` too.
     this.update = this.options.update ?? updateFromVitest((vitest.config as { update?: unknown }).update)
+  }
+
+  /** Each case's line as it ends: Vitest 4.1's bench summary shows no test cases, 5's no metrics. */
+  onTestCaseResult(testCase: TestCase): void {
+    const vitest = this.vitest
+    const entry = vitest && caseEntry(testCase, testCase.module, vitest.config.root)
+    if (entry) vitest.logger.log(caseLine(entry))
   }
 
   /** Never throws: a failure to write names what it could not write, and the computed metrics go to the console. */
@@ -82,7 +98,7 @@ export class LmscaleReporter implements Reporter {
     const root = vitest.config.root
     const reportsDir = resolve(root, this.options.reportsDir)
     const now = new Date()
-    const doc = buildResults(cases, { version: vitest.version, mode: vitest.config.mode }, now)
+    const doc = buildResults(cases, { version: vitest.version, mode: runMode(vitest.config.mode) }, now)
     const baseline = runBaselineGate(doc, {
       dir: resolve(root, this.options.baselinesDir),
       update: this.update,
@@ -95,8 +111,9 @@ export class LmscaleReporter implements Reporter {
         vitest.logger.log('[lmscale] baseline gate: failures reported only (reportOnly / LMSCALE_REPORT_ONLY=1); the run does not fail for them')
       else process.exitCode = 1
     }
-    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
-    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
+    const flipped = await flippedDocuments(doc, baseline, reportsDir)
+    await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root, flipped })
+    vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,index.html,plots/}`)
   }
 }
 

@@ -9,6 +9,7 @@ import type { HostStamp } from './environment.ts'
 import { ModelPool } from './model-pool.ts'
 import { resolveLmscaleOptions } from './options.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
+import type { ProgressStyle } from './progress.ts'
 import { installRuntime } from './runtime.ts'
 import { StudyClaims } from './study-claims.ts'
 import './types.ts'
@@ -39,6 +40,7 @@ export class LmscaleRunner extends TestRunner {
       host: () => (host ??= hostStamp(config.root)),
       // The plugin provides the resolved options; without it, the defaults.
       options: () => (options ??= (this.injectValue('lmscale') as ResolvedLmscaleOptions | undefined) ?? resolveLmscaleOptions({})),
+      progressStyle: () => (this.injectValue('lmscaleProgress') as ProgressStyle | undefined) ?? 'plain',
     })
   }
 

@@ -6,6 +6,7 @@ import type { ResolvedLmscaleOptions } from './options.ts'
 import type { HostStamp } from './environment.ts'
 import type { ModelPool } from './model-pool.ts'
 import type { StudyClaims } from './study-claims.ts'
+import type { ProgressStyle } from './progress.ts'
 
 export interface LmscaleRuntime {
   readonly pool: ModelPool
@@ -15,6 +16,7 @@ export interface LmscaleRuntime {
   readonly options: () => ResolvedLmscaleOptions
   /** The study names this run's files define (see study-claims.ts). */
   readonly claims: StudyClaims
+  readonly progressStyle: () => ProgressStyle
 }
 
 const runtimeSymbol = Symbol.for('lmscale.runtime')

@@ -7,6 +7,7 @@ export type { LmscaleMatchers } from './lmscale-matchers.ts'
 import type {} from 'vitest'
 import type {} from './matcher-types.d.ts'
 import type { ResolvedLmscaleOptions } from './options.ts'
+import type { ProgressStyle } from './progress.ts'
 
 export interface CaseMeta {
   readonly study: string
@@ -32,5 +33,7 @@ declare module 'vitest' {
     lmscale: ResolvedLmscaleOptions
     /** This run's folder of study-name claims (study-claims.ts). */
     lmscaleClaims: string
+    /** Decided in the main process: workers write through pipes, so only it knows whether stderr is a terminal. */
+    lmscaleProgress: ProgressStyle
   }
 }

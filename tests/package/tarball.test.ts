@@ -112,11 +112,20 @@ describe.each(legs)('$label', leg => {
   test('ran on the intended Node and Vitest, from the installed package', () => {
     const document = results(leg)
     expect(document.vitest.version).toMatch(leg.vitest)
+    // Vitest 5 reports config.mode 'test' under `vitest bench`: the record says what ran.
+    expect(document.vitest.mode).toBe('benchmark')
     for (const entry of document.cases) {
       expect(entry.record?.environment.node).toMatch(leg.node)
       expect(entry.record?.environment.vitest).toMatch(leg.vitest)
       expect(entry.record?.environment.lmscale).toBe(manifest.version)
     }
+  })
+
+  test('index.html: written beside the other reports, self-contained (libraries and data inline, nothing fetched)', () => {
+    const html = readFileSync(join(legRun(leg).project.dir, 'reports', 'index.html'), 'utf8')
+    expect(html).toContain('vegaEmbed(')
+    expect(html).toContain(PASSING.split(' › ')[0])
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/)
   })
 
   test('junit.xml: both cases, the failing band named with its value', () => {
