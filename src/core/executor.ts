@@ -39,6 +39,8 @@ export interface LoadOptions {
   readonly dtype: Dtype
   /** Intra-op threads; undefined leaves onnxruntime's default. */
   readonly threads: number | undefined
+  /** On `cuda`, run on CPU when CUDA cannot start (and record it) instead of failing. */
+  readonly allowFallback?: boolean
 }
 
 export interface ParameterCounts {
@@ -53,8 +55,10 @@ export interface LoadedModel {
   /** Content hash of the model files: part of the resume key and of every result. */
   readonly hash: string
   readonly parameters: ParameterCounts
-  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`. */
+  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`: what ran, not what was requested. */
   readonly executionProvider: string
+  /** Why the requested provider did not run, when the load options allowed a fallback. */
+  readonly providerFallback?: string
 }
 
 export interface MetricValue {

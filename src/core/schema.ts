@@ -97,7 +97,10 @@ export const environmentSchema = z.strictObject({
   platform: z.string(),
   arch: z.string(),
   onnxruntime: z.string().nullable(),
+  /** The execution provider that ran (a `cuda` request either runs on CUDA or fails, unless a fallback was allowed). */
   executionProvider: z.string(),
+  /** Why the requested provider did not run, when `allowFallback` let the case fall back to CPU. */
+  providerFallback: z.string().optional(),
   cpu: z.string(),
   cpuCount: z.number().int(),
   gpu: z.string().nullable(),

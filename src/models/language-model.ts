@@ -29,6 +29,8 @@ export interface LanguageModelOptions {
   /** A name for reports and errors; defaults to the directory. */
   readonly id?: string
   readonly device?: Device
+  /** On `device: 'cuda'` without a working CUDA provider, run on CPU (recorded as `providerFallback`) instead of failing. */
+  readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
   /** Rows per onnxruntime call. Results do not depend on it. */
@@ -100,7 +102,11 @@ export class LanguageModel implements Scorer {
     const device = options.device ?? 'cpu'
     const scoring = options.scoring ?? 'graph'
     const graphPath = scoring === 'graph' ? await scoringGraphPath(files.onnx) : files.onnx
-    const session = await DecoderSession.create(graphPath, { device, ...(options.threads ? { threads: options.threads } : {}) })
+    const session = await DecoderSession.create(graphPath, {
+      device,
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.allowFallback ? { allowFallback: true } : {}),
+    })
     return new LanguageModel(
       options.id ?? files.dir,
       files.dir,
@@ -174,6 +180,16 @@ export class LanguageModel implements Scorer {
   /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */
   async greedyDecode(prompt: readonly number[], count: number, options: GreedyOptions = {}): Promise<number[]> {
     return greedyDecode(this.session, prompt, count, options)
+  }
+
+  /** The execution provider that runs the model, which differs from `options.device` only after an allowed fallback. */
+  get executionProvider(): Device {
+    return this.session.device
+  }
+
+  /** Why CUDA did not run although it was requested (only with `allowFallback`). */
+  get providerFallback(): string | undefined {
+    return this.session.fallback
   }
 
   /** onnxruntime calls made and positions fed (batch × width, padding included) since the model was loaded. */

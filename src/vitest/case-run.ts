@@ -33,6 +33,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     device: options.device ?? study.device ?? 'cpu',
     dtype: options.dtype ?? spec.dtype ?? study.dtype ?? 'fp32',
     threads: options.threads ?? study.threads,
+    ...(study.allowFallback ? { allowFallback: true } : {}),
   }
   const caseOptions = { device: load.device, dtype: load.dtype, threads: load.threads ?? null, limit: study.limit ?? null }
   const optionsHash = canonicalHash(caseOptions)
@@ -77,7 +78,12 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     throughput: null,
     resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: null },
     timing: { evaluateMs, throughputMs: 0, caseMs: 0 },
-    environment: { ...runtime.host(), executionProvider: model.executionProvider, threads: load.threads ?? null },
+    environment: {
+      ...runtime.host(),
+      executionProvider: model.executionProvider,
+      ...(model.providerFallback === undefined ? {} : { providerFallback: model.providerFallback }),
+      threads: load.threads ?? null,
+    },
     finishedAt: '',
   }
   meta.record = record
@@ -93,7 +99,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     ...record,
     throughput,
     calibration,
-    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: load.device === 'cuda' ? gpuMemoryBytes() : null },
+    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: model.executionProvider === 'cuda' ? gpuMemoryBytes() : null },
     timing: { evaluateMs, throughputMs: performance.now() - throughputStarted, caseMs: performance.now() - caseStarted },
     finishedAt: new Date().toISOString(),
   }

@@ -31,7 +31,14 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     tasks,
     async loadModel(spec, options) {
       const model = await loadLanguageModel(spec, options)
-      return { model, hash: await model.hash(), parameters: model.parameters, executionProvider: model.options.device }
+      const fallback = model.providerFallback
+      return {
+        model,
+        hash: await model.hash(),
+        parameters: model.parameters,
+        executionProvider: model.executionProvider,
+        ...(fallback === undefined ? {} : { providerFallback: fallback }),
+      }
     },
     async runCase(loaded, task, options) {
       const result = await evaluateTask(registry[task as TaskName], loaded.model, {
@@ -42,7 +49,8 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     },
     release: loaded => loaded.model.release(),
     calibration: loaded => {
-      const { device, threads } = loaded.model.options
+      const device = loaded.model.executionProvider
+      const { threads } = loaded.model.options
       const key = `${device}/${threads ?? 'default'}`
       let calibration = calibrations.get(key)
       if (!calibration) calibrations.set(key, (calibration = onnxMatmulCalibration(device, threads)))
@@ -57,6 +65,7 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
     device: options.device,
     dtype: spec.dtype ?? options.dtype,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.allowFallback ? { allowFallback: true } : {}),
     ...(spec.specialTokens === undefined ? {} : { specialTokens: spec.specialTokens }),
   }
   if (spec.source.startsWith(FIXTURE_SOURCE_PREFIX)) {

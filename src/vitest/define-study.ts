@@ -80,5 +80,12 @@ function bandsFor(
 
 /** Cases that load the same files with the same settings share one loaded model. */
 function poolKey(study: StudyDefinition<TaskCatalog, string, string>, model: ModelSpec): string {
-  return JSON.stringify([model.source, model.revision ?? null, model.dtype ?? study.dtype ?? null, study.device ?? null, study.threads ?? null])
+  return JSON.stringify([
+    model.source,
+    model.revision ?? null,
+    model.dtype ?? study.dtype ?? null,
+    study.device ?? null,
+    study.threads ?? null,
+    study.allowFallback ?? false,
+  ])
 }

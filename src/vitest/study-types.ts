@@ -18,6 +18,8 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
   /** Keyed by model name; `'*'` applies to every model and a model's own entry overrides it metric by metric. */
   readonly bands?: { readonly [model in M | '*']?: TaskBands<Tasks, NoInfer<T>> }
   readonly device?: Device
+  /** On `device: 'cuda'` without a working CUDA provider, run on CPU and record `environment.providerFallback` instead of failing. */
+  readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
   /** lm-eval's `limit`: only the first N documents of each task. */
