@@ -4,7 +4,7 @@
  * and for unreadable baseline files.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -150,6 +150,40 @@ defineStudy({
     )
     // A plain run never rewrites the baseline.
     expect(JSON.parse(read(dir, 'benchmarks/__baselines__/perturb.json'))).toEqual(baseline)
+  }, 240_000)
+})
+
+describe('identity: one byte of tokenizer.json is another model', () => {
+  const study = `
+import { defineStudy } from '${join(srcDir, 'index.ts')}'
+defineStudy({ name: 'identity', models: [{ name: 'xs', source: process.env.MODEL_DIR! }], tasks: ['brown_heldout_ppl'], throughput: false })
+`
+  test('resume recomputes and the baseline says "model changed" instead of comparing bit for bit', async () => {
+    const original = (await ensureFixtureModels()).models.find(m => m.name === 'brown-bigram-xs')!.path
+    const dir = makeProject({ 'identity.bench.ts': study })
+    const changed = join(dir, 'changed-model')
+    cpSync(original, changed, { recursive: true })
+    // A trailing newline: the same tokenizer to JSON.parse, another file to sha256.
+    writeFileSync(join(changed, 'tokenizer.json'), `${read(changed, 'tokenizer.json')}\n`)
+    const caseFile = 'reports/cases/identity/xs/brown_heldout_ppl.json'
+
+    const created = await runVitest(dir, ['bench', '--run', '-u'], { MODEL_DIR: original })
+    expect(created.code, created.output).toBe(0)
+    const first = JSON.parse(read(dir, caseFile)).record
+    expect(first.model.files['tokenizer.json']).toMatch(/^[0-9a-f]{64}$/)
+
+    const resumed = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: original, LMSCALE_RESUME: '1' })
+    expect(resumed.code, resumed.output).toBe(0)
+    expect(JSON.parse(read(dir, 'reports/results.json')).cases[0].resumed).toBe(true)
+
+    const other = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: changed, LMSCALE_RESUME: '1' })
+    expect(other.code, other.output).toBe(0)
+    const results = JSON.parse(read(dir, 'reports/results.json'))
+    expect(results.cases[0].resumed).toBe(false)
+    expect(results.cases[0].record.model.hash).not.toBe(first.model.hash)
+    expect(other.output).toMatch(/! xs › brown_heldout_ppl: model changed: tokenizer\.json \(identity [0-9a-f]{12} → [0-9a-f]{12}\); compared statistically/)
+    expect(other.output).not.toMatch(/baseline identity \(\S+, exact\)/)
+    expect(read(dir, 'reports/report.md')).toContain('model changed: tokenizer.json')
   }, 240_000)
 })
 

@@ -188,9 +188,12 @@ describe('perplexity: relative tolerance', () => {
   const ppl = (value: number, nll: number) => ({ task: 'ppl', metrics: { perplexity: { value }, nll: { value: nll } }, hash: value === 100 ? 'h1' : 'h2' })
   test('a rise beyond 1% is a regression, within it unchanged, a fall beyond it an improvement; nll uses ln(1.01) nats', () => {
     const verdicts = (value: number, nll: number) => gate(doc(ppl(100, 4.6)), doc(ppl(value, nll))).studies[0]!.comparisons.map(c => `${c.metric} ${c.verdict}`)
-    expect(verdicts(101.5, 4.6 + 0.0149)).toEqual(['perplexity regression', 'nll regression'])
-    expect(verdicts(100.9, 4.6 + Math.log(1.009))).toEqual(['perplexity unchanged', 'nll unchanged'])
-    expect(verdicts(98, 4.6 - 0.0202)).toEqual(['perplexity improvement', 'nll improvement'])
+    // Another model hash: judged statistically, and a 'model' row says the model changed (reported, not gated).
+    expect(verdicts(101.5, 4.6 + 0.0149)).toEqual(['perplexity regression', 'nll regression', 'model unchecked'])
+    expect(verdicts(100.9, 4.6 + Math.log(1.009))).toEqual(['perplexity unchanged', 'nll unchanged', 'model unchecked'])
+    expect(verdicts(98, 4.6 - 0.0202)).toEqual(['perplexity improvement', 'nll improvement', 'model unchecked'])
+    const row = gate(doc(ppl(100, 4.6)), doc(ppl(98, 4.6))).studies[0]!.comparisons.at(-1)!
+    expect(row.detail).toBe('model changed (identity h1 → h2); compared statistically, not bit for bit')
   })
 })
 

@@ -52,8 +52,16 @@ export interface ParameterCounts {
 
 /** What the harness reads from a loaded model; the executor may return a richer object. */
 export interface LoadedModel {
-  /** Content hash of the model files: part of the resume key and of every result. */
+  /** The model's identity hash (its files and the settings that change its numbers): the resume and baseline key. */
   readonly hash: string
+  /** What `hash` covers, recorded with every result; absent when the executor does not say. */
+  readonly identity?: {
+    /** Path relative to the model directory → sha256. */
+    readonly files: Readonly<Record<string, string>>
+    readonly settings: { readonly [setting: string]: JsonValue }
+    /** The hub commit the files came from, or null for a local directory. */
+    readonly commit: string | null
+  }
   readonly parameters: ParameterCounts
   /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`: what ran, not what was requested. */
   readonly executionProvider: string

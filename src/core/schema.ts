@@ -3,8 +3,12 @@
  * holds every case. Bump RESULTS_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod'
+import type { JsonValue } from './executor.ts'
 
 export const RESULTS_SCHEMA_VERSION = 2
+
+/** Any JSON value, typed as lmscale's readonly JsonValue. */
+const json = z.json() as unknown as z.ZodType<JsonValue>
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
@@ -115,8 +119,16 @@ export const caseRecordSchema = z.strictObject({
   model: z.strictObject({
     name: z.string(),
     source: z.string(),
+    /** The revision the study asked for (a branch, tag or commit). */
     revision: z.string().nullable(),
+    /** The commit the files came from (a hub snapshot), null for a local directory; absent when the executor did not say. */
+    commit: z.string().nullable().optional(),
+    /** The identity hash over `files` and `settings`: resume and baselines key on it. */
     hash: z.string(),
+    /** Every model file (config, tokenizer files, ONNX graph, external data) → sha256. */
+    files: z.record(z.string(), z.string()).optional(),
+    /** Every setting that changes what the model computes (dtype, BOS policy, max length, special-token fix, scoring path). */
+    settings: z.record(z.string(), json).optional(),
     parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
     /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
     specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),

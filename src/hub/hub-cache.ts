@@ -58,3 +58,9 @@ export async function writeRef(cacheDir: string, file: HubDatasetFile, commit: s
   await writeFile(temp, commit)
   await rename(temp, path)
 }
+
+/** The commit of a path inside a hub cache snapshot (`…/snapshots/<commit>/…`), or undefined for any other path. */
+export function snapshotCommit(path: string): string | undefined {
+  const match = /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(path)
+  return match?.[1]
+}

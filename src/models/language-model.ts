@@ -4,8 +4,6 @@
  */
 import type { WindowMethod } from '../scoring/scorer.ts'
 import type { Device, Dtype, ParameterCounts } from '../core/executor.ts'
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
@@ -20,6 +18,7 @@ import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
 import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, type ModelSource } from '../hub/model-layout.ts'
+import { modelIdentity, type ModelIdentity } from './model-identity.ts'
 import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -82,6 +81,8 @@ export class LanguageModel implements Scorer {
       readonly threads?: number
     },
     private readonly session: DecoderSession,
+    /** The files' sha256 and the settings that change what the model computes: results are keyed by its hash. */
+    readonly identity: ModelIdentity,
   ) {}
 
   /** Loads a model directory in the transformers.js layout (config.json, tokenizer files, onnx/). */
@@ -102,13 +103,34 @@ export class LanguageModel implements Scorer {
     const device = options.device ?? 'cpu'
     const scoring = options.scoring ?? 'graph'
     const graphPath = scoring === 'graph' ? await scoringGraphPath(files.onnx) : files.onnx
+    const settings = {
+      id: options.id ?? files.dir,
+      device,
+      dtype,
+      batchSize: options.batchSize ?? 8,
+      bos: options.bos ?? DEFAULT_BOS_POLICY,
+      scoring,
+      shareContexts: options.shareContexts ?? true,
+      chunkLength: options.chunkLength ?? DEFAULT_CHUNK_LENGTH,
+    }
+    const identity = await modelIdentity(files.dir, files.onnx, {
+      dtype,
+      maxLength,
+      bos: settings.bos,
+      specialTokens: options.specialTokens ? { ...options.specialTokens } : null,
+      scoring,
+      shareContexts: settings.shareContexts,
+      chunkLength: settings.chunkLength,
+      batchSize: settings.batchSize,
+    })
     const session = await DecoderSession.create(graphPath, {
       device,
       ...(options.threads ? { threads: options.threads } : {}),
       ...(options.allowFallback ? { allowFallback: true } : {}),
     })
+    const { id, ...modelOptions } = settings
     return new LanguageModel(
-      options.id ?? files.dir,
+      id,
       files.dir,
       files.onnx,
       config,
@@ -116,17 +138,9 @@ export class LanguageModel implements Scorer {
       specialTokens,
       parameters,
       maxLength,
-      {
-        device,
-        dtype,
-        batchSize: options.batchSize ?? 8,
-        bos: options.bos ?? DEFAULT_BOS_POLICY,
-        scoring,
-        shareContexts: options.shareContexts ?? true,
-        chunkLength: options.chunkLength ?? DEFAULT_CHUNK_LENGTH,
-        ...(options.threads ? { threads: options.threads } : {}),
-      },
+      { ...modelOptions, ...(options.threads ? { threads: options.threads } : {}) },
       session,
+      identity,
     )
   }
 
@@ -195,13 +209,6 @@ export class LanguageModel implements Scorer {
   /** onnxruntime calls made and positions fed (batch × width, padding included) since the model was loaded. */
   usage(): DecoderUsage {
     return { ...this.session.usage }
-  }
-
-  /** sha256 of the ONNX graph file: results are keyed by it, so a changed model never reuses old results. */
-  async hash(): Promise<string> {
-    const digest = createHash('sha256')
-    for await (const chunk of createReadStream(this.onnxPath)) digest.update(chunk as Buffer)
-    return digest.digest('hex')
   }
 
   async release(): Promise<void> {

@@ -34,7 +34,8 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
       const fallback = model.providerFallback
       return {
         model,
-        hash: await model.hash(),
+        hash: model.identity.hash,
+        identity: { files: model.identity.files, settings: model.identity.settings, commit: model.identity.commit },
         parameters: model.parameters,
         executionProvider: model.executionProvider,
         ...(fallback === undefined ? {} : { providerFallback: fallback }),
