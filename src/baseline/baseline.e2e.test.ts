@@ -187,6 +187,52 @@ defineStudy({ name: 'identity', models: [{ name: 'xs', source: process.env.MODEL
   }, 240_000)
 })
 
+describe('revisions: unpinned ones are said loudly, and fail under strict revisions', () => {
+  const executor = `
+const COMMIT = 'c'.repeat(40)
+export const executor = {
+  tasks: { double_mc: { kind: 'multiple_choice', version: '1', chance: 0.5, metrics: { acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } } } },
+  async loadModel() {
+    return { hash: 'sha-double', executionProvider: 'cpu', parameters: { total: 1e6, embedding: 0, nonEmbedding: 1e6 }, identity: { files: {}, settings: {}, commit: COMMIT } }
+  },
+  async runCase() {
+    const dataFiles = [
+      { repo: 'owner/pinned', revision: 'd'.repeat(40), path: 'test.parquet', commit: 'd'.repeat(40), sha256: 'e'.repeat(64) },
+      { repo: 'owner/moving', revision: 'main', path: 'test.parquet', commit: 'f'.repeat(40), sha256: 'e'.repeat(64) },
+    ]
+    return { metrics: { acc: { value: 0.5 } }, n: 2, taskVersion: '1', dataFiles }
+  },
+  release() {},
+}
+`
+  const study = `
+import { defineStudy } from '${join(srcDir, 'index.ts')}'
+import { executor } from './executor.ts'
+defineStudy({ name: 'pins', models: [{ name: 'm', source: 'owner/model', revision: 'v1.0' }], tasks: ['double_mc'], executor, throughput: false })
+`
+  test('the console and report.md list each unpinned revision with the commit that ran; LMSCALE_STRICT_REVISIONS=1 fails the case', async () => {
+    const dir = makeProject({ 'executor.ts': executor, 'pins.bench.ts': study })
+    const loose = await runVitest(dir, ['bench', '--run'])
+    expect(loose.code, loose.output).toBe(0)
+    expect(loose.output).toContain('[lmscale] ⚠ 2 unpinned revisions')
+    expect(loose.output).toContain(`⚠ model m: owner/model@v1.0 (ran ${'c'.repeat(40)})`)
+    expect(loose.output).toContain(`⚠ dataset owner/moving@main:test.parquet (ran ${'f'.repeat(40)})`)
+    expect(loose.output).not.toContain('owner/pinned')
+    expect(read(dir, 'reports/report.md')).toContain('## ⚠ Unpinned revisions')
+    const record = JSON.parse(read(dir, 'reports/results.json')).cases[0].record
+    expect(record.model.commit).toBe('c'.repeat(40))
+    expect(record.data.map((f: { repo: string; commit: string }) => [f.repo, f.commit])).toEqual([
+      ['owner/pinned', 'd'.repeat(40)],
+      ['owner/moving', 'f'.repeat(40)],
+    ])
+
+    const strict = await runVitest(dir, ['bench', '--run'], { LMSCALE_STRICT_REVISIONS: '1' })
+    expect(strict.code, strict.output).toBe(1)
+    expect(strict.output).toContain('m › double_mc: strict revisions (strictRevisions / LMSCALE_STRICT_REVISIONS=1) need commits')
+    expect(JSON.parse(read(dir, 'reports/results.json')).cases[0].state).toBe('failed')
+  }, 120_000)
+})
+
 describe('throughput, report-only and unreadable baselines, with a test double', () => {
   // The double's scorer and calibration are the same JavaScript loop; SLOW_SCORER and SLOW_CALIBRATION repeat it.
   const executor = `

@@ -134,16 +134,24 @@ export const caseRecordSchema = z.strictObject({
     specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
   }),
   task: taskRecordSchema,
+  /** The dataset files the case read, with the commit each came from and its sha256; absent when the executor did not say. */
+  data: z.array(z.strictObject({ repo: z.string(), revision: z.string(), path: z.string(), commit: z.string().nullable(), sha256: z.string() })).optional(),
   options: z.strictObject({
     device: z.enum(['cpu', 'cuda']),
     dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']),
     threads: z.number().int().nullable(),
     limit: z.number().int().nullable(),
+    /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
+    task: z.record(z.string(), z.number()).optional(),
   }),
   /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
   optionsHash: z.string(),
   n: z.number().int(),
   metrics: z.record(z.string(), metricValueSchema),
+  /** lm-eval's left truncation to the max length: requests cut, context tokens dropped, the largest drop; absent when not counted. */
+  truncation: z
+    .strictObject({ requests: z.number().int().nonnegative(), tokensDropped: z.number().int().nonnegative(), largestDrop: z.number().int().nonnegative() })
+    .optional(),
   throughput: throughputSchema.nullable(),
   resources: z.strictObject({
     /** Peak resident set size of the worker process so far (bytes). */

@@ -5,13 +5,8 @@
  */
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { isCommitHash } from '../core/revisions.ts'
 import type { HubDatasetFile, HubRepoKind } from './hub-file.ts'
-
-const COMMIT_PATTERN = /^[0-9a-f]{40}$/
-
-export function isCommitHash(revision: string): boolean {
-  return COMMIT_PATTERN.test(revision)
-}
 
 export function repoCacheDir(cacheDir: string, repo: string, kind: HubRepoKind = 'dataset'): string {
   return join(cacheDir, `${kind}s--${repo.replaceAll('/', '--')}`)

@@ -10,7 +10,8 @@ import { dirname } from 'node:path'
 import type { DataOptions } from './hub-options.ts'
 import { DatasetError } from './file-errors.ts'
 import { describeFile, hubFileUrl, type HubDatasetFile } from './hub-file.ts'
-import { isCommitHash, snapshotPath, writeRef } from './hub-cache.ts'
+import { isCommitHash } from '../core/revisions.ts'
+import { snapshotPath, writeRef } from './hub-cache.ts'
 
 interface FileMetadata {
   readonly commit: string

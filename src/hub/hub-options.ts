@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { DataFileRecord } from '../core/executor.ts'
 import { DEFAULT_HUB_ENDPOINT } from './hub-file.ts'
 
 export interface DataOptions {
@@ -19,6 +20,8 @@ export interface DataOptions {
   readonly localDir: string | undefined
   /** Injected for tests; defaults to the global fetch. */
   readonly fetch: typeof fetch
+  /** Told of every dataset file read, with its commit and sha256, so results can record their provenance. */
+  readonly onFile?: (file: DataFileRecord) => void
 }
 
 type Env = Readonly<Record<string, string | undefined>>

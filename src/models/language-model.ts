@@ -3,13 +3,13 @@
  * counts, and the Scorer contract on top (lm-eval's log-likelihood requests and token-level NLL).
  */
 import type { WindowMethod } from '../scoring/scorer.ts'
-import type { Device, Dtype, ParameterCounts } from '../core/executor.ts'
+import type { BosPolicy, Device, Dtype, ParameterCounts } from '../core/executor.ts'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
 import type { DataOptions } from '../hub/hub-options.ts'
 import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../scoring/batching.ts'
-import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type TokenEncoder } from '../scoring/encode.ts'
+import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type TokenEncoder } from '../scoring/encode.ts'
 import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'

@@ -4,11 +4,10 @@
  * length, lm-eval version, scoring path). Resume and baselines key on the one hash over both, so a changed byte of
  * tokenizer.json or weights, or another BOS policy, is another model.
  */
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
 import { join } from 'node:path'
 import { canonicalHash } from '../core/canonical-hash.ts'
 import type { IdentitySettings } from '../core/identity-changes.ts'
+import { fileSha256 } from '../hub/file-sha256.ts'
 import { snapshotCommit } from '../hub/hub-cache.ts'
 import { modelFilePaths } from '../hub/model-layout.ts'
 
@@ -20,12 +19,6 @@ export interface ModelIdentity {
   readonly settings: IdentitySettings
   /** The hub commit the files came from (a cache snapshot), or null for a local directory. */
   readonly commit: string | null
-}
-
-export async function fileSha256(path: string): Promise<string> {
-  const digest = createHash('sha256')
-  for await (const chunk of createReadStream(path)) digest.update(chunk as Buffer)
-  return digest.digest('hex')
 }
 
 export async function modelIdentity(dir: string, onnxPath: string, settings: IdentitySettings): Promise<ModelIdentity> {

@@ -5,7 +5,8 @@
 import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
 import { metricKind, summarizeModels } from './results.ts'
-import type { ResultsDocument } from '../core/schema.ts'
+import { unpinnedMarkdown } from './unpinned.ts'
+import type { CaseRecord, ResultsDocument } from '../core/schema.ts'
 
 export interface MarkdownExtras {
   /** Markdown from src/scaling, when wired. */
@@ -37,6 +38,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
 }
 
+/** `3 requests, 130 tokens (max 112)`, `none`, or `–` when the case did not count. */
+function formatTruncation(truncation: CaseRecord['truncation']): string {
+  if (!truncation) return '–'
+  if (!truncation.requests) return 'none'
+  return `${truncation.requests} requests, ${truncation.tokensDropped} tokens (max ${truncation.largestDrop})`
+}
+
 export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}): string {
   const passed = doc.cases.filter(c => c.state === 'passed').length
   const failed = doc.cases.filter(c => c.state === 'failed').length
@@ -53,6 +61,8 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
         `${env.gpu ? ` · ${env.gpu}` : ''} · threads ${env.threads ?? 'default'} · lmscale ${env.lmscale} · commit ${env.gitCommit?.slice(0, 12) ?? 'none'}`,
     )
   }
+
+  lines.push(...unpinnedMarkdown(doc))
 
   const models = summarizeModels(doc)
   lines.push('', '## Models', '')
@@ -99,7 +109,20 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
   lines.push('', '## Cases', '')
   lines.push(
     ...table(
-      ['case', 'state', 'metrics', 'n', 'scoring tok/s', 'prefill tok/s', 'decode tok/s (KV)', 'decode tok/s (no cache)', 'p50 / p99 ms', 'peak RSS', 'wall s'],
+      [
+        'case',
+        'state',
+        'metrics',
+        'n',
+        'truncated',
+        'scoring tok/s',
+        'prefill tok/s',
+        'decode tok/s (KV)',
+        'decode tok/s (no cache)',
+        'p50 / p99 ms',
+        'peak RSS',
+        'wall s',
+      ],
       doc.cases.map(c => {
         const r = c.record
         const t = r?.throughput
@@ -111,6 +134,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
           `${c.state === 'passed' ? '✅' : c.state === 'failed' ? '❌' : '⏭️'} ${c.state}${c.resumed ? ' (resumed)' : ''}`,
           metrics || '–',
           r ? String(r.n) : '–',
+          formatTruncation(r?.truncation),
           fixed(t?.scoring?.tokensPerSecond, 1),
           fixed(t?.prefill?.tokensPerSecond, 1),
           fixed(t?.decodeCached?.tokensPerSecond, 1),

@@ -7,14 +7,13 @@
  * how Llama-family models such as MobileLLM were trained (documents start with BOS). Choose 'none' to compare
  * with numbers published from older lm-eval versions.
  */
+import type { BosPolicy } from '../core/executor.ts'
 import type { LoglikelihoodRequest } from './scorer.ts'
 
 /** The tokenizer as the model side provides it. */
 export interface TokenEncoder {
   encode(text: string, options: { addSpecialTokens: boolean }): readonly number[]
 }
-
-export type BosPolicy = 'none' | 'tokenizer'
 
 export const DEFAULT_BOS_POLICY: BosPolicy = 'tokenizer'
 

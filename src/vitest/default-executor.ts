@@ -23,8 +23,13 @@ interface LoadedLanguageModel extends LoadedModel {
   readonly model: LanguageModel
 }
 
+/** Every registered task's declaration, as the harness sees it. */
+export function defaultTaskInfos(): CaseExecutor<DefaultTasks>['tasks'] {
+  return Object.fromEntries(Object.entries(registry).map(([name, task]) => [name, taskInfo(task)])) as CaseExecutor<DefaultTasks>['tasks']
+}
+
 export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks, LoadedLanguageModel>> {
-  const tasks = Object.fromEntries(Object.entries(registry).map(([name, task]) => [name, taskInfo(task)])) as CaseExecutor<DefaultTasks>['tasks']
+  const tasks = defaultTaskInfos()
   // One calibration session per device and thread count, shared by the models that run there.
   const calibrations = new Map<string, Promise<CalibrationWorkload>>()
   return {
@@ -44,9 +49,18 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     async runCase(loaded, task, options) {
       const result = await evaluateTask(registry[task as TaskName], loaded.model, {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.taskOptions === undefined ? {} : { taskOptions: options.taskOptions }),
         onProgress: (done, total, unit) => options.onProgress({ done, total, unit }),
       })
-      return { metrics: result.metrics, n: result.n, taskVersion: result.taskVersion, items: result.items, workload: throughputWorkload(loaded.model) }
+      return {
+        metrics: result.metrics,
+        n: result.n,
+        taskVersion: result.taskVersion,
+        items: result.items,
+        truncation: result.truncation,
+        dataFiles: result.dataFiles,
+        workload: throughputWorkload(loaded.model),
+      }
     },
     release: loaded => loaded.model.release(),
     calibration: loaded => {
@@ -67,6 +81,9 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
     dtype: spec.dtype ?? options.dtype,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.allowFallback ? { allowFallback: true } : {}),
+    ...(spec.bos === undefined ? {} : { bos: spec.bos }),
+    ...(spec.maxLength === undefined ? {} : { maxLength: spec.maxLength }),
+    ...(spec.batchSize === undefined ? {} : { batchSize: spec.batchSize }),
     ...(spec.specialTokens === undefined ? {} : { specialTokens: spec.specialTokens }),
   }
   if (spec.source.startsWith(FIXTURE_SOURCE_PREFIX)) {

@@ -4,7 +4,11 @@ import { planStudy } from './define-study.ts'
 import type { StudyDefinition } from './study-types.ts'
 
 const executor = {
-  tasks: { mc: { metrics: { acc: {}, acc_norm: {} } }, ppl: { metrics: { word_perplexity: {} } } },
+  tasks: {
+    mc: { metrics: { acc: {}, acc_norm: {} } },
+    ppl: { metrics: { word_perplexity: {} } },
+    window: { metrics: { perplexity: {} }, options: { window: 1024, stride: 512 } },
+  },
 } as unknown as CaseExecutor
 const base: StudyDefinition<TaskCatalog, string, string> = {
   name: 'demo',
@@ -29,7 +33,7 @@ describe('planStudy', () => {
   })
 
   test('mistakes are errors naming the study and what is wrong', () => {
-    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): unknown task "nope"; known: mc, ppl')
+    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): unknown task "nope"; known: mc, ppl, window')
     expect(() =>
       planStudy({
         ...base,
@@ -45,5 +49,47 @@ describe('planStudy', () => {
       'band for a › mc acc is {"min":"0.5"}; use {min, max}, {min}, {max} or {near, relative}',
     )
     expect(() => planStudy({ ...base, tasks: [] })).toThrow('`tasks` is empty')
+  })
+})
+
+describe('per-task options and per-model settings', () => {
+  test('non-default task options name the case (and so its file and baseline key); defaults do not', () => {
+    const cases = planStudy({
+      ...base,
+      models: [{ name: 'a', source: 'dir/a' }],
+      tasks: ['window', { task: 'window', window: 512, stride: 256 }, { task: 'window', window: 1024, stride: 256 }],
+    } as never)
+    expect(cases.map(c => c.meta.task)).toEqual(['window', 'window(window=512,stride=256)', 'window(stride=256)'])
+    expect(cases.map(c => [c.task, c.taskOptions])).toEqual([
+      ['window', {}],
+      ['window', { window: 512, stride: 256 }],
+      ['window', { stride: 256 }],
+    ])
+  })
+
+  test('a repeated task, an unknown option or a bad value is a StudySettingError naming the task and option', () => {
+    const plan = (tasks: unknown[]) => () => planStudy({ ...base, tasks } as never)
+    expect(plan(['window', { task: 'window', stride: 512 }])).toThrow('`tasks` lists a task twice')
+    expect(plan([{ task: 'window', widow: 512 }])).toThrow('defineStudy("demo"): task "window" has no option `widow` (it takes window, stride)')
+    expect(plan([{ task: 'mc', window: 512 }])).toThrow('task "mc" has no option `window` (it takes none)')
+    expect(plan([{ task: 'window', window: 0 }])).toThrow('task "window" option `window` must be a positive integer, got 0')
+    expect(plan([{ task: 'window', stride: 1.5 }])).toThrow(expect.objectContaining({ name: 'StudySettingError' }))
+  })
+
+  test('per-model settings are validated with the model and option named, and separate the model pool', () => {
+    const models = (model: object) => () => planStudy({ ...base, models: [{ name: 'a', source: 'x', ...model }] } as never)
+    expect(models({ maxLength: 0 })).toThrow('defineStudy("demo"): model "a" option `maxLength`: Too small')
+    expect(models({ bos: 'always' })).toThrow('model "a" option `bos`')
+    expect(models({ batchSize: 2.5 })).toThrow('model "a" option `batchSize`')
+    expect(models({ device: 'tpu' })).toThrow(expect.objectContaining({ name: 'StudySettingError' }))
+    expect(() => planStudy({ ...base, allowFallback: 'yes' } as never)).toThrow('defineStudy("demo"): option `allowFallback`')
+    const cases = planStudy({
+      ...base,
+      models: [
+        { name: 'a', source: 'x', maxLength: 512 },
+        { name: 'b', source: 'x', maxLength: 1024 },
+      ],
+    })
+    expect(cases[0]!.meta.poolKey).not.toBe(cases[2]!.meta.poolKey)
   })
 })

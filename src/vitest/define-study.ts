@@ -2,11 +2,14 @@
 import { describe, test } from 'vitest'
 import { bandSchema } from '../core/schema.ts'
 import type { Band } from '../core/schema.ts'
-import { caseName, type StudyCase, type StudyDefinition } from './study-types.ts'
+import { caseName, taskLabel, type StudyCase, type StudyDefinition } from './study-types.ts'
+import { checkModelSettings, checkStudySettings, resolveTaskEntry } from './study-settings.ts'
+import { defaultTaskInfos } from './default-executor.ts'
 import { runStudyCase } from './case-run.ts'
 import type { DefaultTasks } from './default-executor.ts'
 import type { ModelSpec, TaskCatalog } from '../core/executor.ts'
 import type { CaseMeta } from './types.ts'
+import type { TaskInfo } from '../core/task-info.ts'
 
 export function defineStudy<
   Tasks extends TaskCatalog = DefaultTasks,
@@ -16,7 +19,7 @@ export function defineStudy<
   const cases = planStudy(study as unknown as StudyDefinition<TaskCatalog, string, string>)
   describe(study.name, () => {
     for (const studyCase of cases) {
-      test(caseName(studyCase.model.name, studyCase.task), { meta: { lmscale: studyCase.meta }, timeout: study.timeout ?? 30 * 60_000 }, context =>
+      test(caseName(studyCase.model.name, studyCase.meta.task), { meta: { lmscale: studyCase.meta }, timeout: study.timeout ?? 30 * 60_000 }, context =>
         runStudyCase(studyCase, context),
       )
     }
@@ -29,28 +32,31 @@ export function planStudy(study: StudyDefinition<TaskCatalog, string, string>): 
   if (!study.name) throw new Error('defineStudy: `name` must be a non-empty string')
   if (!study.models.length) throw new Error(`${where}: \`models\` is empty`)
   if (!study.tasks.length) throw new Error(`${where}: \`tasks\` is empty`)
+  checkStudySettings(where, study)
   const modelNames = new Set<string>()
   for (const model of study.models) {
     if (!model.name || !model.source) throw new Error(`${where}: every model needs a \`name\` and a \`source\`, got ${JSON.stringify(model)}`)
     if (modelNames.has(model.name)) throw new Error(`${where}: model name ${JSON.stringify(model.name)} appears twice`)
+    checkModelSettings(where, model)
     modelNames.add(model.name)
   }
-  if (new Set(study.tasks).size !== study.tasks.length) throw new Error(`${where}: \`tasks\` lists a task twice`)
-  const catalog = study.executor?.tasks
-  if (catalog) {
-    for (const task of study.tasks) {
-      if (!(task in catalog)) throw new Error(`${where}: unknown task ${JSON.stringify(task)}; known: ${Object.keys(catalog).join(', ')}`)
-    }
-  }
+  const catalog: Readonly<Record<string, TaskInfo>> = study.executor?.tasks ?? defaultTaskInfos()
+  const tasks = study.tasks.map(entry => {
+    const name = typeof entry === 'string' ? entry : entry.task
+    if (!(name in catalog)) throw new Error(`${where}: unknown task ${JSON.stringify(name)}; known: ${Object.keys(catalog).join(', ')}`)
+    const resolved = resolveTaskEntry(where, entry, catalog[name])
+    return { ...resolved, label: taskLabel(resolved.task, resolved.options) }
+  })
+  if (new Set(tasks.map(t => t.label)).size !== tasks.length) throw new Error(`${where}: \`tasks\` lists a task twice`)
   for (const key of Object.keys(study.bands ?? {})) {
     if (key !== '*' && !modelNames.has(key)) throw new Error(`${where}: bands name model ${JSON.stringify(key)}, which is not in \`models\``)
   }
 
   return study.models.flatMap(model =>
-    study.tasks.map(task => {
-      const bands = bandsFor(study, model.name, task, where, catalog?.[task] && Object.keys(catalog[task].metrics))
-      const meta: CaseMeta = { study: study.name, model: model.name, task, poolKey: poolKey(study, model), bands }
-      return { study, model, task, meta }
+    tasks.map(({ task, options, label }) => {
+      const bands = bandsFor(study, model.name, task, where, Object.keys(catalog[task]!.metrics))
+      const meta: CaseMeta = { study: study.name, model: model.name, task: label, poolKey: poolKey(study, model), bands }
+      return { study, model, task, taskOptions: options, meta }
     }),
   )
 }
@@ -60,7 +66,7 @@ function bandsFor(
   model: string,
   task: string,
   where: string,
-  metrics: readonly string[] | undefined,
+  metrics: readonly string[],
 ): Record<string, Band> {
   const declared: Record<string, Band | undefined> = { ...study.bands?.['*']?.[task], ...study.bands?.[model]?.[task] }
   const merged: Record<string, Band> = {}
@@ -70,7 +76,7 @@ function bandsFor(
     if (!parsed.success) {
       throw new Error(`${where}: band for ${caseName(model, task)} ${metric} is ${JSON.stringify(band)}; use {min, max}, {min}, {max} or {near, relative}`)
     }
-    if (metrics && !metrics.includes(metric)) {
+    if (!metrics.includes(metric)) {
       throw new Error(`${where}: task ${task} has no metric ${JSON.stringify(metric)} (it reports ${metrics.join(', ')})`)
     }
     merged[metric] = parsed.data
@@ -80,12 +86,7 @@ function bandsFor(
 
 /** Cases that load the same files with the same settings share one loaded model. */
 function poolKey(study: StudyDefinition<TaskCatalog, string, string>, model: ModelSpec): string {
-  return JSON.stringify([
-    model.source,
-    model.revision ?? null,
-    model.dtype ?? study.dtype ?? null,
-    study.device ?? null,
-    study.threads ?? null,
-    study.allowFallback ?? false,
-  ])
+  // Every model setting but its study name: two names for the same files and settings load once.
+  const { name: _name, ...settings } = model
+  return JSON.stringify([settings, study.dtype ?? null, study.device ?? null, study.threads ?? null, study.allowFallback ?? false])
 }

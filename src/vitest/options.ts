@@ -17,6 +17,8 @@ export const lmscaleOptionsSchema = z.strictObject({
   resume: z.boolean().optional(),
   /** Write baselines instead of comparing with them (also Vitest's -u). */
   update: z.boolean().optional(),
+  /** Fail a case whose model or dataset revision is a branch or tag, not a commit (also LMSCALE_STRICT_REVISIONS=1). */
+  strictRevisions: z.boolean().optional(),
   /** Report baseline regressions without failing the run (also LMSCALE_REPORT_ONLY=1). */
   reportOnly: z.boolean().optional(),
   /** How runs are compared with their baseline (see the README's "Baselines and regression gating"). */
@@ -47,6 +49,7 @@ export interface ResolvedLmscaleOptions {
   readonly resume: boolean
   readonly update: boolean
   readonly reportOnly: boolean
+  readonly strictRevisions: boolean
   readonly baseline: CompareSettings
   readonly include: readonly string[]
 }
@@ -74,6 +77,7 @@ export function resolveLmscaleOptions(
     resume: o.resume ?? env.LMSCALE_RESUME === '1',
     update: o.update ?? (argv.includes('-u') || argv.includes('--update')),
     reportOnly: o.reportOnly ?? env.LMSCALE_REPORT_ONLY === '1',
+    strictRevisions: o.strictRevisions ?? env.LMSCALE_STRICT_REVISIONS === '1',
     baseline: {
       mode: o.baseline?.mode ?? 'auto',
       alpha: o.baseline?.alpha ?? 0.01,

@@ -6,6 +6,7 @@ import { relative, resolve } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { baselineSummary } from '../report/baseline-summary.ts'
+import { unpinnedConsole } from '../report/unpinned.ts'
 import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../core/schema.ts'
@@ -64,6 +65,7 @@ export class LmscaleReporter implements Reporter {
     })
     await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root })
     vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,plots/}`)
+    for (const line of unpinnedConsole(doc)) vitest.logger.warn(line)
     for (const line of baselineSummary(baseline, root)) vitest.logger.log(line)
     if (baseline.failed) {
       if (this.options.reportOnly)
