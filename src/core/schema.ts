@@ -188,6 +188,8 @@ export const caseEntrySchema = z.strictObject({
   record: caseRecordSchema.nullable(),
   /** The per-item records in compact form, for the baseline gate; absent when the executor returned none. */
   items: itemDigestSchema.optional(),
+  /** The task (label) and perplexity metric the study's scaling fit uses; absent when the study reports no perplexity. */
+  scaling: z.strictObject({ task: z.string(), metric: z.string() }).optional(),
 })
 
 export const resultsSchema = z.strictObject({

@@ -126,7 +126,7 @@ export function plotSpecs(doc: ResultsDocument): PlotSpec[] {
  * (PPL = e^c·N^s) fitted to them and its 95% confidence band, so the reported law can be seen against the data.
  */
 export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
-  return studies.flatMap(({ study, perplexity, analysis }) => {
+  return studies.flatMap(({ study, loss, analysis }) => {
     const total = analysis?.conventions.find(c => c.convention === 'total')
     if (!analysis || !total) return []
     const slope = total.perplexityLaw.perplexitySlope
@@ -135,8 +135,8 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
     const measured = analysis.models.map(m => ({
       parameters: m.params.total,
       value: m.perplexity,
-      series: `${perplexity} (measured)`,
-      point: `${m.modelId} ${perplexity} = ${m.perplexity.toPrecision(6)}`,
+      series: `${loss!.task} ${loss!.metric} (measured)`,
+      point: `${m.modelId} ${loss!.task} ${loss!.metric} = ${m.perplexity.toPrecision(6)}`,
     }))
     const fitted = total.curves.logLinear.map(c => ({
       parameters: c.params,
@@ -147,7 +147,7 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
       point: `fit at N = ${c.params}: PPL ${Math.exp(c.loss)} [${Math.exp(c.lossLower ?? c.loss)}, ${Math.exp(c.lossUpper ?? c.loss)}]`,
     }))
     const y = { field: 'value', type: 'quantitative', title: 'perplexity', scale: { type: 'log' } }
-    const title = `Scaling: ${study} (${total.label})`
+    const title = `Scaling: ${study}, ${loss!.task} ${loss!.metric} (${total.label})`
     return [
       {
         file: `scaling-fit-${study.replace(/[^\w.-]+/g, '_')}.svg`,

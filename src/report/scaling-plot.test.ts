@@ -23,7 +23,8 @@ test('the scaling plot shows every measured point and the fitted law with its in
   const studies = analyzeStudies(points)
   const [plot] = scalingFitPlots(studies)
   const svg = await renderSvg(plot!.spec)
-  for (const p of points) expect(svg).toContain(`${p.model} perplexity = ${p.value.toPrecision(6)}`)
+  for (const p of points) expect(svg).toContain(`${p.model} heldout perplexity = ${p.value.toPrecision(6)}`)
+  expect(plot!.title).toBe('Scaling: law, heldout perplexity (total parameters (tied embeddings counted once))')
   const slope = studies[0]!.analysis!.conventions.find(c => c.convention === 'total')!.perplexityLaw.perplexitySlope
   expect(slope.estimate).toBeCloseTo(-0.25, 2)
   expect(slope.interval![0]).toBeLessThan(-0.25)

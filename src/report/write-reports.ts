@@ -40,7 +40,8 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
-  const studies = analyzeStudies(points)
+  const named = new Map(checked.cases.flatMap(c => (c.scaling ? [[c.study, c.scaling] as const] : [])))
+  const studies = analyzeStudies(points, named)
   const plots = [...plotSpecs(checked), ...scalingFitPlots(studies)]
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec))
 

@@ -7,7 +7,9 @@ const executor = {
   tasks: {
     mc: { metrics: { acc: {}, acc_norm: {} } },
     ppl: { metrics: { word_perplexity: {} } },
-    window: { metrics: { perplexity: {} }, options: { window: 1024, stride: 512 } },
+    window: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' } }, options: { window: 1024, stride: 512 } },
+    chunks: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' }, nll: { kind: 'nll', unit: 'token' } } },
+    words: { metrics: { word_perplexity: { kind: 'perplexity', unit: 'word' } } },
   },
 } as unknown as CaseExecutor
 const base: StudyDefinition<TaskCatalog, string, string> = {
@@ -33,7 +35,7 @@ describe('planStudy', () => {
   })
 
   test('mistakes are errors naming the study and what is wrong', () => {
-    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): unknown task "nope"; known: mc, ppl, window')
+    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): unknown task "nope"; known: mc, ppl, window, chunks, words')
     expect(() =>
       planStudy({
         ...base,
@@ -91,5 +93,25 @@ describe('per-task options and per-model settings', () => {
       ],
     })
     expect(cases[0]!.meta.poolKey).not.toBe(cases[2]!.meta.poolKey)
+  })
+})
+
+describe("the scaling fit's loss", () => {
+  const scalingOf = (study: object) => planStudy({ ...base, ...study } as never)[0]!.meta.scaling
+  test("default: the first task in the study's order with a per-token perplexity, else per word", () => {
+    expect(scalingOf({ tasks: ['words', 'chunks', 'window'] })).toEqual({ task: 'chunks', metric: 'perplexity' })
+    expect(scalingOf({ tasks: ['words', { task: 'window', window: 512 }, 'chunks'] })).toEqual({ task: 'window(window=512)', metric: 'perplexity' })
+    expect(scalingOf({ tasks: ['mc', 'words'] })).toEqual({ task: 'words', metric: 'word_perplexity' })
+    expect(scalingOf({ tasks: ['mc'] })).toBeUndefined()
+  })
+
+  test('a named task and metric win; a task outside the study or a metric that is no perplexity is an error', () => {
+    expect(scalingOf({ tasks: ['chunks', 'window'], scaling: { task: 'window', metric: 'perplexity' } })).toEqual({ task: 'window', metric: 'perplexity' })
+    expect(() => scalingOf({ tasks: ['chunks'], scaling: { task: 'window', metric: 'perplexity' } })).toThrow(
+      'defineStudy("demo"): `scaling.task` "window" is not in `tasks`',
+    )
+    expect(() => scalingOf({ tasks: ['chunks'], scaling: { task: 'chunks', metric: 'nll' } })).toThrow(
+      '`scaling.metric` "nll" is not a perplexity of chunks (it has perplexity)',
+    )
   })
 })

@@ -3,7 +3,7 @@ import { describe, test } from 'vitest'
 import { bandSchema } from '../core/schema.ts'
 import type { Band } from '../core/schema.ts'
 import { caseName, taskLabel, type StudyCase, type StudyDefinition } from './study-types.ts'
-import { checkModelSettings, checkStudySettings, resolveTaskEntry } from './study-settings.ts'
+import { checkModelSettings, checkStudySettings, resolveTaskEntry, StudySettingError } from './study-settings.ts'
 import { defaultTaskInfos } from './default-executor.ts'
 import { runStudyCase } from './case-run.ts'
 import type { DefaultTasks } from './default-executor.ts'
@@ -48,6 +48,7 @@ export function planStudy(study: StudyDefinition<TaskCatalog, string, string>): 
     return { ...resolved, label: taskLabel(resolved.task, resolved.options) }
   })
   if (new Set(tasks.map(t => t.label)).size !== tasks.length) throw new Error(`${where}: \`tasks\` lists a task twice`)
+  const scaling = scalingLoss(where, study.scaling, tasks, catalog)
   for (const key of Object.keys(study.bands ?? {})) {
     if (key !== '*' && !modelNames.has(key)) throw new Error(`${where}: bands name model ${JSON.stringify(key)}, which is not in \`models\``)
   }
@@ -55,7 +56,7 @@ export function planStudy(study: StudyDefinition<TaskCatalog, string, string>): 
   return study.models.flatMap(model =>
     tasks.map(({ task, options, label }) => {
       const bands = bandsFor(study, model.name, task, where, Object.keys(catalog[task]!.metrics))
-      const meta: CaseMeta = { study: study.name, model: model.name, task: label, poolKey: poolKey(study, model), bands }
+      const meta: CaseMeta = { study: study.name, model: model.name, task: label, poolKey: poolKey(study, model), bands, ...(scaling ? { scaling } : {}) }
       return { study, model, task, taskOptions: options, meta }
     }),
   )
@@ -82,6 +83,39 @@ function bandsFor(
     merged[metric] = parsed.data
   }
   return merged
+}
+
+const PERPLEXITY_UNITS = ['token', 'word', 'byte'] as const
+
+/**
+ * The scaling fit's loss: the study's choice (a perplexity metric of one of its tasks), else the first task in the
+ * study's order that reports a per-token perplexity, then per word, then per byte.
+ */
+function scalingLoss(
+  where: string,
+  named: { readonly task: string; readonly metric: string } | undefined,
+  tasks: readonly { readonly task: string; readonly label: string }[],
+  catalog: Readonly<Record<string, TaskInfo>>,
+): { task: string; metric: string } | undefined {
+  const perplexities = (task: string) => Object.entries(catalog[task]!.metrics).filter(([, info]) => info.kind === 'perplexity')
+  if (named) {
+    const entry = tasks.find(t => t.task === named.task)
+    if (!entry) throw new StudySettingError(`${where}: \`scaling.task\` ${JSON.stringify(named.task)} is not in \`tasks\``)
+    const names = perplexities(named.task).map(([metric]) => metric)
+    if (!names.includes(named.metric)) {
+      throw new StudySettingError(
+        `${where}: \`scaling.metric\` ${JSON.stringify(named.metric)} is not a perplexity of ${named.task} (it has ${names.join(', ') || 'none'})`,
+      )
+    }
+    return { task: entry.label, metric: named.metric }
+  }
+  for (const unit of PERPLEXITY_UNITS) {
+    for (const entry of tasks) {
+      const found = perplexities(entry.task).find(([, info]) => info.unit === unit)
+      if (found) return { task: entry.label, metric: found[0] }
+    }
+  }
+  return undefined
 }
 
 /** Cases that load the same files with the same settings share one loaded model. */

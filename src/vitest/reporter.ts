@@ -33,6 +33,7 @@ export function caseEntries(modules: readonly TestModule[], root: string): CaseE
         bands: meta.bandChecks ?? [],
         record: meta.record ?? null,
         ...(meta.items ? { items: meta.items } : {}),
+        ...(meta.scaling ? { scaling: { ...meta.scaling } } : {}),
       })
     }
   }

@@ -28,6 +28,11 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
   // NoInfer: bands must not take part in inferring the tasks, or a band on a metric outside them widens the catalog.
   /** Keyed by model name; `'*'` applies to every model and a model's own entry overrides it metric by metric. */
   readonly bands?: { readonly [model in M | '*']?: TaskBands<Tasks, NoInfer<T>> }
+  /**
+   * The task and perplexity metric the scaling fit uses as its loss. Default: the first task in `tasks` that
+   * reports a per-token perplexity (then per word, then per byte), e.g. `wikitext2_sliding perplexity`.
+   */
+  readonly scaling?: NoInfer<{ [K in T]: { readonly task: K; readonly metric: Tasks[K] } }[T]>
   readonly device?: Device
   /** On `device: 'cuda'` without a working CUDA provider, run on CPU and record `environment.providerFallback` instead of failing. */
   readonly allowFallback?: boolean
