@@ -14,6 +14,13 @@ export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4'
 export type BosPolicy = 'none' | 'tokenizer'
 
 /**
+ * The lm-evaluation-harness version whose request encoding a model follows. '0.4.13' (the default): the tokenizer's
+ * own BOS on contexts and on rolling documents, whose first window then scores P(BOS | BOS). '0.4.9' (0.4.0–0.4.9.1):
+ * no special tokens anywhere. An explicit `bos` overrides the version's BOS rule, as lm-eval's add_bos_token does.
+ */
+export type LmEvalVersion = '0.4.13' | '0.4.9'
+
+/**
  * Task name → the names of the metrics that task reports. It types a study's task list and its bands, so an
  * unknown task or a band on a metric the task does not have fails to compile.
  */
@@ -35,7 +42,9 @@ export interface ModelSpec<Name extends string = string> {
   readonly device?: Device
   /** Overrides the study's intra-op thread count for this model. */
   readonly threads?: number
-  /** Whether contexts get the tokenizer's BOS (default 'tokenizer'). */
+  /** Which lm-eval version's request encoding to reproduce (default '0.4.13'). */
+  readonly lmEval?: LmEvalVersion
+  /** Whether contexts and rolling documents get the tokenizer's BOS (default: the lm-eval version's rule). */
   readonly bos?: BosPolicy
   /** lm-eval's max_length: requests are left-truncated to it (default: config.json's max_position_embeddings). */
   readonly maxLength?: number

@@ -51,13 +51,27 @@ describe('perplexity methods against the closed form (bigram fixture: each token
     }
   })
 
-  test('lm-eval rolling windows (prefix BOS predicts the first token)', async () => {
-    const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
+  test("lm-eval 0.4.13's rolling windows: the document starts with BOS, so the prefix BOS first predicts BOS — P(BOS | BOS)", async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
+    const bos = model.specialTokens.bos!
+    expect(tokens[0]).toBe(bos)
     const [result] = await model.loglikelihoodRolling([text])
-    const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
+    const expected = table[bos * V + bos]! + closedFormLogLikelihood(table, V, tokens)
     expect(result!.tokens).toBe(tokens.length)
     expect(relative(result!.logLikelihood, expected)).toBeLessThan(1e-5)
     expect(rollingWindowPlan(tokens.length, 256).length).toBeGreaterThan(3)
+  })
+
+  test("lm-eval 0.4.9's rolling windows (and 0.4.13 with bos 'none'): no BOS in the document, the prefix BOS predicts its first token", async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
+    for (const options of [{ lmEval: '0.4.9' }, { bos: 'none' }] as const) {
+      const other = await LanguageModel.fromDirectory(fixture('brown-bigram-m').path, { maxLength: 256, ...options })
+      const [result] = await other.loglikelihoodRolling([text])
+      const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
+      expect(result!.tokens).toBe(tokens.length)
+      expect(relative(result!.logLikelihood, expected)).toBeLessThan(1e-5)
+      await other.release()
+    }
   })
 
   test('non-overlapping chunks (each chunk first token unscored, remainder dropped)', async () => {

@@ -3,13 +3,13 @@
  * counts, and the Scorer contract on top (lm-eval's log-likelihood requests and token-level NLL).
  */
 import type { WindowMethod } from '../scoring/scorer.ts'
-import type { BosPolicy, Device, Dtype, ParameterCounts } from '../core/executor.ts'
+import type { BosPolicy, Device, Dtype, LmEvalVersion, ParameterCounts } from '../core/executor.ts'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
 import type { DataOptions } from '../hub/hub-options.ts'
 import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../scoring/batching.ts'
-import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type TokenEncoder } from '../scoring/encode.ts'
+import { bosPolicyOf, DEFAULT_LM_EVAL, encodeDocument, encodePairs, type TokenEncoder } from '../scoring/encode.ts'
 import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
@@ -36,6 +36,9 @@ export interface LanguageModelOptions {
   readonly batchSize?: number
   /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
   readonly maxLength?: number
+  /** The lm-eval version whose request encoding to reproduce (default '0.4.13'); it sets the default BOS policy. */
+  readonly lmEval?: LmEvalVersion
+  /** lm-eval's add_bos_token: overrides the version's BOS rule for contexts and rolling documents. */
   readonly bos?: BosPolicy
   /** Overrides for tokenizers whose special tokens are missing or wrong (MobileLLM ships them empty). */
   readonly specialTokens?: { readonly bos?: string; readonly eos?: string; readonly unk?: string }
@@ -77,7 +80,9 @@ export class LanguageModel implements Scorer {
     readonly specialTokens: SpecialTokenIds,
     readonly parameters: ParameterCounts,
     readonly maxLength: number,
-    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>> & {
+    readonly options: Required<
+      Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'lmEval' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>
+    > & {
       readonly threads?: number
     },
     private readonly session: DecoderSession,
@@ -108,7 +113,8 @@ export class LanguageModel implements Scorer {
       device,
       dtype,
       batchSize: options.batchSize ?? 8,
-      bos: options.bos ?? DEFAULT_BOS_POLICY,
+      lmEval: options.lmEval ?? DEFAULT_LM_EVAL,
+      bos: options.bos ?? bosPolicyOf(options.lmEval ?? DEFAULT_LM_EVAL),
       scoring,
       shareContexts: options.shareContexts ?? true,
       chunkLength: options.chunkLength ?? DEFAULT_CHUNK_LENGTH,
@@ -116,6 +122,7 @@ export class LanguageModel implements Scorer {
     const identity = await modelIdentity(files.dir, files.onnx, {
       dtype,
       maxLength,
+      lmEval: settings.lmEval,
       bos: settings.bos,
       specialTokens: options.specialTokens ? { ...options.specialTokens } : null,
       scoring,
@@ -163,12 +170,17 @@ export class LanguageModel implements Scorer {
     )
   }
 
-  async loglikelihood(requests: readonly LoglikelihoodRequest[], onProgress?: OnProgress): Promise<LoglikelihoodResult[]> {
-    const pairs = encodePairs(requests, this.tokenizer, {
+  /** How lm-eval's tok_encode treats this model's strings: the BOS policy and the BOS text it checks for. */
+  encoding() {
+    return {
       bos: this.options.bos,
       prefixTokenId: this.specialTokens.prefix,
       ...(this.tokenizer.raw.bos_token ? { bosText: this.tokenizer.raw.bos_token } : {}),
-    })
+    }
+  }
+
+  async loglikelihood(requests: readonly LoglikelihoodRequest[], onProgress?: OnProgress): Promise<LoglikelihoodResult[]> {
+    const pairs = encodePairs(requests, this.tokenizer, this.encoding())
     if (this.options.shareContexts && this.session.hasCache) {
       return scoreLoglikelihoodsSharingContexts(pairs, this.session, this.scoreBatch, { ...this.batchOptions(), modelId: this.id }, onProgress)
     }
@@ -176,7 +188,7 @@ export class LanguageModel implements Scorer {
   }
 
   async loglikelihoodRolling(documents: readonly string[], onProgress?: OnProgress): Promise<RollingResult[]> {
-    const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index))
+    const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index, this.encoding()))
     return rollingLoglikelihoods(streams, this.scoreBatch, { ...this.batchOptions(), prefixTokenId: this.specialTokens.prefix }, onProgress)
   }
 

@@ -81,6 +81,7 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
     dtype: spec.dtype ?? options.dtype,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.allowFallback ? { allowFallback: true } : {}),
+    ...(spec.lmEval === undefined ? {} : { lmEval: spec.lmEval }),
     ...(spec.bos === undefined ? {} : { bos: spec.bos }),
     ...(spec.maxLength === undefined ? {} : { maxLength: spec.maxLength }),
     ...(spec.batchSize === undefined ? {} : { batchSize: spec.batchSize }),

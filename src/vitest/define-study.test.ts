@@ -85,6 +85,18 @@ describe('per-task options and per-model settings', () => {
     expect(models({ batchSize: 2.5 })).toThrow('model "a" option `batchSize`')
     expect(models({ device: 'tpu' })).toThrow(expect.objectContaining({ name: 'StudySettingError' }))
     expect(() => planStudy({ ...base, allowFallback: 'yes' } as never)).toThrow('defineStudy("demo"): option `allowFallback`')
+    expect(() => planStudy({ ...base, lmEval: '0.4.10' } as never)).toThrow('defineStudy("demo"): option `lmEval`')
+    expect(models({ lmEval: '0.4' })).toThrow('model "a" option `lmEval`')
+    // The study's lm-eval version is each model's default; a model's own wins.
+    const versions = planStudy({
+      ...base,
+      lmEval: '0.4.9',
+      models: [
+        { name: 'a', source: 'x' },
+        { name: 'b', source: 'x', lmEval: '0.4.13' },
+      ],
+    })
+    expect(versions.map(c => `${c.model.name} ${c.model.lmEval}`)).toEqual(['a 0.4.9', 'a 0.4.9', 'b 0.4.13', 'b 0.4.13'])
     const cases = planStudy({
       ...base,
       models: [

@@ -53,7 +53,9 @@ export function planStudy(study: StudyDefinition<TaskCatalog, string, string>): 
     if (key !== '*' && !modelNames.has(key)) throw new Error(`${where}: bands name model ${JSON.stringify(key)}, which is not in \`models\``)
   }
 
-  return study.models.flatMap(model =>
+  // The study's lm-eval version is each model's default.
+  const models = study.models.map(model => (study.lmEval && !model.lmEval ? { ...model, lmEval: study.lmEval } : model))
+  return models.flatMap(model =>
     tasks.map(({ task, options, label }) => {
       const bands = bandsFor(study, model.name, task, where, Object.keys(catalog[task]!.metrics))
       const meta: CaseMeta = { study: study.name, model: model.name, task: label, poolKey: poolKey(study, model), bands, ...(scaling ? { scaling } : {}) }

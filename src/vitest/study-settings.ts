@@ -16,6 +16,7 @@ const positiveInteger = z.number().int().positive()
 export const modelSettingsSchema = z.object({
   device: z.enum(['cpu', 'cuda']).optional(),
   threads: positiveInteger.optional(),
+  lmEval: z.enum(['0.4.13', '0.4.9']).optional(),
   bos: z.enum(['none', 'tokenizer']).optional(),
   maxLength: positiveInteger.optional(),
   batchSize: positiveInteger.optional(),
@@ -24,6 +25,7 @@ export const modelSettingsSchema = z.object({
 /** Study-level settings this module owns. */
 export const studySettingsSchema = z.object({
   allowFallback: z.boolean().optional(),
+  lmEval: z.enum(['0.4.13', '0.4.9']).optional(),
 })
 
 export function checkModelSettings(where: string, model: { readonly name: string }): void {

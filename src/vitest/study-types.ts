@@ -1,6 +1,6 @@
 /** What a study declares (models × tasks × bands) and what each of its cases sees. */
 import type { Band } from '../core/schema.ts'
-import type { CaseExecutor, Device, Dtype, ModelSpec, TaskCatalog } from '../core/executor.ts'
+import type { CaseExecutor, Device, Dtype, LmEvalVersion, ModelSpec, TaskCatalog } from '../core/executor.ts'
 import type { ThroughputOptions } from './throughput.ts'
 import type { CaseMeta } from './types.ts'
 import type { TaskOptions } from '../tasks/registry.ts'
@@ -33,6 +33,8 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
    * reports a per-token perplexity (then per word, then per byte), e.g. `wikitext2_sliding perplexity`.
    */
   readonly scaling?: NoInfer<{ [K in T]: { readonly task: K; readonly metric: Tasks[K] } }[T]>
+  /** The lm-eval version whose request encoding every model follows unless it names its own (default '0.4.13'). */
+  readonly lmEval?: LmEvalVersion
   readonly device?: Device
   /** On `device: 'cuda'` without a working CUDA provider, run on CPU and record `environment.providerFallback` instead of failing. */
   readonly allowFallback?: boolean
