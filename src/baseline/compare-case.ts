@@ -15,7 +15,7 @@ import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
 /** Environment fields that can change floating-point results: equal fields make exact comparison meaningful. */
-const numericEnvironment = ['node', 'platform', 'arch', 'onnxruntime', 'executionProvider', 'cpu', 'cpuCount', 'threads'] as const
+const numericEnvironment = ['node', 'platform', 'arch', 'onnxruntime', 'executionProvider', 'cpu', 'cpuId', 'cpuCount', 'threads'] as const
 
 export function environmentDifferences(baseline: EnvironmentStamp, current: EnvironmentStamp): string[] {
   return numericEnvironment.filter(field => baseline[field] !== current[field]).map(field => `${field} ${baseline[field]} → ${current[field]}`)

@@ -58,6 +58,7 @@ interface Case {
   readonly bits?: boolean[]
   readonly hash?: string
   readonly cpu?: string
+  readonly cpuId?: string
   readonly version?: string
   readonly scoring?: number
   readonly samples?: number
@@ -86,7 +87,7 @@ function entry(c: Case): CaseEntry {
     calibration: c.calibration === undefined ? null : calibration(c.calibration),
     resources: { peakRssBytes: 1, gpuMemoryBytes: null },
     timing: { evaluateMs: 1, throughputMs: 1, caseMs: 1 },
-    environment: { ...environment, cpu: c.cpu ?? environment.cpu },
+    environment: { ...environment, cpu: c.cpu ?? environment.cpu, ...(c.cpuId ? { cpuId: c.cpuId } : {}) },
     finishedAt: '2026-01-01T00:00:00.000Z',
   }
   const items = c.bits ? { kind: 'choice' as const, n: c.bits.length, correct: { acc: encodeBits(c.bits) }, sha256: `sha-${c.bits.join()}` } : undefined
@@ -213,6 +214,14 @@ describe('exact mode', () => {
     const forced = gate(before, after, { mode: 'exact' }).studies[0]!.comparisons[0]!
     expect(forced.verdict).toBe('incomparable')
     expect(forced.detail).toContain('cpu Some CPU → Other CPU')
+  })
+
+  test('the same CPU model string on another CPU generation (cpuId) is another machine', () => {
+    const before = doc({ task: 'ppl', metrics: { perplexity: { value: 100 } }, cpuId: 'cpuinfo sha256:aaaa' })
+    const after = doc({ task: 'ppl', metrics: { perplexity: { value: 100 } }, cpuId: 'cpuinfo sha256:bbbb' })
+    expect(gate(before, after).studies[0]!.comparisons[0]).toMatchObject({ method: 'tolerance' })
+    expect(gate(before, after, { mode: 'exact' }).studies[0]!.comparisons[0]!.detail).toContain('cpuId cpuinfo sha256:aaaa → cpuinfo sha256:bbbb')
+    expect(gate(before, before).studies[0]!.comparisons[0]).toMatchObject({ method: 'exact', verdict: 'unchanged' })
   })
 
   test('a metric is judged by its declared kind and direction, not its name', () => {

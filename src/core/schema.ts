@@ -106,6 +106,8 @@ export const environmentSchema = z.strictObject({
   /** Why the requested provider did not run, when `allowFallback` let the case fall back to CPU. */
   providerFallback: z.string().optional(),
   cpu: z.string(),
+  /** The CPU's generation and instruction sets (a hash of /proc/cpuinfo's vendor, family, model, stepping and flags); absent in older records. */
+  cpuId: z.string().optional(),
   cpuCount: z.number().int(),
   gpu: z.string().nullable(),
   threads: z.number().int().nullable(),
