@@ -15,6 +15,8 @@ defineStudy({
   models: settings.models.map(mobileLlmModelSpec),
   tasks: MOBILELLM_TASKS,
   bands: mobileLlmBands(settings.models, settings.dtype, settings.limit),
+  // The prior study's method, and the task with reference numbers (not the 2048-token chunks).
+  scaling: { task: 'wikitext2_sliding', metric: 'perplexity' },
   device: settings.device,
   dtype: settings.dtype,
   ...(settings.limit === undefined ? {} : { limit: settings.limit }),

@@ -73,7 +73,15 @@ export function baselineEntryOf(entry: CaseEntry): BaselineEntry | undefined {
       )
     : {}
   return {
-    model: { name: record.model.name, source: record.model.source, revision: record.model.revision, hash: record.model.hash },
+    model: {
+      name: record.model.name,
+      source: record.model.source,
+      revision: record.model.revision,
+      ...(record.model.commit === undefined ? {} : { commit: record.model.commit }),
+      hash: record.model.hash,
+      ...(record.model.files === undefined ? {} : { files: record.model.files }),
+      ...(record.model.settings === undefined ? {} : { settings: record.model.settings }),
+    },
     task: { name: record.task.name, version: record.task.version },
     options: record.options,
     optionsHash: record.optionsHash,

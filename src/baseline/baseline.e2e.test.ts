@@ -3,7 +3,7 @@
  * copy with one weight tensor scaled for quality, a test-double executor with slow-down switches for throughput
  * and for unreadable baseline files.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -156,6 +156,86 @@ defineStudy({
       await page.close()
     }
   }, 300_000)
+})
+
+describe('identity: one byte of tokenizer.json is another model', () => {
+  const study = `
+import { defineStudy } from '${join(srcDir, 'index.ts')}'
+defineStudy({ name: 'identity', models: [{ name: 'xs', source: process.env.MODEL_DIR! }], tasks: ['brown_heldout_ppl'], throughput: false })
+`
+  test('resume recomputes and the baseline says "model changed" instead of comparing bit for bit', async () => {
+    const original = (await ensureFixtureModels()).models.find(m => m.name === 'brown-bigram-xs')!.path
+    const dir = makeProject({ 'identity.bench.ts': study })
+    const changed = join(dir, 'changed-model')
+    cpSync(original, changed, { recursive: true })
+    // A trailing newline: the same tokenizer to JSON.parse, another file to sha256.
+    writeFileSync(join(changed, 'tokenizer.json'), `${read(changed, 'tokenizer.json')}\n`)
+    const caseFile = 'reports/cases/identity/xs/brown_heldout_ppl.json'
+
+    const created = await runVitest(dir, ['bench', '--run', '-u'], { MODEL_DIR: original })
+    expect(created.code, created.output).toBe(0)
+    const first = JSON.parse(read(dir, caseFile)).record
+    expect(first.model.files['tokenizer.json']).toMatch(/^[0-9a-f]{64}$/)
+
+    const resumed = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: original, LMSCALE_RESUME: '1' })
+    expect(resumed.code, resumed.output).toBe(0)
+    expect(JSON.parse(read(dir, 'reports/results.json')).cases[0].resumed).toBe(true)
+
+    const other = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: changed, LMSCALE_RESUME: '1' })
+    expect(other.code, other.output).toBe(0)
+    const results = JSON.parse(read(dir, 'reports/results.json'))
+    expect(results.cases[0].resumed).toBe(false)
+    expect(results.cases[0].record.model.hash).not.toBe(first.model.hash)
+    expect(other.output).toMatch(/! xs › brown_heldout_ppl: model changed: tokenizer\.json \(identity [0-9a-f]{12} → [0-9a-f]{12}\); compared statistically/)
+    expect(other.output).not.toMatch(/baseline identity \(\S+, exact\)/)
+    expect(read(dir, 'reports/report.md')).toContain('model changed: tokenizer.json')
+  }, 240_000)
+})
+
+describe('revisions: unpinned ones are said loudly, and fail under strict revisions', () => {
+  const executor = `
+const COMMIT = 'c'.repeat(40)
+export const executor = {
+  tasks: { double_mc: { kind: 'multiple_choice', version: '1', chance: 0.5, metrics: { acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } } } },
+  async loadModel() {
+    return { hash: 'sha-double', executionProvider: 'cpu', parameters: { total: 1e6, embedding: 0, nonEmbedding: 1e6 }, identity: { files: {}, settings: {}, commit: COMMIT } }
+  },
+  async runCase() {
+    const dataFiles = [
+      { repo: 'owner/pinned', revision: 'd'.repeat(40), path: 'test.parquet', commit: 'd'.repeat(40), sha256: 'e'.repeat(64) },
+      { repo: 'owner/moving', revision: 'main', path: 'test.parquet', commit: 'f'.repeat(40), sha256: 'e'.repeat(64) },
+    ]
+    return { metrics: { acc: { value: 0.5 } }, n: 2, taskVersion: '1', dataFiles }
+  },
+  release() {},
+}
+`
+  const study = `
+import { defineStudy } from '${join(srcDir, 'index.ts')}'
+import { executor } from './executor.ts'
+defineStudy({ name: 'pins', models: [{ name: 'm', source: 'owner/model', revision: 'v1.0' }], tasks: ['double_mc'], executor, throughput: false })
+`
+  test('the console and report.md list each unpinned revision with the commit that ran; LMSCALE_STRICT_REVISIONS=1 fails the case', async () => {
+    const dir = makeProject({ 'executor.ts': executor, 'pins.bench.ts': study })
+    const loose = await runVitest(dir, ['bench', '--run'])
+    expect(loose.code, loose.output).toBe(0)
+    expect(loose.output).toContain('[lmscale] ⚠ 2 unpinned revisions')
+    expect(loose.output).toContain(`⚠ model m: owner/model@v1.0 (ran ${'c'.repeat(40)})`)
+    expect(loose.output).toContain(`⚠ dataset owner/moving@main:test.parquet (ran ${'f'.repeat(40)})`)
+    expect(loose.output).not.toContain('owner/pinned')
+    expect(read(dir, 'reports/report.md')).toContain('## ⚠ Unpinned revisions')
+    const record = JSON.parse(read(dir, 'reports/results.json')).cases[0].record
+    expect(record.model.commit).toBe('c'.repeat(40))
+    expect(record.data.map((f: { repo: string; commit: string }) => [f.repo, f.commit])).toEqual([
+      ['owner/pinned', 'd'.repeat(40)],
+      ['owner/moving', 'f'.repeat(40)],
+    ])
+
+    const strict = await runVitest(dir, ['bench', '--run'], { LMSCALE_STRICT_REVISIONS: '1' })
+    expect(strict.code, strict.output).toBe(1)
+    expect(strict.output).toContain('m › double_mc: strict revisions (strictRevisions / LMSCALE_STRICT_REVISIONS=1) need commits')
+    expect(JSON.parse(read(dir, 'reports/results.json')).cases[0].state).toBe('failed')
+  }, 120_000)
 })
 
 describe('throughput, report-only and unreadable baselines, with a test double', () => {

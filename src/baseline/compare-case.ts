@@ -6,6 +6,7 @@
  */
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
+import { identityChanges } from '../core/identity-changes.ts'
 import { decodeBits } from './bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
@@ -14,16 +15,23 @@ import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
 /** Environment fields that can change floating-point results: equal fields make exact comparison meaningful. */
-const numericEnvironment = ['node', 'platform', 'arch', 'onnxruntime', 'executionProvider', 'cpu', 'cpuCount', 'threads'] as const
+const numericEnvironment = ['node', 'platform', 'arch', 'onnxruntime', 'executionProvider', 'cpu', 'cpuId', 'cpuCount', 'threads'] as const
 
 export function environmentDifferences(baseline: EnvironmentStamp, current: EnvironmentStamp): string[] {
   return numericEnvironment.filter(field => baseline[field] !== current[field]).map(field => `${field} ${baseline[field]} → ${current[field]}`)
 }
 
+/** "model changed", naming the files and settings that differ when both sides recorded them. */
+function modelChanged(baseline: BaselineEntry, record: CaseRecord): string {
+  const changes = identityChanges(baseline.model, record.model)
+  const what = changes.length ? `: ${changes.join(', ')}` : ''
+  return `model changed${what} (identity ${baseline.model.hash.slice(0, 12)} → ${record.model.hash.slice(0, 12)})`
+}
+
 /** Why exact comparison does not apply, or an empty list when it does. */
 export function exactObstacles(baseline: BaselineEntry, record: CaseRecord): string[] {
   const obstacles = environmentDifferences(baseline.environment, record.environment)
-  if (baseline.model.hash !== record.model.hash) obstacles.unshift(`model hash ${baseline.model.hash.slice(0, 12)} → ${record.model.hash.slice(0, 12)}`)
+  if (baseline.model.hash !== record.model.hash) obstacles.unshift(modelChanged(baseline, record))
   if (baseline.optionsHash !== record.optionsHash) obstacles.push(`options ${JSON.stringify(baseline.options)} → ${JSON.stringify(record.options)}`)
   if (record.environment.executionProvider !== 'cpu') obstacles.push(`execution provider ${record.environment.executionProvider} is not deterministic`)
   return obstacles
@@ -60,7 +68,14 @@ export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefine
   } else {
     rows = Object.entries(baseline.metrics).map(([metric, base]) => statisticalRow(metric, base, record.metrics[metric], baseline, entry, settings))
   }
-  return [...rows, ...throughputRows(baseline, record, settings)].map(row => ({ ...where, ...row }))
+  return [...rows, ...throughputRows(baseline, record, settings), ...modelChangedRow(baseline, record, exact)].map(row => ({ ...where, ...row }))
+}
+
+/** A changed model is said out loud: its numbers were judged statistically, never bit for bit. */
+function modelChangedRow(baseline: BaselineEntry, record: CaseRecord, exact: boolean): Row[] {
+  if (exact || baseline.model.hash === record.model.hash) return []
+  const detail = `${modelChanged(baseline, record)}; compared statistically, not bit for bit`
+  return [{ metric: 'model', method: 'none', baseline: null, current: null, change: null, detail, verdict: 'unchecked' }]
 }
 
 function missingRow(metric: string, base: MetricValueRecord): Row {

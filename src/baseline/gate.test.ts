@@ -58,6 +58,7 @@ interface Case {
   readonly bits?: boolean[]
   readonly hash?: string
   readonly cpu?: string
+  readonly cpuId?: string
   readonly version?: string
   readonly scoring?: number
   readonly samples?: number
@@ -86,7 +87,7 @@ function entry(c: Case): CaseEntry {
     calibration: c.calibration === undefined ? null : calibration(c.calibration),
     resources: { peakRssBytes: 1, gpuMemoryBytes: null },
     timing: { evaluateMs: 1, throughputMs: 1, caseMs: 1 },
-    environment: { ...environment, cpu: c.cpu ?? environment.cpu },
+    environment: { ...environment, cpu: c.cpu ?? environment.cpu, ...(c.cpuId ? { cpuId: c.cpuId } : {}) },
     finishedAt: '2026-01-01T00:00:00.000Z',
   }
   const items = c.bits ? { kind: 'choice' as const, n: c.bits.length, correct: { acc: encodeBits(c.bits) }, sha256: `sha-${c.bits.join()}` } : undefined
@@ -188,9 +189,12 @@ describe('perplexity: relative tolerance', () => {
   const ppl = (value: number, nll: number) => ({ task: 'ppl', metrics: { perplexity: { value }, nll: { value: nll } }, hash: value === 100 ? 'h1' : 'h2' })
   test('a rise beyond 1% is a regression, within it unchanged, a fall beyond it an improvement; nll uses ln(1.01) nats', () => {
     const verdicts = (value: number, nll: number) => gate(doc(ppl(100, 4.6)), doc(ppl(value, nll))).studies[0]!.comparisons.map(c => `${c.metric} ${c.verdict}`)
-    expect(verdicts(101.5, 4.6 + 0.0149)).toEqual(['perplexity regression', 'nll regression'])
-    expect(verdicts(100.9, 4.6 + Math.log(1.009))).toEqual(['perplexity unchanged', 'nll unchanged'])
-    expect(verdicts(98, 4.6 - 0.0202)).toEqual(['perplexity improvement', 'nll improvement'])
+    // Another model hash: judged statistically, and a 'model' row says the model changed (reported, not gated).
+    expect(verdicts(101.5, 4.6 + 0.0149)).toEqual(['perplexity regression', 'nll regression', 'model unchecked'])
+    expect(verdicts(100.9, 4.6 + Math.log(1.009))).toEqual(['perplexity unchanged', 'nll unchanged', 'model unchecked'])
+    expect(verdicts(98, 4.6 - 0.0202)).toEqual(['perplexity improvement', 'nll improvement', 'model unchecked'])
+    const row = gate(doc(ppl(100, 4.6)), doc(ppl(98, 4.6))).studies[0]!.comparisons.at(-1)!
+    expect(row.detail).toBe('model changed (identity h1 → h2); compared statistically, not bit for bit')
   })
 })
 
@@ -210,6 +214,14 @@ describe('exact mode', () => {
     const forced = gate(before, after, { mode: 'exact' }).studies[0]!.comparisons[0]!
     expect(forced.verdict).toBe('incomparable')
     expect(forced.detail).toContain('cpu Some CPU → Other CPU')
+  })
+
+  test('the same CPU model string on another CPU generation (cpuId) is another machine', () => {
+    const before = doc({ task: 'ppl', metrics: { perplexity: { value: 100 } }, cpuId: 'cpuinfo sha256:aaaa' })
+    const after = doc({ task: 'ppl', metrics: { perplexity: { value: 100 } }, cpuId: 'cpuinfo sha256:bbbb' })
+    expect(gate(before, after).studies[0]!.comparisons[0]).toMatchObject({ method: 'tolerance' })
+    expect(gate(before, after, { mode: 'exact' }).studies[0]!.comparisons[0]!.detail).toContain('cpuId cpuinfo sha256:aaaa → cpuinfo sha256:bbbb')
+    expect(gate(before, before).studies[0]!.comparisons[0]).toMatchObject({ method: 'exact', verdict: 'unchanged' })
   })
 
   test('a metric is judged by its declared kind and direction, not its name', () => {

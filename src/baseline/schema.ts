@@ -18,8 +18,16 @@ export const baselineRateSchema = z.strictObject({
 })
 
 export const baselineEntrySchema = z.strictObject({
-  /** The model's identity: its study name and source, and the revision and file hash it had. */
-  model: z.strictObject({ name: z.string(), source: z.string(), revision: z.string().nullable(), hash: z.string() }),
+  /** The model's identity: its study name and source, the revision, and the identity hash with what it covers. */
+  model: z.strictObject({
+    name: z.string(),
+    source: z.string(),
+    revision: z.string().nullable(),
+    commit: caseRecordSchema.shape.model.shape.commit,
+    hash: z.string(),
+    files: caseRecordSchema.shape.model.shape.files,
+    settings: caseRecordSchema.shape.model.shape.settings,
+  }),
   task: z.strictObject({ name: z.string(), version: z.string() }),
   options: caseRecordSchema.shape.options,
   optionsHash: z.string(),

@@ -8,6 +8,19 @@ export type Device = 'cpu' | 'cuda'
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4'
 
 /**
+ * Whether contexts get the tokenizer's special tokens: 'none' reproduces lm-eval 0.4.0–0.4.9.1, 'tokenizer'
+ * lm-eval ≥ 0.4.9.2 (a Llama tokenizer prepends BOS). See src/scoring/encode.ts.
+ */
+export type BosPolicy = 'none' | 'tokenizer'
+
+/**
+ * The lm-evaluation-harness version whose request encoding a model follows. '0.4.13' (the default): the tokenizer's
+ * own BOS on contexts and on rolling documents, whose first window then scores P(BOS | BOS). '0.4.9' (0.4.0–0.4.9.1):
+ * no special tokens anywhere. An explicit `bos` overrides the version's BOS rule, as lm-eval's add_bos_token does.
+ */
+export type LmEvalVersion = '0.4.13' | '0.4.9'
+
+/**
  * Task name → the names of the metrics that task reports. It types a study's task list and its bands, so an
  * unknown task or a band on a metric the task does not have fails to compile.
  */
@@ -30,6 +43,18 @@ export interface ModelSpec<Name extends string = string> {
   readonly family?: string
   /** Special tokens to restore in the tokenizer (e.g. MobileLLM's empty bos/eos/unk); recorded with every result. */
   readonly specialTokens?: SpecialTokenFix
+  /** Overrides the study's device for this model. */
+  readonly device?: Device
+  /** Overrides the study's intra-op thread count for this model. */
+  readonly threads?: number
+  /** Which lm-eval version's request encoding to reproduce (default '0.4.13'). */
+  readonly lmEval?: LmEvalVersion
+  /** Whether contexts and rolling documents get the tokenizer's BOS (default: the lm-eval version's rule). */
+  readonly bos?: BosPolicy
+  /** lm-eval's max_length: requests are left-truncated to it (default: config.json's max_position_embeddings). */
+  readonly maxLength?: number
+  /** Rows per onnxruntime call. */
+  readonly batchSize?: number
 }
 
 /** Token strings that replace the tokenizer's own bos/eos/unk; each must be in its vocabulary. */
@@ -44,6 +69,8 @@ export interface LoadOptions {
   readonly dtype: Dtype
   /** Intra-op threads; undefined leaves onnxruntime's default. */
   readonly threads: number | undefined
+  /** On `cuda`, run on CPU when CUDA cannot start (and record it) instead of failing. */
+  readonly allowFallback?: boolean
 }
 
 export interface ParameterCounts {
@@ -55,11 +82,21 @@ export interface ParameterCounts {
 
 /** What the harness reads from a loaded model; the executor may return a richer object. */
 export interface LoadedModel {
-  /** Content hash of the model files: part of the resume key and of every result. */
+  /** The model's identity hash (its files and the settings that change its numbers): the resume and baseline key. */
   readonly hash: string
+  /** What `hash` covers, recorded with every result; absent when the executor does not say. */
+  readonly identity?: {
+    /** Path relative to the model directory → sha256. */
+    readonly files: Readonly<Record<string, string>>
+    readonly settings: { readonly [setting: string]: JsonValue }
+    /** The hub commit the files came from, or null for a local directory. */
+    readonly commit: string | null
+  }
   readonly parameters: ParameterCounts
-  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`. */
+  /** The onnxruntime execution provider actually in use, e.g. `cpu` or `cuda`: what ran, not what was requested. */
   readonly executionProvider: string
+  /** Why the requested provider did not run, when the load options allowed a fallback. */
+  readonly providerFallback?: string
 }
 
 export interface MetricValue {
@@ -78,6 +115,8 @@ export interface Progress {
 export interface RunCaseOptions {
   /** lm-eval's `limit`: evaluate only the first N documents. */
   readonly limit: number | undefined
+  /** The study's options for this task (validated against the task's declared `options`); empty for the defaults. */
+  readonly taskOptions?: Readonly<Record<string, number>>
   /** Called as work completes; the harness throttles what it prints. */
   readonly onProgress: (progress: Progress) => void
 }
@@ -144,12 +183,37 @@ export type CaseItems =
   /** Another executor's records: digested for exact comparison only. */
   | { readonly kind: 'other'; readonly items: readonly JsonValue[] }
 
+/** A dataset file a case read: where it is declared, the commit it came from and its bytes' sha256. */
+export interface DataFileRecord {
+  readonly repo: string
+  /** The revision the task declares (a branch, tag or commit). */
+  readonly revision: string
+  readonly path: string
+  /** The commit the file came from (a hub snapshot or a pinned revision), or null when unknown (a local data directory). */
+  readonly commit: string | null
+  readonly sha256: string
+}
+
+/** lm-eval's left truncation to the model's max length over a case's requests (all zero when nothing was cut). */
+export interface Truncation {
+  /** Requests whose context lost tokens. */
+  readonly requests: number
+  /** Context tokens dropped over all requests. */
+  readonly tokensDropped: number
+  /** The most tokens one request lost. */
+  readonly largestDrop: number
+}
+
 export interface CaseRun {
   readonly metrics: Readonly<Record<string, MetricValue>>
   /** Documents evaluated. */
   readonly n: number
   readonly taskVersion: string
   readonly items?: CaseItems
+  /** Left truncation of log-likelihood requests; absent when the executor does not count it. */
+  readonly truncation?: Truncation
+  /** The dataset files the case read (none for data a package ships, such as the Brown corpus). */
+  readonly dataFiles?: readonly DataFileRecord[]
   readonly workload?: ThroughputWorkload
 }
 

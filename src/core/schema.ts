@@ -3,8 +3,12 @@
  * holds every case. Bump RESULTS_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod'
+import type { JsonValue } from './executor.ts'
 
 export const RESULTS_SCHEMA_VERSION = 2
+
+/** Any JSON value, typed as lmscale's readonly JsonValue. */
+const json = z.json() as unknown as z.ZodType<JsonValue>
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
@@ -101,8 +105,13 @@ export const environmentSchema = z.strictObject({
   platform: z.string(),
   arch: z.string(),
   onnxruntime: z.string().nullable(),
+  /** The execution provider that ran (a `cuda` request either runs on CUDA or fails, unless a fallback was allowed). */
   executionProvider: z.string(),
+  /** Why the requested provider did not run, when `allowFallback` let the case fall back to CPU. */
+  providerFallback: z.string().optional(),
   cpu: z.string(),
+  /** The CPU's generation and instruction sets (a hash of /proc/cpuinfo's vendor, family, model, stepping and flags); absent in older records. */
+  cpuId: z.string().optional(),
   cpuCount: z.number().int(),
   gpu: z.string().nullable(),
   threads: z.number().int().nullable(),
@@ -116,8 +125,16 @@ export const caseRecordSchema = z.strictObject({
   model: z.strictObject({
     name: z.string(),
     source: z.string(),
+    /** The revision the study asked for (a branch, tag or commit). */
     revision: z.string().nullable(),
+    /** The commit the files came from (a hub snapshot), null for a local directory; absent when the executor did not say. */
+    commit: z.string().nullable().optional(),
+    /** The identity hash over `files` and `settings`: resume and baselines key on it. */
     hash: z.string(),
+    /** Every model file (config, tokenizer files, ONNX graph, external data) → sha256. */
+    files: z.record(z.string(), z.string()).optional(),
+    /** Every setting that changes what the model computes (dtype, BOS policy, max length, special-token fix, scoring path). */
+    settings: z.record(z.string(), json).optional(),
     parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
     /** The model family the study declared (absent when it declared none). */
     family: z.string().min(1).optional(),
@@ -125,16 +142,24 @@ export const caseRecordSchema = z.strictObject({
     specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
   }),
   task: taskRecordSchema,
+  /** The dataset files the case read, with the commit each came from and its sha256; absent when the executor did not say. */
+  data: z.array(z.strictObject({ repo: z.string(), revision: z.string(), path: z.string(), commit: z.string().nullable(), sha256: z.string() })).optional(),
   options: z.strictObject({
     device: deviceSchema,
     dtype: dtypeSchema,
     threads: z.number().int().nullable(),
     limit: z.number().int().nullable(),
+    /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
+    task: z.record(z.string(), z.number()).optional(),
   }),
   /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
   optionsHash: z.string(),
   n: z.number().int(),
   metrics: z.record(z.string(), metricValueSchema),
+  /** lm-eval's left truncation to the max length: requests cut, context tokens dropped, the largest drop; absent when not counted. */
+  truncation: z
+    .strictObject({ requests: z.number().int().nonnegative(), tokensDropped: z.number().int().nonnegative(), largestDrop: z.number().int().nonnegative() })
+    .optional(),
   throughput: throughputSchema.nullable(),
   resources: z.strictObject({
     /** Peak resident set size of the worker process so far (bytes). */
@@ -171,6 +196,8 @@ export const caseEntrySchema = z.strictObject({
   record: caseRecordSchema.nullable(),
   /** The per-item records in compact form, for the baseline gate; absent when the executor returned none. */
   items: itemDigestSchema.optional(),
+  /** The task (label) and perplexity metric the study's scaling fit uses; absent when the study reports no perplexity. */
+  scaling: z.strictObject({ task: z.string(), metric: z.string() }).optional(),
 })
 
 export const resultsSchema = z.strictObject({

@@ -24,6 +24,11 @@ export interface TaskInfo<Metric extends string = string> {
   /** Accuracy of uniform guessing (1 / choices) for multiple-choice tasks: the floor of accuracy scaling laws. */
   readonly chance?: number
   readonly metrics: { readonly [M in Metric]: MetricInfo }
+  /**
+   * The options a study may set for this task (positive integers, e.g. a sliding window's `window` and `stride`),
+   * each with its default. A non-default option becomes part of the case's name and baseline key.
+   */
+  readonly options?: Readonly<Record<string, number>>
 }
 
 /** The plain metadata of metric definitions, as results record it (definitions may carry their computation too). */

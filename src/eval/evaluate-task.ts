@@ -3,9 +3,9 @@
  * declares, plus typed per-item records (the baselines' paired tests read them). The result is plain JSON; the
  * task's version goes with it. Tasks are data to this function: adding a task or a metric never changes it.
  */
-import type { CaseItems, ChoiceItem, MetricValue, RollingItem } from '../core/executor.ts'
+import type { CaseItems, ChoiceItem, DataFileRecord, MetricValue, RollingItem, Truncation } from '../core/executor.ts'
 import { dataOptionsFromEnv, type DataOptions } from '../hub/hub-options.ts'
-import type { Scorer } from '../scoring/scorer.ts'
+import type { LoglikelihoodResult, Scorer } from '../scoring/scorer.ts'
 import { mean, meanStderr } from '../tasks/metric-math.ts'
 import type { MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
 
@@ -16,6 +16,19 @@ export interface TaskResult {
   readonly n: number
   readonly metrics: Readonly<Record<string, MetricValue>>
   readonly items: CaseItems
+  /** Left truncation to the scorer's max length (zero for rolling and token-perplexity tasks, whose windows fit by construction). */
+  readonly truncation: Truncation
+  /** Every dataset file the task read, with its commit and sha256. */
+  readonly dataFiles: readonly DataFileRecord[]
+}
+
+type Evaluated = Omit<TaskResult, 'dataFiles' | 'truncation'> & { readonly truncation?: Truncation }
+
+const NO_TRUNCATION: Truncation = { requests: 0, tokensDropped: 0, largestDrop: 0 }
+
+function truncationOf(results: readonly LoglikelihoodResult[]): Truncation {
+  const cut = results.map(r => r.truncatedTokens).filter(n => n > 0)
+  return { requests: cut.length, tokensDropped: cut.reduce((a, b) => a + b, 0), largestDrop: cut.reduce((a, b) => Math.max(a, b), 0) }
 }
 
 /** Work done so far, in the scorer's own units, reported as each batch finishes. */
@@ -29,13 +42,20 @@ export interface EvaluateOptions {
   readonly onProgress?: EvaluationProgress
   /** Told about suspicious input that is still scored (default: console.warn). */
   readonly onWarning?: (message: string) => void
+  /** The task's options (e.g. a sliding window's `window` and `stride`); the task's defaults fill the rest. */
+  readonly taskOptions?: Readonly<Record<string, number>>
 }
 
-export function evaluateTask(task: Task, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
-  const data = options.data ?? dataOptionsFromEnv()
-  if (task.kind === 'multiple_choice') return evaluateChoiceTask(task, scorer, options, data)
-  if (task.kind === 'loglikelihood_rolling') return evaluateRollingTask(task, scorer, options, data)
-  return evaluateTokenPerplexity(task, scorer, options, data)
+export async function evaluateTask(task: Task, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
+  const dataFiles: DataFileRecord[] = []
+  const data: DataOptions = { ...(options.data ?? dataOptionsFromEnv()), onFile: file => dataFiles.push(file) }
+  const result =
+    task.kind === 'multiple_choice'
+      ? await evaluateChoiceTask(task, scorer, options, data)
+      : task.kind === 'loglikelihood_rolling'
+        ? await evaluateRollingTask(task, scorer, options, data)
+        : await evaluateTokenPerplexity(task, scorer, options, data)
+  return { ...result, truncation: result.truncation ?? NO_TRUNCATION, dataFiles }
 }
 
 function firstDocuments<T>(documents: readonly T[], limit: number | undefined, task: string): T[] {
@@ -69,7 +89,7 @@ function meanWithStderr(values: readonly number[]): MetricValue {
   return stderr === undefined ? { value: mean(values) } : { value: mean(values), stderr }
 }
 
-async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
+async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<Evaluated> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
   warnWhitespaceOnly(
     task.name,
@@ -96,10 +116,11 @@ async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, opti
     n: items.length,
     metrics: Object.fromEntries(metrics.map(([name]) => [name, meanWithStderr(items.map(item => item[name] as number))])),
     items: { kind: 'choice', items },
+    truncation: truncationOf(results),
   }
 }
 
-async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
+async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<Evaluated> {
   const documents = firstDocuments(await task.loadDocuments(data), options.limit, task.name)
   warnWhitespaceOnly(
     task.name,
@@ -129,11 +150,12 @@ async function evaluateRollingTask(task: RollingTask, scorer: Scorer, options: E
   }
 }
 
-async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<TaskResult> {
+async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer, options: EvaluateOptions, data: DataOptions): Promise<Evaluated> {
   const progress = options.onProgress
   const text = await task.loadText(data)
   warnWhitespaceOnly(task.name, 'text', [[text]], options)
-  const totals = await scorer.tokenNll(text, task.method, progress && ((done, total, tokens) => progress(done, total, 'windows', tokens)))
+  const method = task.method({ ...task.options, ...options.taskOptions })
+  const totals = await scorer.tokenNll(text, method, progress && ((done, total, tokens) => progress(done, total, 'windows', tokens)))
   if (!Number.isInteger(totals.tokens) || totals.tokens < 1)
     throw new Error(`task ${task.name}: token perplexity needs at least one scored token, got ${totals.tokens}`)
   if (!Number.isInteger(totals.bytes) || totals.bytes < 1)

@@ -7,6 +7,7 @@
  * WikiText-2 text is 38 tokens, shorter than one 2048-token chunk, so every wikitext2_chunks case fails with that
  * error: it is asserted as such (the chunked method itself is tested in src/eval).
  */
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -124,6 +125,18 @@ describe('the study under `vitest bench --run` (`npm run study:mobilellm`)', () 
       expect(record, `${c.name}: ${c.errors.join('; ')}`).not.toBeNull()
       const model = MOBILELLM_MODELS.find(m => m.name === c.model)!
       expect(record!.model).toMatchObject({ source: model.hub, revision: 'main', specialTokens: { bos: '<s>', eos: '</s>', unk: '<unk>' } })
+      // The commit 'main' resolved to, and every model file's sha256 (checked against the stand-in's bytes).
+      const index = MOBILELLM_MODELS.indexOf(model)
+      expect(record!.model.commit).toBe(commitOf(index))
+      const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
+      expect(record!.model.files!['tokenizer.json']).toBe(sha256(repos[index]!.files.get('tokenizer.json')!))
+      expect(record!.model.files!['onnx/model.onnx']).toBe(sha256(repos[index]!.files.get('onnx/model.onnx')!))
+      // Dataset files from LMSCALE_DATA_DIR: their sha256, and no commit (a local directory has none to tell).
+      expect(record!.data!.length).toBeGreaterThan(0)
+      for (const file of record!.data!) {
+        expect(file.sha256).toBe(sha256(readFileSync(join(root, 'data', file.repo, file.path))))
+        expect(file.commit).toBeNull()
+      }
       expect(record!.options).toEqual({ device: 'cpu', dtype: 'fp32', threads: null, limit: LIMIT })
       expect(record!.throughput).toBeNull()
       if (c.task !== 'wikitext2_sliding') expect(record!.n).toBe(LIMIT)
@@ -152,6 +165,8 @@ describe('the study under `vitest bench --run` (`npm run study:mobilellm`)', () 
       expect(run.output).toContain(`${model} › wikitext2_sliding perplexity`)
     }
     expect(run.code).toBe(1)
+    // Every revision of this study is the placeholder 'main': said loudly.
+    expect(run.output).toContain(`⚠ model MobileLLM-125M: onnx-community/MobileLLM-125M@main (ran ${commitOf(0)})`)
   })
 
   test('junit.xml has one testcase per (model, task); each failure names the model, task, metric and value', () => {

@@ -5,13 +5,8 @@
  */
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
+import { isCommitHash } from '../core/revisions.ts'
 import type { HubDatasetFile, HubRepoKind } from './hub-file.ts'
-
-const COMMIT_PATTERN = /^[0-9a-f]{40}$/
-
-export function isCommitHash(revision: string): boolean {
-  return COMMIT_PATTERN.test(revision)
-}
 
 export function repoCacheDir(cacheDir: string, repo: string, kind: HubRepoKind = 'dataset'): string {
   return join(cacheDir, `${kind}s--${repo.replaceAll('/', '--')}`)
@@ -57,4 +52,10 @@ export async function writeRef(cacheDir: string, file: HubDatasetFile, commit: s
   const temp = `${path}.${process.pid}.${Date.now()}.tmp`
   await writeFile(temp, commit)
   await rename(temp, path)
+}
+
+/** The commit of a path inside a hub cache snapshot (`…/snapshots/<commit>/…`), or undefined for any other path. */
+export function snapshotCommit(path: string): string | undefined {
+  const match = /[\\/]snapshots[\\/]([0-9a-f]{40})(?:[\\/]|$)/.exec(path)
+  return match?.[1]
 }

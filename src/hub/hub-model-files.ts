@@ -12,9 +12,10 @@ import { dataOptionsFromEnv, type DataOptions } from './hub-options.ts'
 import { TransientDownloadError, withRetries } from './download-policy.ts'
 import { DatasetError } from './file-errors.ts'
 import { checkDatasetFile, type HubDatasetFile } from './hub-file.ts'
-import { findCachedFile, isCommitHash, repoCacheDir, writeRef } from './hub-cache.ts'
+import { isCommitHash } from '../core/revisions.ts'
+import { findCachedFile, repoCacheDir, writeRef } from './hub-cache.ts'
 import { downloadToCache, fetchWithTimeout } from './hub-download.ts'
-import { ModelFilesError, ONNX_FILE_BY_DTYPE, REQUIRED_MODEL_FILES } from './model-layout.ts'
+import { isExternalDataOf, ModelFilesError, ONNX_FILE_BY_DTYPE, OPTIONAL_MODEL_FILES, REQUIRED_MODEL_FILES } from './model-layout.ts'
 
 export interface HubModelRef {
   /** `owner/name`, e.g. `onnx-community/MobileLLM-125M`. */
@@ -36,8 +37,6 @@ export interface HubModelListing extends HubModelRef {
   readonly commit: string
   readonly files: readonly HubFileEntry[]
 }
-
-const OPTIONAL_MODEL_FILES = ['generation_config.json'] as const
 
 function describeRef(ref: HubModelRef): string {
   return `${ref.hub}@${ref.revision}`
@@ -108,11 +107,6 @@ function parseListing(ref: HubModelRef, body: unknown): HubModelListing {
     return { path: sibling.rfilename, size, sha256 }
   })
   return { ...ref, commit, files }
-}
-
-/** `onnx/model_q4.onnx_data`, `onnx/model_q4.onnx_data_1`, …: the files onnxruntime reads the weights from. */
-function isExternalDataOf(graph: string, path: string): boolean {
-  return path === `${graph}_data` || new RegExp(`^${graph.replaceAll('.', '\\.')}_data_\\d+$`).test(path)
 }
 
 /** The files a dtype needs from a listing, ONNX graph last; throws naming what is missing and what the repo offers. */

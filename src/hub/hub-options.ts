@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import type { DataFileRecord } from '../core/executor.ts'
 import { DEFAULT_HUB_ENDPOINT } from './hub-file.ts'
 import { DEFAULT_DOWNLOAD_POLICY, type DownloadPolicy } from './download-policy.ts'
 
@@ -22,6 +23,8 @@ export interface DataOptions {
   readonly fetch: typeof fetch
   /** Timeouts and retries of downloads. */
   readonly download: DownloadPolicy
+  /** Told of every dataset file read, with its commit and sha256, so results can record their provenance. */
+  readonly onFile?: (file: DataFileRecord) => void
 }
 
 type Env = Readonly<Record<string, string | undefined>>

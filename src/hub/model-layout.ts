@@ -2,8 +2,8 @@
  * Where a model comes from and which files it needs, in the layout transformers.js uses on the hub:
  * config.json, tokenizer.json, tokenizer_config.json and onnx/model{suffix}.onnx (+ external data).
  */
-import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync } from 'node:fs'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { Dtype } from '../core/executor.ts'
 
 /** transformers.js's file naming: onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx. */
@@ -16,6 +16,25 @@ export const ONNX_FILE_BY_DTYPE: Readonly<Record<Dtype, string>> = {
 
 export const REQUIRED_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const
 
+/** A file a repository may add (generation settings), downloaded and hashed when present. */
+export const OPTIONAL_MODEL_FILES = ['generation_config.json'] as const
+
+/** `onnx/model_q4.onnx_data`, `onnx/model_q4.onnx_data_1`, …: the files onnxruntime reads the weights from. */
+export function isExternalDataOf(graph: string, path: string): boolean {
+  return path === `${graph}_data` || new RegExp(`^${graph.replaceAll('.', '\\.')}_data_\\d+$`).test(path)
+}
+
+/**
+ * Every file of a local model that its numbers depend on, relative to the model directory: config, tokenizer files,
+ * the ONNX graph and its external data. Sorted, so the list (and a hash over it) does not depend on the file system.
+ */
+export function modelFilePaths(dir: string, onnxPath: string): string[] {
+  const graph = basename(onnxPath)
+  const external = readdirSync(dirname(onnxPath)).filter(name => isExternalDataOf(graph, name))
+  const present = [...REQUIRED_MODEL_FILES, ...OPTIONAL_MODEL_FILES].filter(file => existsSync(join(dir, file)))
+  const onnx = [onnxPath, ...external.map(name => join(dirname(onnxPath), name))].map(path => relative(dir, path))
+  return [...present, ...onnx].sort()
+}
 /** A local directory, or a hub repository at a pinned revision (a commit hash or a tag). */
 export type ModelSource = { readonly path: string } | { readonly hub: string; readonly revision: string }
 

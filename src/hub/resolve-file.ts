@@ -7,7 +7,9 @@ import { join } from 'node:path'
 import type { DataOptions } from './hub-options.ts'
 import { DatasetError } from './file-errors.ts'
 import { checkDatasetFile, describeFile, type HubDatasetFile } from './hub-file.ts'
-import { findCachedFile, repoCacheDir } from './hub-cache.ts'
+import { fileSha256 } from './file-sha256.ts'
+import { isCommitHash } from '../core/revisions.ts'
+import { findCachedFile, repoCacheDir, snapshotCommit } from './hub-cache.ts'
 import { downloadToCache } from './hub-download.ts'
 
 /** `<localDir>/<repo>/<path>`: the layout the fixture generator writes and air-gapped CI provides. */
@@ -16,6 +18,15 @@ export function localDatasetPath(localDir: string, file: HubDatasetFile): string
 }
 
 export async function resolveDatasetFile(file: HubDatasetFile, options: DataOptions): Promise<string> {
+  const path = await findDatasetFile(file, options)
+  if (options.onFile) {
+    const commit = snapshotCommit(path) ?? (isCommitHash(file.revision) ? file.revision : null)
+    options.onFile({ repo: file.repo, revision: file.revision, path: file.path, commit, sha256: await fileSha256(path) })
+  }
+  return path
+}
+
+async function findDatasetFile(file: HubDatasetFile, options: DataOptions): Promise<string> {
   checkDatasetFile(file)
   if (options.localDir !== undefined) {
     const path = localDatasetPath(options.localDir, file)

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
+import { CUDA_INSTALL_HINT, ExecutionProviderError } from '../onnx/session.ts'
 import { LanguageModel } from './language-model.ts'
 
 const copies: string[] = []
@@ -84,9 +85,11 @@ describe('bad input: model files', () => {
     "bad input: device 'cuda' without the CUDA provider says how to install it (ONNXRUNTIME_NODE_INSTALL=cuda12, the README's GPU section)",
     async () => {
       const error = await loadError(source, { device: 'cuda' })
-      expect(error.message).toMatch(/^\/\S+\.onnx: the CUDA execution provider did not load \(/)
+      expect(error).toBeInstanceOf(ExecutionProviderError)
+      expect(error.message).toMatch(/^\/\S+\.onnx: the CUDA execution provider could not start \(/)
+      expect(error.message).toContain(CUDA_INSTALL_HINT)
       expect(error.message).toContain(
-        `Install onnxruntime-node with its CUDA libraries (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; CUDA 12 and cuDNN 9 needed, see the README's "Run the MobileLLM study on a GPU"), or use device: 'cpu'`,
+        `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; CUDA 12 and cuDNN 9 must be on the loader path, see the README's "Run the MobileLLM study on a GPU"`,
       )
       expect(error.message).not.toContain('\u001b')
       expect(String((error.cause as Error).message)).toContain('Failed to load shared library')

@@ -6,17 +6,15 @@
  */
 import type { Device } from '../core/executor.ts'
 import * as ort from 'onnxruntime-node'
+import { createSession, type ProviderOptions } from '../onnx/session.ts'
 import { ARGMAX_IDS_OUTPUT, TARGET_IDS_INPUT, TARGET_LOG_PROBS_OUTPUT } from './scoring-graph.ts'
 import { halfToFloat } from '../onnx/tensor-math.ts'
 
-export interface SessionOptions {
-  readonly device: Device
-  /**
-   * Intra-op threads; undefined lets onnxruntime choose (one per physical core). Measured on 2 cores
-   * (benchmarks/perf.bench.ts): the default matched an explicit 2 and 1 thread scored at about half the rate.
-   */
-  readonly threads?: number
-}
+/**
+ * Threads: undefined lets onnxruntime choose (one per physical core). Measured on 2 cores
+ * (benchmarks/perf.bench.ts): the default matched an explicit 2 and 1 thread scored at about half the rate.
+ */
+export type SessionOptions = ProviderOptions
 
 export type GraphKind = 'logits' | 'scoring'
 
@@ -56,19 +54,16 @@ export class DecoderSession {
 
   private constructor(
     readonly session: ort.InferenceSession,
+    /** The execution provider that runs the session (not necessarily the one requested: see `fallback`). */
     readonly device: Device,
+    /** Why the requested provider did not run, when the caller allowed a fallback. */
+    readonly fallback: string | undefined,
     readonly kind: GraphKind,
     private readonly pastInputs: readonly ort.InferenceSession.TensorValueMetadata[],
   ) {}
 
   static async create(onnxPath: string, options: SessionOptions): Promise<DecoderSession> {
-    const session = await ort.InferenceSession.create(onnxPath, {
-      executionProviders: options.device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-      graphOptimizationLevel: 'all',
-      ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
-    }).catch((error: unknown) => {
-      throw sessionError(onnxPath, options.device, error)
-    })
+    const { session, executionProvider, fallback } = await createSession(onnxPath, options, { graphOptimizationLevel: 'all' })
     if (!session.inputNames.includes('input_ids')) {
       throw new Error(`${onnxPath}: the graph has no input named input_ids; is it a decoder in the transformers.js layout?`)
     }
@@ -77,7 +72,7 @@ export class DecoderSession {
       throw new Error(`${onnxPath}: the graph has no output named logits; is it a decoder in the transformers.js layout?`)
     }
     const pastInputs = session.inputMetadata.filter((m): m is ort.InferenceSession.TensorValueMetadata => m.isTensor && m.name.startsWith('past_key_values.'))
-    return new DecoderSession(session, options.device, scoring ? 'scoring' : 'logits', pastInputs)
+    return new DecoderSession(session, executionProvider, fallback, scoring ? 'scoring' : 'logits', pastInputs)
   }
 
   /** Whether the graph carries a KV cache (past_key_values.* inputs). */
@@ -156,22 +151,4 @@ function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat)
   throw new Error(`logits of type ${tensor.type} are not supported (float32 or float16)`)
-}
-
-/** onnxruntime's own message names neither the model nor what to do; the original stays as `cause`. */
-function sessionError(onnxPath: string, device: Device, error: unknown): Error {
-  const reason = error instanceof Error ? error.message : String(error)
-  if (device === 'cuda' && /Failed to load shared library|providers_(cuda|shared)/.test(reason)) {
-    return new Error(
-      `${onnxPath}: the CUDA execution provider did not load (${firstLine(reason)}). Install onnxruntime-node with its CUDA ` +
-        "libraries (ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci; CUDA 12 and cuDNN 9 needed, see the README's \"Run the MobileLLM study on a GPU\"), or use device: 'cpu'",
-      { cause: error },
-    )
-  }
-  return new Error(`${onnxPath}: onnxruntime cannot load the model on ${device} (${firstLine(reason)})`, { cause: error })
-}
-
-/** onnxruntime appends its coloured log to some messages. */
-function firstLine(text: string): string {
-  return text.split(/\n|\u001b/)[0]!
 }

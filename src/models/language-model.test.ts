@@ -62,13 +62,27 @@ describe.each(['brown-bigram-m', 'brown-neox-m'])('perplexity methods of %s agai
     }
   })
 
-  test('lm-eval rolling windows (the prefix token, BOS or else EOS, predicts the first token)', async () => {
-    const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
+  test("lm-eval 0.4.13's rolling windows: the document as the tokenizer encodes it, after the prefix token (LLaMA: BOS first, so the prefix BOS first predicts BOS — P(BOS | BOS); GPT-NeoX: no BOS, the prefix EOS predicts the first token)", async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
+    if (name === 'brown-bigram-m') expect(tokens[0]).toBe(model.specialTokens.bos)
+    else expect(tokens).toEqual(model.tokenizer.encode(text, { addSpecialTokens: false }))
     const [result] = await model.loglikelihoodRolling([text])
     const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
     expect(result!.tokens).toBe(tokens.length)
     expect(relative(result!.logLikelihood, expected)).toBeLessThan(1e-5)
     expect(rollingWindowPlan(tokens.length, 256).length).toBeGreaterThan(3)
+  })
+
+  test("lm-eval 0.4.9's rolling windows (and 0.4.13 with bos 'none'): no BOS in the document, the prefix token predicts its first token", async () => {
+    const tokens = model.tokenizer.encode(text, { addSpecialTokens: false })
+    for (const options of [{ lmEval: '0.4.9' }, { bos: 'none' }] as const) {
+      const other = await LanguageModel.fromDirectory(pathOf(name), { maxLength: 256, ...options })
+      const [result] = await other.loglikelihoodRolling([text])
+      const expected = table[model.specialTokens.prefix * V + tokens[0]!]! + closedFormLogLikelihood(table, V, tokens)
+      expect(result!.tokens).toBe(tokens.length)
+      expect(relative(result!.logLikelihood, expected)).toBeLessThan(1e-5)
+      await other.release()
+    }
   })
 
   test('non-overlapping chunks (each chunk first token unscored, remainder dropped)', async () => {

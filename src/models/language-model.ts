@@ -3,15 +3,13 @@
  * counts, and the Scorer contract on top (lm-eval's log-likelihood requests and token-level NLL).
  */
 import type { WindowMethod } from '../scoring/scorer.ts'
-import type { Device, Dtype, ParameterCounts } from '../core/executor.ts'
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import type { BosPolicy, Device, Dtype, LmEvalVersion, ParameterCounts } from '../core/executor.ts'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers'
 import type { DataOptions } from '../hub/hub-options.ts'
 import { scoreLoglikelihoods, type RowScores, type ScoringBatch } from '../scoring/batching.ts'
-import { DEFAULT_BOS_POLICY, encodeDocument, encodePairs, type BosPolicy, type TokenEncoder } from '../scoring/encode.ts'
+import { bosPolicyOf, DEFAULT_LM_EVAL, encodeDocument, encodePairs, type TokenEncoder } from '../scoring/encode.ts'
 import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
@@ -20,6 +18,7 @@ import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
 import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
+import { modelIdentity, type ModelIdentity } from './model-identity.ts'
 import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -29,12 +28,17 @@ export interface LanguageModelOptions {
   /** A name for reports and errors; defaults to the directory. */
   readonly id?: string
   readonly device?: Device
+  /** On `device: 'cuda'` without a working CUDA provider, run on CPU (recorded as `providerFallback`) instead of failing. */
+  readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
   /** Rows per onnxruntime call. Results do not depend on it. */
   readonly batchSize?: number
   /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
   readonly maxLength?: number
+  /** The lm-eval version whose request encoding to reproduce (default '0.4.13'); it sets the default BOS policy. */
+  readonly lmEval?: LmEvalVersion
+  /** lm-eval's add_bos_token: overrides the version's BOS rule for contexts and rolling documents. */
   readonly bos?: BosPolicy
   /** Overrides for tokenizers whose special tokens are missing or wrong (MobileLLM ships them empty). */
   readonly specialTokens?: { readonly bos?: string; readonly eos?: string; readonly unk?: string }
@@ -76,10 +80,14 @@ export class LanguageModel implements Scorer {
     readonly specialTokens: SpecialTokenIds,
     readonly parameters: ParameterCounts,
     readonly maxLength: number,
-    readonly options: Required<Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>> & {
+    readonly options: Required<
+      Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'lmEval' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>
+    > & {
       readonly threads?: number
     },
     private readonly session: DecoderSession,
+    /** The files' sha256 and the settings that change what the model computes: results are keyed by its hash. */
+    readonly identity: ModelIdentity,
   ) {}
 
   /** Loads a model directory in the transformers.js layout (config.json, tokenizer files, onnx/). */
@@ -104,9 +112,36 @@ export class LanguageModel implements Scorer {
     const device = options.device ?? 'cpu'
     const scoring = options.scoring ?? 'graph'
     const graphPath = scoring === 'graph' ? await scoringGraphPath(files.onnx) : files.onnx
-    const session = await DecoderSession.create(graphPath, { device, ...(options.threads ? { threads: options.threads } : {}) })
+    const settings = {
+      id: options.id ?? files.dir,
+      device,
+      dtype,
+      batchSize: options.batchSize ?? 8,
+      lmEval: options.lmEval ?? DEFAULT_LM_EVAL,
+      bos: options.bos ?? bosPolicyOf(options.lmEval ?? DEFAULT_LM_EVAL),
+      scoring,
+      shareContexts: options.shareContexts ?? true,
+      chunkLength: options.chunkLength ?? DEFAULT_CHUNK_LENGTH,
+    }
+    const identity = await modelIdentity(files.dir, files.onnx, {
+      dtype,
+      maxLength,
+      lmEval: settings.lmEval,
+      bos: settings.bos,
+      specialTokens: options.specialTokens ? { ...options.specialTokens } : null,
+      scoring,
+      shareContexts: settings.shareContexts,
+      chunkLength: settings.chunkLength,
+      batchSize: settings.batchSize,
+    })
+    const session = await DecoderSession.create(graphPath, {
+      device,
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.allowFallback ? { allowFallback: true } : {}),
+    })
+    const { id, ...modelOptions } = settings
     return new LanguageModel(
-      options.id ?? files.dir,
+      id,
       files.dir,
       files.onnx,
       config,
@@ -114,17 +149,9 @@ export class LanguageModel implements Scorer {
       specialTokens,
       parameters,
       maxLength,
-      {
-        device,
-        dtype,
-        batchSize: options.batchSize ?? 8,
-        bos: options.bos ?? DEFAULT_BOS_POLICY,
-        scoring,
-        shareContexts: options.shareContexts ?? true,
-        chunkLength: options.chunkLength ?? DEFAULT_CHUNK_LENGTH,
-        ...(options.threads ? { threads: options.threads } : {}),
-      },
+      { ...modelOptions, ...(options.threads ? { threads: options.threads } : {}) },
       session,
+      identity,
     )
   }
 
@@ -147,12 +174,17 @@ export class LanguageModel implements Scorer {
     )
   }
 
-  async loglikelihood(requests: readonly LoglikelihoodRequest[], onProgress?: OnProgress): Promise<LoglikelihoodResult[]> {
-    const pairs = encodePairs(requests, this.tokenizer, {
+  /** How lm-eval's tok_encode treats this model's strings: the BOS policy and the BOS text it checks for. */
+  encoding() {
+    return {
       bos: this.options.bos,
       prefixTokenId: this.specialTokens.prefix,
       ...(this.tokenizer.raw.bos_token ? { bosText: this.tokenizer.raw.bos_token } : {}),
-    })
+    }
+  }
+
+  async loglikelihood(requests: readonly LoglikelihoodRequest[], onProgress?: OnProgress): Promise<LoglikelihoodResult[]> {
+    const pairs = encodePairs(requests, this.tokenizer, this.encoding())
     if (this.options.shareContexts && this.session.hasCache) {
       return scoreLoglikelihoodsSharingContexts(pairs, this.session, this.scoreBatch, { ...this.batchOptions(), modelId: this.id }, onProgress)
     }
@@ -160,7 +192,7 @@ export class LanguageModel implements Scorer {
   }
 
   async loglikelihoodRolling(documents: readonly string[], onProgress?: OnProgress): Promise<RollingResult[]> {
-    const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index))
+    const streams = documents.map((text, index) => encodeDocument(text, this.tokenizer, index, this.encoding()))
     return rollingLoglikelihoods(streams, this.scoreBatch, { ...this.batchOptions(), prefixTokenId: this.specialTokens.prefix }, onProgress)
   }
 
@@ -180,16 +212,19 @@ export class LanguageModel implements Scorer {
     return greedyDecode(this.session, prompt, count, options)
   }
 
+  /** The execution provider that runs the model, which differs from `options.device` only after an allowed fallback. */
+  get executionProvider(): Device {
+    return this.session.device
+  }
+
+  /** Why CUDA did not run although it was requested (only with `allowFallback`). */
+  get providerFallback(): string | undefined {
+    return this.session.fallback
+  }
+
   /** onnxruntime calls made and positions fed (batch × width, padding included) since the model was loaded. */
   usage(): DecoderUsage {
     return { ...this.session.usage }
-  }
-
-  /** sha256 of the ONNX graph file: results are keyed by it, so a changed model never reuses old results. */
-  async hash(): Promise<string> {
-    const digest = createHash('sha256')
-    for await (const chunk of createReadStream(this.onnxPath)) digest.update(chunk as Buffer)
-    return digest.digest('hex')
   }
 
   async release(): Promise<void> {

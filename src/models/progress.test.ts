@@ -95,7 +95,10 @@ describe('rolling and token NLL count windows', () => {
 
   test('loglikelihoodRolling: every document window, batched across documents', async () => {
     const documents = [text.slice(0, 900), text.slice(900, 1000), text.slice(1000, 1400)]
-    const windows = documents.reduce((sum, document, index) => sum + rollingWindowPlan(encodeDocument(document, model.tokenizer, index).length, 64).length, 0)
+    const windows = documents.reduce(
+      (sum, document, index) => sum + rollingWindowPlan(encodeDocument(document, model.tokenizer, index, model.encoding()).length, 64).length,
+      0,
+    )
     const { onProgress, calls } = recorder()
     const results = await model.loglikelihoodRolling(documents, onProgress)
     expect(calls.map(([done]) => done)).toEqual(plainSteps(windows))

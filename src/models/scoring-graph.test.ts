@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile, cp, mkdtemp } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
@@ -9,6 +9,7 @@ import { DataType, onnx } from '../onnx/proto.ts'
 import { logSoftmax } from '../onnx/tensor-math.ts'
 import { DecoderSession } from './decoder-session.ts'
 import { LanguageModel } from './language-model.ts'
+import { withExternalData } from '../../test-support/external-data.ts'
 import { appendScoringTail, ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
 
 let manifest: FixtureManifest
@@ -16,30 +17,6 @@ beforeAll(async () => {
   manifest = await ensureFixtureModels()
 })
 const fixturePath = (name: string) => manifest.models.find(m => m.name === name)!.path
-
-/** A copy of a model directory whose onnx/model.onnx keeps every initializer in onnx/model.onnx_data. */
-async function withExternalData(dir: string): Promise<string> {
-  const copy = join(await mkdtemp(join(tmpdir(), 'lmscale-external-')), 'model')
-  await cp(dir, copy, { recursive: true })
-  const model = onnx.ModelProto.decode(await readFile(join(copy, 'onnx', 'model.onnx')))
-  const chunks: Uint8Array[] = []
-  let offset = 0
-  for (const tensor of model.graph!.initializer!) {
-    if (!tensor.rawData || tensor.rawData.length === 0) continue
-    chunks.push(tensor.rawData)
-    tensor.externalData = [
-      { key: 'location', value: 'model.onnx_data' },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(tensor.rawData.length) },
-    ]
-    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL
-    offset += tensor.rawData.length
-    tensor.rawData = new Uint8Array(0)
-  }
-  await writeFile(join(copy, 'onnx', 'model.onnx_data'), Buffer.concat(chunks))
-  await writeFile(join(copy, 'onnx', 'model.onnx'), onnx.ModelProto.encode(model).finish())
-  return copy
-}
 
 /** Log-probabilities of the plain graph's logits taken in float64 here, and the first-max argmax. */
 async function plainScores(onnxPath: string, tokens: number[]) {

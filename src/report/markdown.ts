@@ -4,8 +4,9 @@
  */
 import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
-import { lossMetric, metricKind, metricPoints, summarizeModels, throughputPhases } from './results.ts'
-import type { ResultsDocument } from '../core/schema.ts'
+import { lossMetric, metricKind, metricPoints, recordedLosses, summarizeModels, throughputPhases } from './results.ts'
+import { unpinnedMarkdown } from './unpinned.ts'
+import type { CaseRecord, ResultsDocument } from '../core/schema.ts'
 
 export interface MarkdownExtras {
   /** Markdown from src/scaling, when wired. */
@@ -41,9 +42,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 export function modelTables(doc: ResultsDocument): { study: string; head: string[]; rows: string[][]; phases: number }[] {
   const models = summarizeModels(doc)
   const points = metricPoints(doc)
+  const named = recordedLosses(doc)
   const phases = throughputPhases.filter(([phase]) => models.some(m => m.throughput[phase]))
   return [...new Set(models.map(m => m.study))].map(study => {
-    const loss = lossMetric(points.filter(p => p.study === study))
+    const loss = lossMetric(
+      points.filter(p => p.study === study),
+      named.get(study),
+    )
     return {
       study,
       phases: phases.length,
@@ -51,7 +56,7 @@ export function modelTables(doc: ResultsDocument): { study: string; head: string
         'model',
         'params',
         'non-embedding',
-        loss ? `${loss.task} ${loss.metric} (per ${loss.unit})` : 'perplexity',
+        loss ? `${loss.task} ${loss.metric}${loss.unit ? ` (per ${loss.unit})` : ''}` : 'perplexity',
         ...phases.map(([, label]) => `${label} tok/s`),
         'peak RSS',
         'GPU memory',
@@ -71,6 +76,13 @@ export function modelTables(doc: ResultsDocument): { study: string; head: string
   })
 }
 
+/** `3 requests, 130 tokens (max 112)`, `none`, or `–` when the case did not count. */
+function formatTruncation(truncation: CaseRecord['truncation']): string {
+  if (!truncation) return '–'
+  if (!truncation.requests) return 'none'
+  return `${truncation.requests} requests, ${truncation.tokensDropped} tokens (max ${truncation.largestDrop})`
+}
+
 export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}): string {
   const passed = doc.cases.filter(c => c.state === 'passed').length
   const failed = doc.cases.filter(c => c.state === 'failed').length
@@ -87,6 +99,8 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
         `${env.gpu ? ` · ${env.gpu}` : ''} · threads ${env.threads ?? 'default'} · lmscale ${env.lmscale} · commit ${env.gitCommit?.slice(0, 12) ?? 'none'}`,
     )
   }
+
+  lines.push(...unpinnedMarkdown(doc))
 
   const models = modelTables(doc)
   lines.push('', '## Models', '')
@@ -126,7 +140,20 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
   lines.push('', '## Cases', '')
   lines.push(
     ...table(
-      ['case', 'state', 'metrics', 'n', 'scoring tok/s', 'prefill tok/s', 'decode tok/s (KV)', 'decode tok/s (no cache)', 'p50 / p99 ms', 'peak RSS', 'wall s'],
+      [
+        'case',
+        'state',
+        'metrics',
+        'n',
+        'truncated',
+        'scoring tok/s',
+        'prefill tok/s',
+        'decode tok/s (KV)',
+        'decode tok/s (no cache)',
+        'p50 / p99 ms',
+        'peak RSS',
+        'wall s',
+      ],
       doc.cases.map(c => {
         const r = c.record
         const t = r?.throughput
@@ -138,6 +165,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
           `${c.state === 'passed' ? '✅' : c.state === 'failed' ? '❌' : '⏭️'} ${c.state}${c.resumed ? ' (resumed)' : ''}`,
           metrics || '–',
           r ? String(r.n) : '–',
+          formatTruncation(r?.truncation),
           fixed(t?.scoring?.tokensPerSecond, 1),
           fixed(t?.prefill?.tokensPerSecond, 1),
           fixed(t?.decodeCached?.tokensPerSecond, 1),

@@ -7,7 +7,7 @@
 import * as vega from 'vega'
 import { compile } from 'vega-lite'
 import type { TopLevelSpec } from 'vega-lite'
-import { type MetricPoint, lossMetric, metricPoints, summarizeModels, throughputPhases } from './results.ts'
+import { type MetricPoint, lossMetric, metricPoints, recordedLosses, summarizeModels, throughputPhases } from './results.ts'
 import type { CurvePoint } from '../scaling/index.ts'
 import { formatCount } from './markdown.ts'
 import type { StudyScaling } from './scaling-section.ts'
@@ -250,8 +250,12 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
  */
 function qualitySpeedPlot(doc: ResultsDocument, points: readonly MetricPoint[]): PlotSpec[] {
   const models = summarizeModels(doc)
+  const named = recordedLosses(doc)
   const rows = [...new Set(models.map(m => m.study))].flatMap(study => {
-    const loss = lossMetric(points.filter(p => p.study === study))
+    const loss = lossMetric(
+      points.filter(p => p.study === study),
+      named.get(study),
+    )
     const own = models.filter(m => m.study === study && m.perplexity !== undefined && m.throughput.scoring)
     return own.map(m => {
       const speed = m.throughput.scoring!.median
@@ -322,7 +326,7 @@ export function scalingStatement(scaling: StudyScaling): string | undefined {
   if (!total) return undefined
   const slope = total.perplexityLaw.perplexitySlope
   const interval = slope.interval ? `, 95% interval ${sign(slope.interval[0])} to ${sign(slope.interval[1])} (${slope.intervalMethod})` : ' (no interval)'
-  return `${scaling.perplexity} falls as N^${sign(slope.estimate)}${interval}: each doubling of parameters multiplies it by ${(2 ** slope.estimate).toFixed(3)}.`
+  return `${scaling.loss?.task} ${scaling.loss?.metric} falls as N^${sign(slope.estimate)}${interval}: each doubling of parameters multiplies it by ${(2 ** slope.estimate).toFixed(3)}.`
 }
 
 const sign = (value: number) => value.toFixed(4).replace('-', '−')
@@ -334,7 +338,7 @@ const sign = (value: number) => value.toFixed(4).replace('-', '−')
  */
 export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
   return studies.flatMap(scaling => {
-    const { study, perplexity, analysis } = scaling
+    const { study, loss, analysis } = scaling
     const total = analysis?.conventions.find(c => c.convention === 'total')
     if (!analysis || !total) return []
     const measured = analysis.models.map(m => ({
@@ -342,7 +346,7 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
       parameters: m.params.total,
       value: m.perplexity,
       model: m.modelId,
-      point: `${m.modelId} ${perplexity} = ${m.perplexity.toPrecision(6)}`,
+      point: `${m.modelId} ${loss!.task} ${loss!.metric} = ${m.perplexity.toPrecision(6)}`,
     }))
     const sizes = measured.map(m => m.parameters)
     const [smallest, largest] = [Math.min(...sizes), Math.max(...sizes)]
@@ -370,10 +374,10 @@ export function scalingFitPlots(studies: readonly StudyScaling[]): PlotSpec[] {
     const interval = slope.interval
       ? `exponent ${sign(slope.estimate)}, 95% interval [${sign(slope.interval[0])}, ${sign(slope.interval[1])}]`
       : `exponent ${sign(slope.estimate)}`
-    const y = { field: 'value', type: 'quantitative', title: `${perplexity} (log scale)`, scale: logScale }
+    const y = { field: 'value', type: 'quantitative', title: `${loss!.task} ${loss!.metric} (log scale)`, scale: logScale }
     const region = { field: 'region', type: 'nominal', title: null, scale: { domain: ['measured range', 'extrapolation'] } }
     const only = (layer: string) => [{ filter: `datum.layer === '${layer}'` }]
-    const title = `Scaling: ${study}`
+    const title = `Scaling: ${study}, ${loss!.task} ${loss!.metric}`
     return [
       {
         file: `scaling-fit-${study.replace(/[^\w.-]+/g, '_')}.svg`,

@@ -17,11 +17,29 @@ export function metricKind(record: CaseRecord, metric: string): MetricInfo['kind
   return record.task.metrics[metric]?.kind
 }
 
-/** Which perplexity a model's loss comes from, best first: per token, then per word, then per byte. */
+/** Which perplexity a model's loss comes from when results name none, best first: per token, then per word, then per byte. */
 const perplexityUnits = ['token', 'word', 'byte'] as const
 
-/** The (task, metric) a study's loss comes from: the first task (by name) reporting a perplexity of the best unit. */
-export function lossMetric(points: readonly MetricPoint[]): { readonly task: string; readonly metric: string; readonly unit: string } | undefined {
+/** The task (label) and perplexity metric a study's scaling fit uses as its loss (ln of that perplexity). */
+export interface ScalingLoss {
+  readonly task: string
+  readonly metric: string
+}
+
+/** Each study's loss as its cases recorded it: the study's `scaling` option, else defineStudy's default for it. */
+export function recordedLosses(doc: ResultsDocument): Map<string, ScalingLoss> {
+  return new Map(doc.cases.flatMap(c => (c.scaling ? [[c.study, c.scaling] as const] : [])))
+}
+
+/**
+ * The (task, metric) a study's loss comes from, with its unit: the one the study's cases recorded (`named`), else,
+ * for results that record none, the first task (by name) reporting a perplexity of the best unit.
+ */
+export function lossMetric(
+  points: readonly MetricPoint[],
+  named?: ScalingLoss,
+): { readonly task: string; readonly metric: string; readonly unit: string | undefined } | undefined {
+  if (named) return { ...named, unit: points.find(p => p.task === named.task && p.metric === named.metric)?.info?.unit }
   const candidates = points.filter(p => p.info?.kind === 'perplexity').sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))
   for (const unit of perplexityUnits) {
     const found = candidates.find(p => p.info?.unit === unit)
@@ -61,12 +79,23 @@ export function summarizeModels(doc: ResultsDocument): ModelTableRow[] {
     groups.set(key, [...(groups.get(key) ?? []), entry.record])
   }
   const points = metricPoints(doc)
-  const loss = new Map([...new Set(points.map(p => p.study))].map(study => [study, lossMetric(points.filter(p => p.study === study))]))
+  const named = recordedLosses(doc)
+  const loss = new Map(
+    [...new Set(points.map(p => p.study))].map(study => [
+      study,
+      lossMetric(
+        points.filter(p => p.study === study),
+        named.get(study),
+      ),
+    ]),
+  )
   return [...groups.values()]
     .map(records => {
       const first = records[0]!
       const chosen = loss.get(first.study)
-      const perplexity = chosen && records.find(r => r.task.name === chosen.task)?.metrics[chosen.metric]?.value
+      // By the case's task label, which carries a task's non-default options.
+      const perplexity =
+        chosen && points.find(p => p.study === first.study && p.model === first.model.name && p.task === chosen.task && p.metric === chosen.metric)?.value
       const throughput = Object.fromEntries(
         throughputPhases.flatMap(([phase]) => {
           const rates = records.flatMap(r => r.throughput?.[phase]?.tokensPerSecond ?? [])

@@ -24,6 +24,9 @@ test('the scaling plot shows every measured point, the fitted law with its inter
   const [plot] = scalingFitPlots(studies)
   const svg = await renderSvg(plot!.spec(false))
   for (const p of points) expect(svg).toContain(`${p.model} ${p.task} ${p.metric} = ${p.value.toPrecision(6)}`)
+  expect(plot!.title).toBe('Scaling: law, heldout perplexity')
+  expect(svg).toContain('fit: PPL = ') // the convention is named in the subtitle
+  expect(svg).toContain('(total parameters (tied embeddings counted once))')
   const slope = studies[0]!.analysis!.conventions.find(c => c.convention === 'total')!.perplexityLaw.perplexitySlope
   expect(slope.estimate).toBeCloseTo(-0.25, 2)
   expect(slope.interval![0]).toBeLessThan(-0.25)

@@ -2,19 +2,22 @@
 import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkdown } from '../scaling/index.ts'
 import type { CrossFamilyFit, FamilyPoint, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import { lossMetric } from './results.ts'
-import type { MetricPoint } from './results.ts'
+import type { MetricPoint, ScalingLoss } from './results.ts'
 
 /**
- * Per model of one study: its parameters, the preferred perplexity and each task's acc ± stderr. Accuracy laws
+ * Per model of one study: its parameters, the loss's perplexity and each task's acc ± stderr. Accuracy laws
  * need a chance level, so tasks that declare none are left out (and named).
  */
-export function scalingPoints(points: readonly MetricPoint[]): {
+export function scalingPoints(
+  points: readonly MetricPoint[],
+  named?: ScalingLoss,
+): {
   points: ScalingPoint[]
-  perplexity: string | undefined
+  loss: ScalingLoss | undefined
   withoutChance: string[]
   chanceLevels: Record<string, number>
 } {
-  const loss = lossMetric(points)
+  const loss = lossMetric(points, named)
   const byModel = new Map<string, MetricPoint[]>()
   for (const p of points) byModel.set(p.model, [...(byModel.get(p.model) ?? []), p])
   const result: ScalingPoint[] = []
@@ -38,7 +41,7 @@ export function scalingPoints(points: readonly MetricPoint[]): {
   const chanceLevels = Object.fromEntries(points.flatMap(p => (p.chance === null ? [] : [[p.task, p.chance] as const])))
   // Smallest model first: the analysis tables list models in this order.
   result.sort((a, b) => a.params.total - b.params.total)
-  return { points: result, perplexity: loss && `${loss.task} ${loss.metric}`, withoutChance, chanceLevels }
+  return { points: result, loss, withoutChance, chanceLevels }
 }
 
 /** A multi-family study's bits-per-byte comparison: the text it is measured on, the points, and the fit or why none. */
@@ -81,22 +84,22 @@ export interface StudyScaling {
   readonly study: string
   /** Present when the study's models declare more than one family. */
   readonly crossFamily?: CrossFamilyScaling
-  /** The perplexity metric the loss comes from; undefined when the study reports none. */
-  readonly perplexity: string | undefined
+  /** The task and perplexity metric the loss comes from; undefined when the study reports none. */
+  readonly loss: ScalingLoss | undefined
   readonly analysis?: ScalingAnalysis
   readonly error?: string
   readonly withoutChance: readonly string[]
 }
 
-/** One scaling analysis per study, computed once for both the markdown section and the fit plot. */
-export function analyzeStudies(points: readonly MetricPoint[]): StudyScaling[] {
+/** One scaling analysis per study, computed once for both the markdown section and the fit plot; `named` holds each study's loss. */
+export function analyzeStudies(points: readonly MetricPoint[], named: ReadonlyMap<string, ScalingLoss> = new Map()): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
   return studies.map(study => {
     const own = points.filter(p => p.study === study)
-    const { points: modelPoints, perplexity, withoutChance, chanceLevels } = scalingPoints(own)
+    const { points: modelPoints, loss, withoutChance, chanceLevels } = scalingPoints(own, named.get(study))
     const crossFamily = crossFamilyScaling(own)
-    const base = { study, perplexity, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
-    if (!perplexity) return base
+    const base = { study, loss, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
+    if (!loss) return base
     try {
       return { ...base, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
     } catch (error) {
@@ -106,14 +109,15 @@ export function analyzeStudies(points: readonly MetricPoint[]): StudyScaling[] {
 }
 
 export function scalingMarkdown(studies: readonly StudyScaling[]): string | undefined {
-  const sections = studies.map(({ study, perplexity, analysis, error, withoutChance, crossFamily }) => {
+  const sections = studies.map(({ study, loss, analysis, error, withoutChance, crossFamily }) => {
     const heading = `## Scaling: ${study}`
     const across = crossFamily ? `\n\n${crossFamilyMarkdown(crossFamily)}` : ''
-    if (!perplexity) return `${heading}\n\nNot fitted: the study reports no perplexity metric.${across}`
-    if (!analysis) return `${heading}\n\nNot fitted: ${error}${across}`
-    const markdown = formatScalingMarkdown(analysis).replace(/^## Scaling\b/, heading)
+    if (!loss) return `${heading}\n\nNot fitted: the study reports no perplexity metric.${across}`
+    const fitted = `Fitted on ${loss.task} ${loss.metric} (loss = ln ${loss.metric}).`
+    if (!analysis) return `${heading}\n\n${fitted} Not fitted: ${error}${across}`
+    const markdown = formatScalingMarkdown(analysis).replace(/^## Scaling\b/, `${heading}\n\n${fitted}`)
     const skipped = withoutChance.length ? ` Accuracy laws skip ${withoutChance.join(', ')} (no chance level known).` : ''
-    return `${markdown.trim()}\n\nLoss is ln(${perplexity}).${skipped}${across}`
+    return `${markdown.trim()}${skipped ? `\n\n${skipped.trim()}` : ''}${across}`
   })
   return sections.length ? sections.join('\n\n') : undefined
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { encodeDocument, encodePair, encodePairs, moveTrailingWhitespace, type PairEncodingOptions, type TokenEncoder } from './encode.ts'
+import { bosPolicyOf, encodeDocument, encodePair, encodePairs, moveTrailingWhitespace, type PairEncodingOptions, type TokenEncoder } from './encode.ts'
 
 // A tiny greedy longest-match tokenizer. "<s>" in the text is the BOS token; addSpecialTokens prepends BOS.
 const VOCAB = ['<pad>', '<s>', '</s>', 'c', 'a', 't', 's', ' ', 'r', 'e', 'cat', 'cats', ' are', ' yes', ' no', 'Answer:', 'y', 'n', 'o', 'A', '\n']
@@ -103,11 +103,22 @@ describe('moveTrailingWhitespace', () => {
 })
 
 describe('encodeDocument', () => {
-  test('no special tokens, even from a BOS-adding tokenizer: the rolling windows supply the prefix', () => {
-    expect(encodeDocument('cats are', greedyTokenizer, 0)).toEqual(ids('cats', ' are'))
+  test("'none' (lm-eval ≤ 0.4.9.1, or 0.4.13 with add_bos_token=False): no special tokens; the rolling windows supply the prefix", () => {
+    expect(encodeDocument('cats are', greedyTokenizer, 0, none)).toEqual(ids('cats', ' are'))
+  })
+
+  test("'tokenizer' (lm-eval 0.4.13's default): the tokenizer's BOS starts the document, so the first window scores P(BOS | BOS)", () => {
+    expect(encodeDocument('cats are', greedyTokenizer, 0, withBos)).toEqual([BOS, ...ids('cats', ' are')])
+    // a document that already starts with the BOS text gets no second BOS
+    expect(encodeDocument('<s>cats', greedyTokenizer, 0, withBos)).toEqual([BOS, ...ids('cats')])
+  })
+
+  test('each lm-eval version has its BOS rule', () => {
+    expect(bosPolicyOf('0.4.13')).toBe('tokenizer')
+    expect(bosPolicyOf('0.4.9')).toBe('none')
   })
 
   test('an empty document is a clear error naming it', () => {
-    expect(() => encodeDocument('', greedyTokenizer, 3)).toThrow(/document 3 is empty/)
+    expect(() => encodeDocument('', greedyTokenizer, 3, none)).toThrow(/document 3 is empty/)
   })
 })

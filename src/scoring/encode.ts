@@ -1,12 +1,13 @@
 /**
  * Text to token ids for lm-eval's two request kinds (lm-eval-spec.md §2.1, §2.2, §2.4).
  *
- * BOS policy. 'none' reproduces lm-eval 0.4.0–0.4.9.1 (no special tokens on contexts). 'tokenizer' reproduces
- * lm-eval ≥ 0.4.9.2 (the tokenizer's own default, so a Llama tokenizer prepends BOS, except to a string that
- * already starts with the BOS text). The default is 'tokenizer': it is what a current lm-eval install does and
- * how Llama-family models such as MobileLLM were trained (documents start with BOS). Choose 'none' to compare
- * with numbers published from older lm-eval versions.
+ * BOS policy, as lm-eval's tok_encode applies it to contexts and rolling documents alike. 'none' reproduces lm-eval
+ * 0.4.0–0.4.9.1 (no special tokens) and 0.4.13 with add_bos_token=False. 'tokenizer' reproduces lm-eval 0.4.13's
+ * default (the tokenizer's own default, so a Llama tokenizer prepends BOS, except to a string that already starts
+ * with the BOS text). Each lm-eval version has its rule (bosPolicyOf); 0.4.13 is the default: it is what a current
+ * lm-eval install does and how Llama-family models such as MobileLLM were trained (documents start with BOS).
  */
+import type { BosPolicy, LmEvalVersion } from '../core/executor.ts'
 import type { LoglikelihoodRequest } from './scorer.ts'
 
 /** The tokenizer as the model side provides it. */
@@ -14,9 +15,12 @@ export interface TokenEncoder {
   encode(text: string, options: { addSpecialTokens: boolean }): readonly number[]
 }
 
-export type BosPolicy = 'none' | 'tokenizer'
+export const DEFAULT_LM_EVAL: LmEvalVersion = '0.4.13'
 
-export const DEFAULT_BOS_POLICY: BosPolicy = 'tokenizer'
+/** The BOS rule of an lm-eval version with its default settings. */
+export function bosPolicyOf(version: LmEvalVersion): BosPolicy {
+  return version === '0.4.9' ? 'none' : 'tokenizer'
+}
 
 export interface PairEncodingOptions {
   readonly bos: BosPolicy
@@ -64,12 +68,12 @@ export function encodePairs(requests: readonly LoglikelihoodRequest[], tokenizer
 }
 
 /**
- * A document for rolling log-likelihood, without special tokens: the windows supply the prefix token. lm-eval
- * ≥ 0.4.9.2 lets a BOS-adding tokenizer add BOS here too and then scores P(BOS | BOS) in the first window; this
- * keeps the clean form of 0.4.3–0.4.9.1, which lm-eval HEAD also gives with add_bos_token=False.
+ * A document for rolling log-likelihood, encoded as lm-eval's tok_encode does under the BOS policy. The windows put
+ * the prefix token before it, so under 'tokenizer' a BOS-adding tokenizer's document starts [BOS, …] and its first
+ * window scores P(BOS | BOS), exactly as lm-eval 0.4.13 does by default; 'none' gives the clean form of 0.4.3–0.4.9.1.
  */
-export function encodeDocument(text: string, tokenizer: TokenEncoder, index: number): number[] {
-  const tokens = text === '' ? [] : [...tokenizer.encode(text, { addSpecialTokens: false })]
+export function encodeDocument(text: string, tokenizer: TokenEncoder, index: number, options: Pick<PairEncodingOptions, 'bos' | 'bosText'>): number[] {
+  const tokens = text === '' ? [] : [...tokenizer.encode(text, { addSpecialTokens: options.bos === 'tokenizer' && !startsWithBos(text, options) })]
   if (tokens.length === 0) {
     throw new Error(`document ${index} is empty (${JSON.stringify(tail(text))} gives no tokens): a rolling log-likelihood needs at least one token`)
   }
@@ -91,7 +95,7 @@ function encodeAfterPrefix(continuation: string, tokenizer: TokenEncoder, option
   return { context: [options.prefixTokenId], continuation: tokens.slice(skip) }
 }
 
-function startsWithBos(text: string, options: PairEncodingOptions): boolean {
+function startsWithBos(text: string, options: Pick<PairEncodingOptions, 'bosText'>): boolean {
   return options.bosText !== undefined && options.bosText !== '' && text.startsWith(options.bosText)
 }
 

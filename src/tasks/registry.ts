@@ -11,7 +11,7 @@ import { openbookqa } from './openbookqa.ts'
 import { piqa } from './piqa.ts'
 import { sciq } from './sciq.ts'
 import { siqa } from './siqa.ts'
-import type { Task } from './task-types.ts'
+import type { Task, TaskOptionsOf } from './task-types.ts'
 import { brownHeldOutPerplexity, wikitext2Chunks, wikitext2Sliding } from './token-perplexity-tasks.ts'
 import { wikitext } from './wikitext.ts'
 import { winogrande } from './winogrande.ts'
@@ -38,6 +38,9 @@ export type TaskName = keyof typeof tasks
 
 /** The metric names each task reports, e.g. `TaskMetrics['boolq']` is `'acc'`. */
 export type TaskMetrics = { readonly [Name in TaskName]: keyof (typeof tasks)[Name]['metrics'] & string }
+
+/** The options each task takes, e.g. `TaskOptions['wikitext2_sliding']` is `{ window?: number; stride?: number }`. */
+export type TaskOptions = { readonly [Name in TaskName]: TaskOptionsOf<(typeof tasks)[Name]> }
 
 /** Tasks whose documents are the rows of one hub dataset file. */
 export type HubTaskName = { [Name in TaskName]: (typeof tasks)[Name] extends { readonly dataset: unknown } ? Name : never }[TaskName]

@@ -76,9 +76,16 @@ export interface RollingTask<Name extends string = string, M extends string = st
 }
 
 /** One text scored under a token-level window plan (sliding window or fixed chunks). */
-export interface TokenPerplexityTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, TokenMetric, M> {
+export interface TokenPerplexityTask<
+  Name extends string = string,
+  M extends string = string,
+  O extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
+> extends TaskDeclaration<Name, TokenMetric, M> {
   readonly kind: 'token_perplexity'
-  readonly method: WindowMethod
+  /** The window plan's settings a study may change, with their defaults (e.g. window 1024, stride 512). */
+  readonly options: O
+  /** The window plan for the given settings. */
+  method(options: O): WindowMethod
   loadText(options: DataOptions): Promise<string>
 }
 
@@ -87,5 +94,14 @@ export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask
 /** The declaration without its computations, as results record it. */
 export function taskInfo(task: Task): TaskInfo {
   const metrics = metricInfos(task.metrics)
-  return { kind: task.kind, version: task.version, ...(task.chance === undefined ? {} : { chance: task.chance }), metrics }
+  return {
+    kind: task.kind,
+    version: task.version,
+    ...(task.chance === undefined ? {} : { chance: task.chance }),
+    metrics,
+    ...(task.kind === 'token_perplexity' ? { options: { ...task.options } } : {}),
+  }
 }
+
+/** The options a task takes, as a study writes them (each optional). */
+export type TaskOptionsOf<T> = T extends { readonly options: infer O } ? { readonly [K in keyof O]?: number } : Record<never, never>

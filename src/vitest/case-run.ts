@@ -19,6 +19,7 @@ import { caseName } from './study-types.ts'
 import { measureCalibration, measureThroughput } from './throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
+import { unpinnedRevisions } from '../core/revisions.ts'
 
 let defaultExecutor: Promise<CaseExecutor> | undefined
 
@@ -27,14 +28,21 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const runtime = activeRuntime()
   const options = runtime.options()
   const { study, model: spec, task, meta } = studyCase
-  const label = caseName(spec.name, task)
+  const label = caseName(spec.name, meta.task)
 
   const load: LoadOptions = {
-    device: options.device ?? study.device ?? 'cpu',
+    device: options.device ?? spec.device ?? study.device ?? 'cpu',
     dtype: options.dtype ?? spec.dtype ?? study.dtype ?? 'fp32',
-    threads: options.threads ?? study.threads,
+    threads: options.threads ?? spec.threads ?? study.threads,
+    ...(study.allowFallback ? { allowFallback: true } : {}),
   }
-  const caseOptions = { device: load.device, dtype: load.dtype, threads: load.threads ?? null, limit: study.limit ?? null }
+  const caseOptions = {
+    device: load.device,
+    dtype: load.dtype,
+    threads: load.threads ?? null,
+    limit: study.limit ?? null,
+    ...(Object.keys(studyCase.taskOptions).length ? { task: { ...studyCase.taskOptions } } : {}),
+  }
   const optionsHash = canonicalHash(caseOptions)
 
   const executor: CaseExecutor = study.executor ?? (await (defaultExecutor ??= createDefaultExecutor() as Promise<CaseExecutor>))
@@ -42,7 +50,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const info = executor.tasks[task]
   if (!info) throw new Error(`lmscale: ${label}: the executor has no task ${JSON.stringify(task)}; known: ${Object.keys(executor.tasks).join(', ')}`)
   const taskVersion = info.version
-  const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, task)
+  const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, meta.task)
 
   const stored = options.resume ? readCaseFile(casePath, message => console.warn(message)) : undefined
   if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
@@ -55,7 +63,9 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
 
   const progress = new ProgressReporter(label, runtime.progressStyle())
   const evaluateStarted = performance.now()
-  const run = await executor.runCase(model, task, { limit: study.limit, onProgress: p => progress.update(p) }).finally(() => progress.finish())
+  const run = await executor
+    .runCase(model, task, { limit: study.limit, taskOptions: studyCase.taskOptions, onProgress: p => progress.update(p) })
+    .finally(() => progress.finish())
   const evaluateMs = performance.now() - evaluateStarted
   checkRun(run, label, info)
 
@@ -65,25 +75,37 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
       name: spec.name,
       source: spec.source,
       revision: spec.revision ?? null,
+      ...(model.identity ? { commit: model.identity.commit } : {}),
       hash: model.hash,
+      ...(model.identity ? { files: { ...model.identity.files }, settings: { ...model.identity.settings } } : {}),
       parameters: { ...model.parameters },
       ...(spec.family === undefined ? {} : { family: spec.family }),
       ...(spec.specialTokens === undefined ? {} : { specialTokens: { ...spec.specialTokens } }),
     },
     task: { name: task, version: run.taskVersion, kind: info.kind, chance: info.chance ?? null, metrics: metricInfos(info.metrics) },
+    ...(run.dataFiles === undefined ? {} : { data: run.dataFiles.map(file => ({ ...file })) }),
     options: caseOptions,
     optionsHash,
     n: run.n,
     metrics: Object.fromEntries(Object.entries(run.metrics).map(([name, m]) => [name, m.stderr === undefined ? { value: m.value } : { ...m }])),
+    ...(run.truncation === undefined ? {} : { truncation: { ...run.truncation } }),
     throughput: null,
     resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: null },
     timing: { evaluateMs, throughputMs: 0, caseMs: 0 },
-    environment: { ...runtime.host(), executionProvider: model.executionProvider, threads: load.threads ?? null },
+    environment: {
+      ...runtime.host(),
+      executionProvider: model.executionProvider,
+      ...(model.providerFallback === undefined ? {} : { providerFallback: model.providerFallback }),
+      threads: load.threads ?? null,
+    },
     finishedAt: '',
   }
   meta.record = record
   if (run.items?.items.length) meta.items = digestItems(run.items, record.task.metrics)
   assertBands(context, label, record, meta)
+  if (options.strictRevisions) {
+    context.expect.soft(unpinnedRevisions(record), `${label}: strict revisions (strictRevisions / LMSCALE_STRICT_REVISIONS=1) need commits`).toEqual([])
+  }
 
   const throughputStarted = performance.now()
   const measure = run.workload && study.throughput !== false
@@ -94,7 +116,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     ...record,
     throughput,
     calibration,
-    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: load.device === 'cuda' ? gpuMemoryBytes() : null },
+    resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: model.executionProvider === 'cuda' ? gpuMemoryBytes() : null },
     timing: { evaluateMs, throughputMs: performance.now() - throughputStarted, caseMs: performance.now() - caseStarted },
     finishedAt: new Date().toISOString(),
   }

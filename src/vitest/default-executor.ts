@@ -36,18 +36,36 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     tasks,
     async loadModel(spec, options) {
       const model = await loadLanguageModel(spec, options)
-      return { model, hash: await model.hash(), parameters: model.parameters, executionProvider: model.options.device }
+      const fallback = model.providerFallback
+      return {
+        model,
+        hash: model.identity.hash,
+        identity: { files: model.identity.files, settings: model.identity.settings, commit: model.identity.commit },
+        parameters: model.parameters,
+        executionProvider: model.executionProvider,
+        ...(fallback === undefined ? {} : { providerFallback: fallback }),
+      }
     },
     async runCase(loaded, task, options) {
       const result = await evaluateTask(registry[task as TaskName], loaded.model, {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.taskOptions === undefined ? {} : { taskOptions: options.taskOptions }),
         onProgress: (done, total, unit, tokens) => options.onProgress({ done, total, unit, tokens }),
       })
-      return { metrics: result.metrics, n: result.n, taskVersion: result.taskVersion, items: result.items, workload: throughputWorkload(loaded.model) }
+      return {
+        metrics: result.metrics,
+        n: result.n,
+        taskVersion: result.taskVersion,
+        items: result.items,
+        truncation: result.truncation,
+        dataFiles: result.dataFiles,
+        workload: throughputWorkload(loaded.model),
+      }
     },
     release: loaded => loaded.model.release(),
     calibration: loaded => {
-      const { device, threads } = loaded.model.options
+      const device = loaded.model.executionProvider
+      const { threads } = loaded.model.options
       const key = `${device}/${threads ?? 'default'}`
       let calibration = calibrations.get(key)
       if (!calibration) calibrations.set(key, (calibration = onnxMatmulCalibration(device, threads)))
@@ -62,6 +80,11 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
     device: options.device,
     dtype: spec.dtype ?? options.dtype,
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.allowFallback ? { allowFallback: true } : {}),
+    ...(spec.lmEval === undefined ? {} : { lmEval: spec.lmEval }),
+    ...(spec.bos === undefined ? {} : { bos: spec.bos }),
+    ...(spec.maxLength === undefined ? {} : { maxLength: spec.maxLength }),
+    ...(spec.batchSize === undefined ? {} : { batchSize: spec.batchSize }),
     ...(spec.specialTokens === undefined ? {} : { specialTokens: spec.specialTokens }),
   }
   if (spec.source.startsWith(FIXTURE_SOURCE_PREFIX)) {

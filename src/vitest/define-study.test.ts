@@ -4,7 +4,13 @@ import { planStudy } from './define-study.ts'
 import type { StudyDefinition } from './study-types.ts'
 
 const executor = {
-  tasks: { mc: { metrics: { acc: {}, acc_norm: {} } }, ppl: { metrics: { word_perplexity: {} } } },
+  tasks: {
+    mc: { metrics: { acc: {}, acc_norm: {} } },
+    ppl: { metrics: { word_perplexity: {} } },
+    window: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' } }, options: { window: 1024, stride: 512 } },
+    chunks: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' }, nll: { kind: 'nll', unit: 'token' } } },
+    words: { metrics: { word_perplexity: { kind: 'perplexity', unit: 'word' } } },
+  },
   loadModel: () => Promise.reject(new Error('not loaded in these tests')),
   runCase: () => Promise.reject(new Error('not run in these tests')),
   release: () => {},
@@ -32,7 +38,9 @@ describe('planStudy', () => {
   })
 
   test('mistakes are errors naming the study and what is wrong', () => {
-    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow('defineStudy("demo"): invalid study\n  tasks.1: unknown task "nope"; known: mc, ppl')
+    expect(() => planStudy({ ...base, tasks: ['mc', 'nope'] })).toThrow(
+      'defineStudy("demo"): invalid study\n  tasks.1: unknown task "nope"; known: mc, ppl, window, chunks, words',
+    )
     expect(() =>
       planStudy({
         ...base,
@@ -50,5 +58,81 @@ describe('planStudy', () => {
       'bands.*.mc.acc: {"min":"0.5"} is not a band; use {min, max}, {min}, {max} or {near, relative} with finite numbers',
     )
     expect(() => planStudy({ ...base, tasks: [] })).toThrow('tasks: is empty; list at least one task')
+  })
+})
+
+describe('per-task options and per-model settings', () => {
+  test('non-default task options name the case (and so its file and baseline key); defaults do not', () => {
+    const cases = planStudy({
+      ...base,
+      models: [{ name: 'a', source: 'dir/a' }],
+      tasks: ['window', { task: 'window', window: 512, stride: 256 }, { task: 'window', window: 1024, stride: 256 }],
+    } as never)
+    expect(cases.map(c => c.meta.task)).toEqual(['window', 'window(window=512,stride=256)', 'window(stride=256)'])
+    expect(cases.map(c => [c.task, c.taskOptions])).toEqual([
+      ['window', {}],
+      ['window', { window: 512, stride: 256 }],
+      ['window', { stride: 256 }],
+    ])
+  })
+
+  test('a repeated task, an unknown option or a bad value is a ConfigError naming the task and option', () => {
+    const plan = (tasks: unknown[]) => () => planStudy({ ...base, tasks } as never)
+    expect(plan(['window', { task: 'window', stride: 512 }])).toThrow('tasks.1: task "window" appears twice')
+    expect(plan([{ task: 'window', widow: 512 }])).toThrow(
+      'defineStudy("demo"): invalid study\n  tasks.0.widow: task "window" has no option `widow` (it takes window, stride)',
+    )
+    expect(plan([{ task: 'mc', window: 512 }])).toThrow('tasks.0.window: task "mc" has no option `window` (it takes none)')
+    expect(plan([{ task: 'window', window: 0 }])).toThrow('tasks.0.window: task "window" option `window` must be a positive integer, got 0')
+    expect(plan([{ task: 'window', stride: 1.5 }])).toThrow(expect.objectContaining({ name: 'ConfigError' }))
+  })
+
+  test('per-model settings are validated with the model and option named, and separate the model pool', () => {
+    const models = (model: object) => () => planStudy({ ...base, models: [{ name: 'a', source: 'x', ...model }] } as never)
+    expect(models({ maxLength: 0 })).toThrow('defineStudy("demo"): invalid study\n  models.0.maxLength: Too small')
+    expect(models({ bos: 'always' })).toThrow('models.0.bos: ')
+    expect(models({ batchSize: 2.5 })).toThrow('models.0.batchSize: ')
+    expect(models({ device: 'tpu' })).toThrow(expect.objectContaining({ name: 'ConfigError' }))
+    expect(() => planStudy({ ...base, allowFallback: 'yes' } as never)).toThrow('defineStudy("demo"): invalid study\n  allowFallback: ')
+    expect(() => planStudy({ ...base, lmEval: '0.4.10' } as never)).toThrow('defineStudy("demo"): invalid study\n  lmEval: ')
+    expect(models({ lmEval: '0.4' })).toThrow('models.0.lmEval: ')
+    // The study's lm-eval version is each model's default; a model's own wins.
+    const versions = planStudy({
+      ...base,
+      lmEval: '0.4.9',
+      models: [
+        { name: 'a', source: 'x' },
+        { name: 'b', source: 'x', lmEval: '0.4.13' },
+      ],
+    })
+    expect(versions.map(c => `${c.model.name} ${c.model.lmEval}`)).toEqual(['a 0.4.9', 'a 0.4.9', 'b 0.4.13', 'b 0.4.13'])
+    const cases = planStudy({
+      ...base,
+      models: [
+        { name: 'a', source: 'x', maxLength: 512 },
+        { name: 'b', source: 'x', maxLength: 1024 },
+      ],
+    })
+    expect(cases[0]!.meta.poolKey).not.toBe(cases[2]!.meta.poolKey)
+  })
+})
+
+describe("the scaling fit's loss", () => {
+  const scalingOf = (study: object) => planStudy({ ...base, ...study } as never)[0]!.meta.scaling
+  test("default: the first task in the study's order with a per-token perplexity, else per word", () => {
+    expect(scalingOf({ tasks: ['words', 'chunks', 'window'] })).toEqual({ task: 'chunks', metric: 'perplexity' })
+    expect(scalingOf({ tasks: ['words', { task: 'window', window: 512 }, 'chunks'] })).toEqual({ task: 'window(window=512)', metric: 'perplexity' })
+    expect(scalingOf({ tasks: ['mc', 'words'] })).toEqual({ task: 'words', metric: 'word_perplexity' })
+    expect(scalingOf({ tasks: ['mc'] })).toBeUndefined()
+  })
+
+  test('a named task and metric win; a task outside the study or a metric that is no perplexity is an error', () => {
+    expect(scalingOf({ tasks: ['chunks', 'window'], scaling: { task: 'window', metric: 'perplexity' } })).toEqual({ task: 'window', metric: 'perplexity' })
+    expect(() => scalingOf({ tasks: ['chunks'], scaling: { task: 'window', metric: 'perplexity' } })).toThrow(
+      'defineStudy("demo"): invalid study\n  scaling.task: "window" is not in `tasks` (chunks)',
+    )
+    expect(() => scalingOf({ tasks: ['chunks'], scaling: { task: 'chunks', metric: 'nll' } })).toThrow(
+      'scaling.metric: "nll" is not a perplexity of chunks (it has perplexity)',
+    )
   })
 })

@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node'
 import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { createSession } from '../onnx/session.ts'
 import type { CalibrationWorkload, Device } from '../core/executor.ts'
 
 const SIZE = 512
@@ -18,10 +19,8 @@ export async function onnxMatmulCalibration(device: Device, threads: number | un
   )
   graph.op('MatMul', [a, b], {}, 'c')
   graph.output('c', 'float32', [SIZE, SIZE])
-  const session = await ort.InferenceSession.create(graph.toBytes(), {
-    executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
-    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-  })
+  // The model's own provider (after any fallback), so CUDA either runs here too or the calibration fails.
+  const { session } = await createSession(graph.toBytes(), { device, ...(threads ? { threads } : {}) })
   const input = new ort.Tensor(
     'float32',
     Float32Array.from({ length: SIZE * SIZE }, (_, i) => ((i * 7) % 13) / 13 - 0.5),

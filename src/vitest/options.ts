@@ -19,6 +19,8 @@ export const lmscaleOptionsSchema = z.strictObject({
   resume: z.boolean().optional(),
   /** Write baselines instead of comparing with them; unset, Vitest's `-u` / `--update` decides. */
   update: z.boolean().optional(),
+  /** Fail a case whose model or dataset revision is a branch or tag, not a commit (also LMSCALE_STRICT_REVISIONS=1). */
+  strictRevisions: z.boolean().optional(),
   /** Report baseline regressions without failing the run (also LMSCALE_REPORT_ONLY=1). */
   reportOnly: z.boolean().optional(),
   /** How runs are compared with their baseline (see the README's "Baselines and regression gating"). */
@@ -50,6 +52,7 @@ export interface ResolvedLmscaleOptions {
   /** null: follow Vitest's `-u` / `--update` (see updateFromVitest). */
   readonly update: boolean | null
   readonly reportOnly: boolean
+  readonly strictRevisions: boolean
   readonly baseline: CompareSettings
   readonly include: readonly string[]
 }
@@ -67,6 +70,7 @@ export function resolveLmscaleOptions(options: unknown, env: Readonly<Record<str
     resume: o.resume ?? env.LMSCALE_RESUME === '1',
     update: o.update ?? null,
     reportOnly: o.reportOnly ?? env.LMSCALE_REPORT_ONLY === '1',
+    strictRevisions: o.strictRevisions ?? env.LMSCALE_STRICT_REVISIONS === '1',
     baseline: {
       mode: o.baseline?.mode ?? 'auto',
       alpha: o.baseline?.alpha ?? 0.01,

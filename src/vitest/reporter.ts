@@ -9,6 +9,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
 import { caseLine } from '../report/case-line.ts'
 import { baselineSummary } from '../report/baseline-summary.ts'
+import { unpinnedConsole } from '../report/unpinned.ts'
 import { runBaselineGate } from '../baseline/gate.ts'
 import { buildResults } from '../report/results.ts'
 import type { CaseEntry } from '../core/schema.ts'
@@ -34,6 +35,7 @@ export function caseEntry(testCase: TestCase, module: TestModule, root: string):
     bands: meta.bandChecks ?? [],
     record: meta.record ?? null,
     ...(meta.items ? { items: meta.items } : {}),
+    ...(meta.scaling ? { scaling: { ...meta.scaling } } : {}),
   }
 }
 
@@ -114,6 +116,7 @@ export class LmscaleReporter implements Reporter {
     const flipped = await flippedDocuments(doc, baseline, reportsDir)
     await writeReports(doc, { reportsDir, stepSummary: process.env.GITHUB_STEP_SUMMARY, baseline, root, flipped })
     vitest.logger.log(`[lmscale] ${cases.length} cases → ${relative(root, reportsDir) || '.'}/{results.json,results.csv,junit.xml,report.md,index.html,plots/}`)
+    for (const line of unpinnedConsole(doc)) vitest.logger.warn(line)
   }
 }
 

@@ -6,11 +6,21 @@ import { z } from 'zod'
 import { bandSchema, deviceSchema, dtypeSchema } from '../core/schema.ts'
 import type { Band } from '../core/schema.ts'
 import { bandBounds } from '../core/bands.ts'
-import type { CaseExecutor, Device, Dtype, ModelSpec, TaskCatalog } from '../core/executor.ts'
+import type { CaseExecutor, Device, Dtype, LmEvalVersion, ModelSpec, TaskCatalog } from '../core/executor.ts'
 import type { TaskInfo } from '../core/task-info.ts'
 import { describeValue } from './config-error.ts'
 import type { ThroughputOptions } from './throughput.ts'
 import type { CaseMeta } from './types.ts'
+import type { TaskOptions } from '../tasks/registry.ts'
+
+/** The options a task takes in a study: lmscale's own tasks declare theirs (a window's size and stride, …); others take none. */
+export type OptionsOfTask<K extends string> = K extends keyof TaskOptions ? TaskOptions[K] : Record<never, never>
+
+/** A task with options, e.g. `{ task: 'wikitext2_sliding', window: 512, stride: 256 }`. */
+export type TaskWithOptions<T extends string> = { [K in T]: { readonly task: K } & OptionsOfTask<K> }[T]
+
+/** A study's task: its name, or its name with options. */
+export type StudyTask<T extends string> = T | TaskWithOptions<T>
 
 /** Per task, per metric that task reports: the expected band. */
 export type TaskBands<Tasks extends TaskCatalog, T extends keyof Tasks & string> = {
@@ -21,11 +31,21 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
   /** Names the study in reports and in its case files. */
   readonly name: string
   readonly models: readonly ModelSpec<M>[]
-  readonly tasks: readonly T[]
+  /** Task names, or `{ task, ...options }` for a task with non-default options (the case name then shows them). */
+  readonly tasks: readonly StudyTask<T>[]
   // NoInfer: bands must not take part in inferring the tasks, or a band on a metric outside them widens the catalog.
   /** Keyed by model name; `'*'` applies to every model and a model's own entry overrides it metric by metric. */
   readonly bands?: { readonly [model in M | '*']?: TaskBands<Tasks, NoInfer<T>> }
+  /**
+   * The task and perplexity metric the scaling fit uses as its loss. Default: the first task in `tasks` that
+   * reports a per-token perplexity (then per word, then per byte), e.g. `wikitext2_sliding perplexity`.
+   */
+  readonly scaling?: NoInfer<{ [K in T]: { readonly task: K; readonly metric: Tasks[K] } }[T]>
+  /** The lm-eval version whose request encoding every model follows unless it names its own (default '0.4.13'). */
+  readonly lmEval?: LmEvalVersion
   readonly device?: Device
+  /** On `device: 'cuda'` without a working CUDA provider, run on CPU and record `environment.providerFallback` instead of failing. */
+  readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
   /** lm-eval's `limit`: only the first N documents of each task. */
@@ -45,13 +65,54 @@ const nonBlank = (message: string) => z.string().refine(text => text.trim() !== 
 const name = nonBlank('must be a non-empty name')
 const positiveInteger = z.number().int().positive()
 
+const lmEvalSchema = z.enum(['0.4.13', '0.4.9'])
+
 const modelSchema = z.strictObject({
   name,
   source: nonBlank('must name a local directory or a hub id'),
   revision: nonBlank('must be a commit hash, branch or tag').optional(),
   dtype: dtypeSchema.optional(),
   specialTokens: z.strictObject({ bos: name.optional(), eos: name.optional(), unk: name.optional() }).optional(),
+  device: deviceSchema.optional(),
+  threads: positiveInteger.optional(),
+  lmEval: lmEvalSchema.optional(),
+  bos: z.enum(['none', 'tokenizer']).optional(),
+  maxLength: positiveInteger.optional(),
+  batchSize: positiveInteger.optional(),
 })
+
+/** A task entry as written: its name, or `{ task, ...options }` (the options are checked against the task's declared ones). */
+const taskEntrySchema = z.union([name, z.looseObject({ task: name })])
+type TaskEntry = z.infer<typeof taskEntrySchema>
+
+export function taskEntryName(entry: TaskEntry): string {
+  return typeof entry === 'string' ? entry : entry.task
+}
+
+/** A valid task entry's options that differ from the task's defaults: they name the case. */
+export function nonDefaultOptions(entry: TaskEntry, info: TaskInfo | undefined): Record<string, number> {
+  if (typeof entry === 'string') return {}
+  const { task: _task, ...given } = entry as Record<string, unknown>
+  const declared = info?.options ?? {}
+  return Object.fromEntries(Object.entries(given).filter(([option, value]) => value !== declared[option])) as Record<string, number>
+}
+
+/** Problems with a task entry's options, by option: one the task does not declare, or a value that is not a positive integer. */
+function taskOptionProblems(entry: TaskEntry, info: TaskInfo | undefined): [option: string, message: string][] {
+  if (typeof entry === 'string') return []
+  const { task, ...given } = entry as { task: string } & Record<string, unknown>
+  const declared = info?.options ?? {}
+  const known = Object.keys(declared)
+  return Object.entries(given).flatMap(([option, value]): [string, string][] => {
+    if (!(option in declared)) {
+      return [[option, `task ${JSON.stringify(task)} has no option \`${option}\` (it takes ${known.join(', ') || 'none'})`]]
+    }
+    if (!positiveInteger.safeParse(value).success) {
+      return [[option, `task ${JSON.stringify(task)} option \`${option}\` must be a positive integer, got ${describeValue(value)}`]]
+    }
+    return []
+  })
+}
 
 const executorSchema = z.custom<CaseExecutor>(
   value =>
@@ -71,9 +132,12 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
     .strictObject({
       name,
       models: z.array(modelSchema).min(1, 'is empty; list at least one model'),
-      tasks: z.array(name).min(1, 'is empty; list at least one task'),
+      tasks: z.array(taskEntrySchema).min(1, 'is empty; list at least one task'),
       bands: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional(),
+      scaling: z.strictObject({ task: name, metric: name }).optional(),
+      lmEval: lmEvalSchema.optional(),
       device: deviceSchema.optional(),
+      allowFallback: z.boolean().optional(),
       dtype: dtypeSchema.optional(),
       threads: positiveInteger.optional(),
       limit: positiveInteger.optional(),
@@ -94,17 +158,35 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
       const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message })
       const models = study.models.map(m => m.name)
       models.forEach((model, i) => models.indexOf(model) !== i && problem(['models', i, 'name'], `model name ${JSON.stringify(model)} appears twice`))
-      study.tasks.forEach((task, i) => study.tasks.indexOf(task) !== i && problem(['tasks', i], `task ${JSON.stringify(task)} appears twice`))
       const catalog = study.executor?.tasks ?? defaultCatalog()
       const known = Object.keys(catalog).join(', ')
-      study.tasks.forEach((task, i) => !(task in catalog) && problem(['tasks', i], `unknown task ${JSON.stringify(task)}; known: ${known}`))
+      const taskNames = study.tasks.map(taskEntryName)
+      const labels: string[] = []
+      study.tasks.forEach((entry, i) => {
+        const task = taskEntryName(entry)
+        if (!(task in catalog)) return problem(['tasks', i], `unknown task ${JSON.stringify(task)}; known: ${known}`)
+        const optionProblems = taskOptionProblems(entry, catalog[task])
+        for (const [option, message] of optionProblems) problem(['tasks', i, option], message)
+        if (optionProblems.length) return
+        const label = taskLabel(task, nonDefaultOptions(entry, catalog[task]))
+        if (labels.includes(label)) problem(['tasks', i], `task ${JSON.stringify(label)} appears twice`)
+        labels.push(label)
+      })
+      if (study.scaling) {
+        const { task, metric } = study.scaling
+        const perplexities = Object.entries(catalog[task]?.metrics ?? {}).flatMap(([m, info]) => (info.kind === 'perplexity' ? [m] : []))
+        if (!taskNames.includes(task)) problem(['scaling', 'task'], `${JSON.stringify(task)} is not in \`tasks\` (${taskNames.join(', ')})`)
+        else if (!perplexities.includes(metric)) {
+          problem(['scaling', 'metric'], `${JSON.stringify(metric)} is not a perplexity of ${task} (it has ${perplexities.join(', ') || 'none'})`)
+        }
+      }
       for (const [model, byTask] of Object.entries(study.bands ?? {})) {
         if (model !== '*' && !models.includes(model)) {
           problem(['bands', model], `names model ${JSON.stringify(model)}, which is not in \`models\` (${models.join(', ')})`)
         }
         for (const [task, byMetric] of Object.entries(byTask)) {
-          if (!study.tasks.includes(task)) {
-            problem(['bands', model, task], `names task ${JSON.stringify(task)}, which is not in \`tasks\` (${study.tasks.join(', ')})`)
+          if (!taskNames.includes(task)) {
+            problem(['bands', model, task], `names task ${JSON.stringify(task)}, which is not in \`tasks\` (${taskNames.join(', ')})`)
             continue
           }
           const metrics = Object.keys(catalog[task]?.metrics ?? {})
@@ -129,10 +211,20 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
 export interface StudyCase {
   readonly study: AnyStudy
   readonly model: ModelSpec
+  /** The executor's task name. */
   readonly task: string
+  /** The study's non-default options for it (empty for the defaults). */
+  readonly taskOptions: Readonly<Record<string, number>>
+  /** meta.task is the task's label: its name, with non-default options, e.g. `wikitext2_sliding(window=512,stride=256)`. */
   readonly meta: CaseMeta
 }
 
 export function caseName(model: string, task: string): string {
   return `${model} › ${task}`
+}
+
+/** A task's name with its non-default options: case names, case files and baseline keys use it. */
+export function taskLabel(task: string, options: Readonly<Record<string, number>>): string {
+  const set = Object.entries(options)
+  return set.length ? `${task}(${set.map(([k, v]) => `${k}=${v}`).join(',')})` : task
 }
