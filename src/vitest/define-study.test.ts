@@ -58,6 +58,9 @@ describe('planStudy', () => {
       'bands.*.mc.acc: {"min":"0.5"} is not a band; use {min, max}, {min}, {max} or {near, relative} with finite numbers',
     )
     expect(() => planStudy({ ...base, tasks: [] })).toThrow('tasks: is empty; list at least one task')
+    // A declared family (fixtureModels gives one) is part of a model; an empty one is a mistake.
+    expect(planStudy({ ...base, models: [{ name: 'a', source: 'x', family: 'pythia' }] })[0]!.model.family).toBe('pythia')
+    expect(() => planStudy({ ...base, models: [{ name: 'a', source: 'x', family: ' ' }] })).toThrow('models.0.family: must be a non-empty name')
   })
 })
 
