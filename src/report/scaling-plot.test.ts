@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { crossFamilyPlots, renderSvg, scalingFitPlots } from './plots.ts'
-import type { MetricPoint } from './results.ts'
+import { lossMetric, type MetricPoint } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 
 // Perplexities on an exact power law, PPL = 1000 · N^−0.25, with a little deterministic noise.
@@ -103,4 +103,18 @@ describe('a study whose models declare two families', () => {
     expect(fills('b').size).toBe(1)
     expect([...fills('a')][0]).not.toBe([...fills('b')][0])
   })
+})
+
+test("the study's recorded loss wins over the fallback in the scaling section, the fit plot and the model table's loss", () => {
+  // A second perplexity task whose name sorts first: the fallback (first task by name, per-token first) would take it.
+  const other = points.map(p => ({ ...p, task: 'aaa', value: p.value * 2 }))
+  const named = new Map([['law', { task: 'heldout', metric: 'perplexity' }]])
+  expect(lossMetric([...other, ...points])).toMatchObject({ task: 'aaa', metric: 'perplexity', unit: 'token' })
+  expect(lossMetric([...other, ...points], named.get('law'))).toEqual({ task: 'heldout', metric: 'perplexity', unit: 'token' })
+  const [study] = analyzeStudies([...other, ...points], named)
+  expect(study!.loss).toMatchObject({ task: 'heldout', metric: 'perplexity' })
+  // The fitted values are heldout's, not the doubled aaa's (the analysis goes through ln and back).
+  study!.analysis!.models.forEach((m, i) => expect(m.perplexity / points[i]!.value).toBeCloseTo(1, 12))
+  expect(scalingMarkdown([study!])).toContain('Fitted on heldout perplexity (loss = ln perplexity).')
+  expect(scalingFitPlots([study!])[0]!.title).toBe('Scaling: law, heldout perplexity')
 })
