@@ -51,6 +51,7 @@ const modelSchema = z.strictObject({
   revision: nonBlank('must be a commit hash, branch or tag').optional(),
   dtype: dtypeSchema.optional(),
   specialTokens: z.strictObject({ bos: name.optional(), eos: name.optional(), unk: name.optional() }).optional(),
+  family: name.optional(),
 })
 
 const executorSchema = z.custom<CaseExecutor>(
