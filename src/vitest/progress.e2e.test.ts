@@ -55,12 +55,7 @@ function makeProject(): string {
 }
 
 /** Output chunks with the time each arrived. */
-function run(
-  dir: string,
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; chunks: { text: string }[] }> {
+function run(dir: string, command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; chunks: { text: string }[] }> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'CI' && key !== 'NODE_ENV' && key !== 'TEST'),
   )
