@@ -47,25 +47,23 @@ describe('a study whose models declare two families', () => {
   // every size; a little deterministic noise. Each model also reports a token perplexity (its own tokenizer's).
   const bitsPerByte = { direction: 'lower', kind: 'bits', aggregation: 'corpus', unit: 'byte' } as const
   const familyPoints: MetricPoint[] = (['a', 'b'] as const).flatMap((family, f) =>
-    sizes
-      .map((N, i) => {
-        const base = {
-          study: 'families',
-          model: `${family}${i}`,
-          task: 'heldout',
-          stderr: undefined,
-          parameters: N,
-          nonEmbeddingParameters: N,
-          family,
-          chance: null,
-        }
-        const value = 30 * (f === 0 ? 1 : 1.1) * N ** -0.2 * noise[(i + f) % noise.length]!
-        return [
-          { ...base, metric: 'bits_per_byte', value, info: bitsPerByte },
-          { ...base, metric: 'perplexity', value: 1000 * N ** -0.25, info: points[0]!.info },
-        ]
-      })
-      .flat(),
+    sizes.flatMap((N, i) => {
+      const base = {
+        study: 'families',
+        model: `${family}${i}`,
+        task: 'heldout',
+        stderr: undefined,
+        parameters: N,
+        nonEmbeddingParameters: N,
+        family,
+        chance: null,
+      }
+      const value = 30 * (f === 0 ? 1 : 1.1) * N ** -0.2 * noise[(i + f) % noise.length]!
+      return [
+        { ...base, metric: 'bits_per_byte', value, info: bitsPerByte },
+        { ...base, metric: 'perplexity', value: 1000 * N ** -0.25, info: points[0]!.info },
+      ]
+    }),
   )
 
   test('report.md fits the cross-family law on declared bits per byte and says which family is ahead and whether the data can tell', () => {
