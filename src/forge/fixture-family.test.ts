@@ -77,4 +77,4 @@ test('the family is forged deterministically: a second forge writes identical fi
   for (const spec of [...FIXTURE_MODELS, ...GPT_NEOX_FIXTURE_MODELS]) {
     expect(await digest(again.models.find(m => m.name === spec.name)!.path)).toEqual(await digest(pathOf(spec.name)))
   }
-}, 120_000)
+}, 900_000) // a hang guard: forging takes 35 s on an idle 2-core machine and over 3 min when it is shared
