@@ -4,6 +4,7 @@
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
  * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
  */
+import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { identityChanges } from '../core/identity-changes.ts'
@@ -68,7 +69,10 @@ export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefine
   } else {
     rows = Object.entries(baseline.metrics).map(([metric, base]) => statisticalRow(metric, base, record.metrics[metric], baseline, entry, settings))
   }
-  return [...rows, ...throughputRows(baseline, record, settings), ...modelChangedRow(baseline, record, exact)].map(row => ({ ...where, ...row }))
+  return [...rows, ...(timedHere(entry) ? throughputRows(baseline, record, settings) : []), ...modelChangedRow(baseline, record, exact)].map(row => ({
+    ...where,
+    ...row,
+  }))
 }
 
 /** A changed model is said out loud: its numbers were judged statistically, never bit for bit. */
@@ -193,8 +197,9 @@ function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: C
   const base = baseline.throughput
   if (!base || !record.throughput) return []
   const calibration = record.calibration
+  const current = new Map(namedRates(record.throughput).map(({ phase, rate }) => [phase, rate]))
   return Object.entries(base.rates).flatMap(([kind, baseRate]): Row[] => {
-    const nowRate = record.throughput![kind as keyof typeof base.rates]
+    const nowRate = current.get(kind)
     if (!nowRate) return []
     const metric = `throughput ${kind}`
     const figures = { metric, baseline: baseRate.tokensPerSecond, current: nowRate.tokensPerSecond }
