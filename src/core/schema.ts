@@ -91,6 +91,12 @@ export const throughputSchema = z.strictObject({
    * MatMul bound of prefill and scoring is the case's `calibration`.
    */
   bandwidth: calibrationShape().optional(),
+  /**
+   * Phases timed again because their first rate was not SAME as the baseline's: rounds of the calibration and
+   * the phase interleaved, so load that comes and goes hits both. Per phase: the rounds, the geometric mean of
+   * (tokens/s ÷ calibration units/s) and the half-width of its 95% t-interval in log space.
+   */
+  confirmation: z.record(z.string(), z.strictObject({ rounds: z.number().int().positive(), ratePerCalibration: finite, margin: finite })).optional(),
   /** The case that timed these rates: a model's throughput is measured once and shared by all its cases. */
   measuredIn: z.string().optional(),
 })

@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-node'
 import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { NO_SPINNING } from '../onnx/session.ts'
 import { seededRandom } from '../core/random.ts'
 import { timeCall, type Timing, type TimingOptions } from '../core/timing.ts'
 import type { CalibrationWorkload } from '../core/executor.ts'
@@ -15,7 +16,12 @@ export interface SessionThreads {
 }
 
 function sessionOptions({ threads }: SessionThreads): ort.InferenceSession.SessionOptions {
-  return { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) }
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    extra: NO_SPINNING,
+    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+  }
 }
 
 function randomFloats(count: number, seed: number): Float32Array {

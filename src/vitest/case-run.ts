@@ -16,7 +16,7 @@ import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
 import { activeRuntime } from './runtime.ts'
 import type { StudyCase } from './study-types.ts'
 import { caseName } from './study-types.ts'
-import { measureThroughput } from './throughput.ts'
+import { measureModelThroughput } from './model-throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
 import { unpinnedRevisions } from '../core/revisions.ts'
@@ -112,10 +112,16 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   // Throughput does not depend on the task: the model's first case to get here times it, the others share it.
   const measured = measure
     ? await runtime.pool.once(meta.poolKey, 'throughput', async () =>
-        measureThroughput(run.workload!, await (executor.calibration?.(model) ?? javascriptMatmulCalibration()), study.throughput || {}, {
-          loadMs: await runtime.pool.loadMs(meta.poolKey),
-          measuredIn: label,
-        }),
+        measureModelThroughput(
+          record,
+          run.workload!,
+          await (executor.calibration?.(model) ?? javascriptMatmulCalibration()),
+          study.throughput || {},
+          { loadMs: await runtime.pool.loadMs(meta.poolKey), measuredIn: label },
+          options.update === true
+            ? undefined
+            : { dir: resolve(runtime.root, options.baselinesDir), model: spec.name, task: meta.task, tolerance: options.baseline.throughputTolerance },
+        ),
       )
     : undefined
   const throughput = measured?.throughput ?? null

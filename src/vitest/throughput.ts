@@ -5,6 +5,7 @@
  * cost, as a share of the hardware bound timed in the same process.
  */
 import { timeCall } from '../core/timing.ts'
+import { studentTCritical } from '../scaling/student-t.ts'
 import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../core/schema.ts'
 import type { CalibrationWorkload, ThroughputWorkload } from '../core/executor.ts'
 
@@ -141,4 +142,52 @@ async function timeCalls(name: string, unit: string, call: () => Promise<number>
   )
   if (unitsPerCall === undefined) throw new Error(`lmscale: tinybench never ran the ${name} workload`)
   return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / timing.meanMs, timing }
+}
+
+/** Each phase's call under the name namedRates gives its rate (core/throughput-phases.ts). */
+export function phaseCalls(workload: ThroughputWorkload): Map<string, () => Promise<number>> {
+  const calls = new Map<string, () => Promise<number>>()
+  if (workload.scoring) calls.set('scoring', workload.scoring)
+  for (const [length, call] of Object.entries(workload.prefillByLength ?? {})) calls.set(`prefill@${length}`, call)
+  if (workload.prefill) calls.set('prefill', workload.prefill)
+  for (const [context, call] of Object.entries(workload.decodeByContext ?? {})) calls.set(`decode@${context}`, call)
+  if (workload.decodeCached) calls.set('decodeCached', workload.decodeCached)
+  if (workload.batchedDecode) calls.set('batchedDecode', workload.batchedDecode.run)
+  if (workload.decodeNoCache) calls.set('decodeNoCache', workload.decodeNoCache)
+  return calls
+}
+
+/** Rounds of the confirming re-measurement, each the phase then the calibration with the first measurement's settings. */
+export const CONFIRMATION_ROUNDS = 4
+
+/**
+ * Times `phases` again, each in rounds of the phase then the calibration (the first measurement's order and
+ * settings, so both measure the same thing), and reduces every round to log(tokens/s ÷ calibration units/s):
+ * load that comes and goes slows both halves of a round alike, and the spread over rounds (a t-interval)
+ * says how far the re-measurement can be trusted.
+ */
+export async function confirmPhases(
+  workload: ThroughputWorkload,
+  calibration: CalibrationWorkload,
+  phases: readonly string[],
+  settings: ThroughputOptions = {},
+): Promise<NonNullable<ThroughputRecord['confirmation']>> {
+  const calls = phaseCalls(workload)
+  const options = { ...DEFAULT_THROUGHPUT_OPTIONS, ...settings }
+  const confirmation: Mutable<NonNullable<ThroughputRecord['confirmation']>> = {}
+  for (const phase of phases) {
+    const call = calls.get(phase)
+    if (!call) continue
+    const logs: number[] = []
+    for (let round = 0; round < CONFIRMATION_ROUNDS; round++) {
+      const rate = await timeCalls(phase, 'tokens', call, options)
+      const bound = await timeCalls(`calibration ${calibration.name}`, calibration.unit, calibration.run, options)
+      logs.push(Math.log(rate.perSecond / bound.perSecond))
+    }
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
+    const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (logs.length - 1))
+    const margin = (studentTCritical(0.95, logs.length - 1) * sd) / Math.sqrt(logs.length)
+    confirmation[phase] = { rounds: logs.length, ratePerCalibration: Math.exp(mean), margin }
+  }
+  return confirmation
 }
