@@ -18,7 +18,7 @@ const layers = {
   eval: ['tasks', 'scoring', 'data', 'hub', 'core'],
   baseline: ['core'],
   report: ['scaling', 'core'],
-  vitest: ['eval', 'tasks', 'models', 'forge', 'baseline', 'report', 'scaling', 'scoring', 'data', 'hub', 'onnx', 'core'],
+  vitest: ['eval', 'tasks', 'models', 'forge', 'baseline', 'report', 'perf', 'scaling', 'scoring', 'data', 'hub', 'onnx', 'core'],
 }
 const testFile = '\\.(test|test-d|e2e\\.test)\\.ts$'
 const testExtras = ['forge', 'models', 'data']

@@ -35,9 +35,10 @@ export function defaultPerfDir(): string {
   return resolve(process.env.LMSCALE_FIXTURES_DIR ?? join(process.cwd(), 'fixtures', '.cache'), 'perf')
 }
 
-/** The forged 125M-shaped model directory; forged on first use (about half a gigabyte, deterministic). */
-export async function ensurePerfModel(dir = defaultPerfDir()): Promise<string> {
-  const path = join(dir, PERF_MODEL_NAME)
+/** The forged 125M-shaped model directory (or the short shape's); forged on first use (about half a gigabyte, deterministic). */
+export async function ensurePerfModel(dir = defaultPerfDir(), shape: 'mobilellm-125m' | 'short' = 'mobilellm-125m'): Promise<string> {
+  const shapeConfig = shape === 'short' ? SHORT_SHAPE : MOBILELLM_125M_SHAPE
+  const path = join(dir, shape === 'short' ? 'short-shaped' : PERF_MODEL_NAME)
   if (existsSync(join(path, 'onnx', 'model.onnx'))) return path
   const fixtures = await ensureFixtureModels()
   const donor = fixtures.models[0]!.path
@@ -50,5 +51,19 @@ export async function ensurePerfModel(dir = defaultPerfDir()): Promise<string> {
     addBosToken: true,
     ...(config.unk_token ? { unkToken: config.unk_token } : {}),
   }
-  return forgeDecoder(MOBILELLM_125M_SHAPE, randomDecoderWeights(MOBILELLM_125M_SHAPE, PERF_MODEL_SEED), tokenizer, path)
+  return forgeDecoder(shapeConfig, randomDecoderWeights(shapeConfig, PERF_MODEL_SEED), tokenizer, path)
+}
+
+/**
+ * The short benchmark's shape (`.ci/run`): MobileLLM's 32,000-token vocabulary, so copying logits out costs
+ * what it costs a real model, on a body small enough to forge and run in seconds (4 layers, d_model 128).
+ */
+export const SHORT_SHAPE: DecoderConfig = {
+  ...MOBILELLM_125M_SHAPE,
+  hiddenSize: 128,
+  intermediateSize: 384,
+  numLayers: 4,
+  numHeads: 4,
+  numKvHeads: 2,
+  maxPositionEmbeddings: 1024,
 }

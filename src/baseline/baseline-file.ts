@@ -1,4 +1,5 @@
 /** Reading and writing one study's baseline file; a file that cannot be trusted is an error naming it. */
+import { namedRates } from '../core/throughput-phases.ts'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CaseEntry } from '../core/schema.ts'
@@ -69,7 +70,7 @@ export function baselineEntryOf(entry: CaseEntry): BaselineEntry | undefined {
   const calibration = record.calibration
   const rates = throughput
     ? Object.fromEntries(
-        Object.entries(throughput).map(([kind, rate]) => [kind, { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples }]),
+        namedRates(throughput).map(({ phase, rate }) => [phase, { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples }]),
       )
     : {}
   return {

@@ -4,6 +4,8 @@
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
  * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
  */
+import { logMargin, machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
+import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { identityChanges } from '../core/identity-changes.ts'
@@ -68,7 +70,10 @@ export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefine
   } else {
     rows = Object.entries(baseline.metrics).map(([metric, base]) => statisticalRow(metric, base, record.metrics[metric], baseline, entry, settings))
   }
-  return [...rows, ...throughputRows(baseline, record, settings), ...modelChangedRow(baseline, record, exact)].map(row => ({ ...where, ...row }))
+  return [...rows, ...(timedHere(entry) ? throughputRows(baseline, record, settings) : []), ...modelChangedRow(baseline, record, exact)].map(row => ({
+    ...where,
+    ...row,
+  }))
 }
 
 /** A changed model is said out loud: its numbers were judged statistically, never bit for bit. */
@@ -185,35 +190,90 @@ function accuracyRow(
 }
 
 /**
- * Each workload's rate divided by the calibration rate of its own run, then current over baseline. Rates are
- * compared in log space, where a ratio's uncertainty is additive: the four tinybench margins (95%, relative)
- * become ln(1 + rme) and combine in quadrature. Only a fall beyond that margin and the tolerance counts.
+ * Each phase's rate divided by the calibration rate of its own run, then current over baseline, judged as
+ * Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase whose
+ * first measurement was not SAME was measured again in the run (confirmation, interleaved with the
+ * calibration) and that re-measurement decides. Runs on another machine are never compared.
  */
 function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: CompareSettings): Row[] {
+  return throughputJudgements(baseline, record, settings.throughputTolerance).map(({ phase, baselineRate, currentRate, ...judged }) => {
+    const figures = { metric: `throughput ${phase}`, baseline: baselineRate, current: currentRate }
+    if (!('verdict' in judged)) return { ...figures, change: null, method: 'none', detail: judged.skipped, verdict: 'unchecked' }
+    const { first, confirmed } = judged
+    const final = finalJudgement(first, confirmed)
+    const describe = (j: Judged, what: string) =>
+      `${what} ${j.verdict}: calibrated ×${j.ratio.toFixed(3)}, 95% ×${Math.exp(-j.margin).toFixed(2)}–×${Math.exp(j.margin).toFixed(2)}`
+    const detail = [
+      describe(first, 'first'),
+      ...(confirmed ? [describe(confirmed, `confirmed (${judged.rounds} interleaved rounds)`)] : []),
+      `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%`,
+    ].join('; ')
+    const verdict: Verdict = final.verdict === 'SAME' ? 'unchanged' : final.verdict === 'UNKNOWN' ? 'unchecked' : final.ratio < 1 ? 'regression' : 'improvement'
+    return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail, verdict }
+  })
+}
+
+/**
+ * A change is DIFFERENT only when the first measurement and its confirmation both say so, in the same
+ * direction; SAME when either is SAME (the confirmation is only taken when the first was not); else UNKNOWN.
+ */
+function finalJudgement(first: Judged, confirmed: Judged | undefined): Judged {
+  if (!confirmed) return first
+  if (confirmed.verdict === 'DIFFERENT' && first.verdict === 'DIFFERENT' && confirmed.ratio < 1 === first.ratio < 1) return confirmed
+  if (confirmed.verdict === 'SAME') return confirmed
+  return { ...confirmed, verdict: 'UNKNOWN' }
+}
+
+interface Judged {
+  readonly verdict: SpeedVerdict
+  readonly ratio: number
+  readonly margin: number
+}
+
+type PhaseJudgement = { readonly phase: string; readonly baselineRate: number; readonly currentRate: number } & (
+  | { readonly skipped: string }
+  | { readonly verdict: SpeedVerdict; readonly first: Judged; readonly confirmed?: Judged; readonly rounds?: number }
+)
+
+/**
+ * Every phase the baseline and the record share, judged from the record's first measurement and, when it has
+ * one, its confirmation. The run's worker calls it too, to choose the phases to measure again.
+ */
+export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord, tolerance: number): PhaseJudgement[] {
   const base = baseline.throughput
   if (!base || !record.throughput) return []
+  const current = new Map(namedRates(record.throughput).map(({ phase, rate }) => [phase, rate]))
   const calibration = record.calibration
-  return Object.entries(base.rates).flatMap(([kind, baseRate]): Row[] => {
-    const nowRate = record.throughput![kind as keyof typeof base.rates]
+  const machine = machineDifferences(baseline.environment, record.environment)
+  const confirmations = record.throughput.confirmation ?? {}
+  return Object.entries(base.rates).flatMap(([phase, baseRate]): PhaseJudgement[] => {
+    const nowRate = current.get(phase)
     if (!nowRate) return []
-    const metric = `throughput ${kind}`
-    const figures = { metric, baseline: baseRate.tokensPerSecond, current: nowRate.tokensPerSecond }
+    const figures = { phase, baselineRate: baseRate.tokensPerSecond, currentRate: nowRate.tokensPerSecond }
+    if (machine.length) return [{ ...figures, skipped: `not compared: another machine (${machine.join(', ')})` }]
     if (!calibration || calibration.name !== base.calibration.name) {
       const why = calibration ? `calibrated with ${calibration.name}, the baseline with ${base.calibration.name}` : 'the run measured no calibration'
-      return [{ ...figures, change: null, method: 'none', detail: `not compared: ${why}`, verdict: 'unchecked' }]
+      return [{ ...figures, skipped: `not compared: ${why}` }]
     }
     const fewest = Math.min(nowRate.samples, calibration.samples, baseRate.samples, base.calibration.samples)
     if (fewest < MIN_THROUGHPUT_SAMPLES) {
-      const detail = `not gated: ${fewest} tinybench samples; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`
-      return [{ ...figures, change: null, method: 'none', detail, verdict: 'unchecked' }]
+      return [
+        {
+          ...figures,
+          skipped: `not gated: ${fewest} tinybench samples; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
+        },
+      ]
     }
-    const ratio = calibratedRatio(nowRate.tokensPerSecond, calibration.unitsPerSecond, baseRate.tokensPerSecond, base.calibration.unitsPerSecond)
-    const margin = logMargin([nowRate.rme, calibration.rme, baseRate.rme, base.calibration.rme])
-    const verdict = throughputVerdict(ratio, margin, settings.throughputTolerance)
-    const detail =
-      `calibrated ×${ratio.toFixed(3)}, 95% bounds ×${Math.exp(-margin).toFixed(2)}–×${Math.exp(margin).toFixed(2)} from tinybench's rme, ` +
-      `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%; calibration ×${(calibration.unitsPerSecond / base.calibration.unitsPerSecond).toFixed(3)}`
-    return [{ ...figures, change: ratio - 1, method: 'calibrated-ratio', detail, verdict }]
+    const baseRatio = baseRate.tokensPerSecond / base.calibration.unitsPerSecond
+    const judge = (ratio: number, margin: number): Judged => ({ verdict: speedVerdict(ratio, margin, tolerance), ratio, margin })
+    const first = judge(
+      calibratedRatio(nowRate.tokensPerSecond, calibration.unitsPerSecond, baseRate.tokensPerSecond, base.calibration.unitsPerSecond),
+      logMargin([nowRate.rme, calibration.rme, baseRate.rme, base.calibration.rme]),
+    )
+    const again = confirmations[phase]
+    if (!again) return [{ ...figures, verdict: first.verdict, first }]
+    const confirmed = judge(again.ratePerCalibration / baseRatio, Math.hypot(again.margin, logMargin([baseRate.rme, base.calibration.rme])))
+    return [{ ...figures, verdict: finalJudgement(first, confirmed).verdict, first, confirmed, rounds: again.rounds }]
   })
 }
 
@@ -226,16 +286,4 @@ export const MIN_THROUGHPUT_SAMPLES = 10
 /** (rate / calibration) now over (rate / calibration) then: 1 when only the machine's speed changed. */
 export function calibratedRatio(rate: number, calibration: number, baselineRate: number, baselineCalibration: number): number {
   return rate / calibration / (baselineRate / baselineCalibration)
-}
-
-/** Half-width of the log ratio's 95% interval from relative margins of error given in percent. */
-export function logMargin(rmePercents: readonly number[]): number {
-  return Math.hypot(...rmePercents.map(rme => Math.log1p(rme / 100)))
-}
-
-export function throughputVerdict(ratio: number, margin: number, tolerance: number): Verdict {
-  const logRatio = Math.log(ratio)
-  if (logRatio + margin < Math.log1p(-tolerance)) return 'regression'
-  if (logRatio - margin > Math.log1p(tolerance)) return 'improvement'
-  return 'unchanged'
 }

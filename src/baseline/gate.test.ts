@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
 import { encodeBits } from './bitset.ts'
-import { calibratedRatio, logMargin, throughputVerdict } from './compare-case.ts'
+import { calibratedRatio } from './compare-case.ts'
 import type { CompareSettings } from '../core/comparison.ts'
 import { runBaselineGate } from './gate.ts'
 
@@ -63,6 +63,8 @@ interface Case {
   readonly scoring?: number
   readonly samples?: number
   readonly calibration?: number
+  /** A confirming re-measurement of scoring: rate per calibration unit and its log margin. */
+  readonly confirmed?: { readonly ratePerCalibration: number; readonly margin: number }
 }
 
 /** What the tasks declare: the gate reads these, never the metric names. */
@@ -83,7 +85,10 @@ function entry(c: Case): CaseEntry {
     optionsHash: 'o',
     n: c.bits?.length ?? 1,
     metrics: c.metrics,
-    throughput: c.scoring === undefined ? null : { scoring: rate(c.scoring, c.samples) },
+    throughput:
+      c.scoring === undefined
+        ? null
+        : { scoring: rate(c.scoring, c.samples), ...(c.confirmed ? { confirmation: { scoring: { rounds: 4, ...c.confirmed } } } : {}) },
     calibration: c.calibration === undefined ? null : calibration(c.calibration),
     resources: { peakRssBytes: 1, gpuMemoryBytes: null },
     timing: { evaluateMs: 1, throughputMs: 1, caseMs: 1 },
@@ -266,14 +271,44 @@ describe('throughput: calibrated ratio beyond tinybench bounds', () => {
     expect(report.failed).toBe(false)
   })
 
-  test('margins combine in log space; noisy measurements cannot convict', () => {
-    // four 2% margins: √4 · ln 1.02 = 0.0396
-    expect(logMargin([2, 2, 2, 2])).toBeCloseTo(2 * Math.log(1.02), 14)
-    // 15% slower with a 4% margin and a 10% tolerance: ln 0.85 + 0.04 = −0.123 < ln 0.9 = −0.105
-    expect(throughputVerdict(0.85, 0.04, 0.1)).toBe('regression')
-    // the same ratio with tinybench margins of 100% each (margin 2 ln 2) is no evidence
-    expect(throughputVerdict(0.85, logMargin([100, 100, 100, 100]), 0.1)).toBe('unchanged')
-    expect(throughputVerdict(1.3, 0.04, 0.1)).toBe('improvement')
+  test('a first measurement wholly beyond the tolerance is DIFFERENT', () => {
+    const report = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 850, calibration: 1e10, hash: 'h2' }),
+    )
+    // With 2% margins (the helper's), 15% slower is DIFFERENT: ln 0.85 + 0.04 < ln 0.9.
+    expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'regression' })
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/^first DIFFERENT: calibrated ×0\.850/)
+  })
+
+  test('the confirming re-measurement decides: SAME passes a first DIFFERENT; a fall fails only when both say DIFFERENT; else UNKNOWN', () => {
+    const judged = (confirmed: Case['confirmed']) =>
+      gate(
+        doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+        doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2', confirmed }),
+      )
+    // Baseline rate per calibration unit: 1000 / 1e10 = 1e-7.
+    const same = judged({ ratePerCalibration: 1.01e-7, margin: 0.02 })
+    expect(same.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchanged' })
+    expect(same.studies[0]!.comparisons[0]!.change).toBeCloseTo(0.01, 12)
+    expect(same.studies[0]!.comparisons[0]!.detail).toMatch(/first DIFFERENT.*confirmed \(4 interleaved rounds\) SAME: calibrated ×1\.010/)
+    expect(same.failed).toBe(false)
+    expect(judged({ ratePerCalibration: 0.5e-7, margin: 0.05 })).toMatchObject({ failed: true })
+    // DIFFERENT the other way round does not confirm a fall: UNKNOWN, not failed.
+    expect(judged({ ratePerCalibration: 2e-7, margin: 0.05 }).studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
+    const unknown = judged({ ratePerCalibration: 0.9e-7, margin: 0.05 })
+    expect(unknown.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
+    expect(unknown.studies[0]!.comparisons[0]!.detail).toMatch(/confirmed \(4 interleaved rounds\) UNKNOWN/)
+    expect(unknown.failed).toBe(false)
+  })
+
+  test('another machine is never compared for speed, even with the same calibration', () => {
+    const report = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 100, calibration: 1e10, hash: 'h2', cpu: 'Another CPU' }),
+    )
+    expect(report.studies[0]!.comparisons.find(c => c.metric === 'throughput scoring')).toMatchObject({ verdict: 'unchecked' })
+    expect(report.studies[0]!.comparisons.find(c => c.metric === 'throughput scoring')!.detail).toMatch(/another machine \(cpu /)
   })
 })
 

@@ -38,7 +38,8 @@ export const baselineEntrySchema = z.strictObject({
   throughput: z
     .strictObject({
       calibration: calibrationSchema,
-      rates: z.partialRecord(z.enum(['scoring', 'prefill', 'decodeCached', 'decodeNoCache']), baselineRateSchema),
+      /** By phase name (core/throughput-phases.ts), e.g. `scoring`, `prefill@512`, `decode@128`. */
+      rates: z.record(z.string(), baselineRateSchema),
     })
     .nullable(),
   environment: environmentSchema,

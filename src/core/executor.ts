@@ -137,6 +137,23 @@ export interface ThroughputWorkload {
   readonly decodeCached?: () => Promise<number>
   /** The same decode recomputing the whole prefix per token (the prior study's method). */
   readonly decodeNoCache?: () => Promise<number>
+  /** Prefill by prompt length (tokens → call): the shortest also stands as `prefill`. */
+  readonly prefillByLength?: Readonly<Record<number, () => Promise<number>>>
+  /** Batch-1 KV-cached decode steps by context length, from a prefill done once: the shortest also stands as `decodeCached`. */
+  readonly decodeByContext?: Readonly<Record<number, () => Promise<number>>>
+  /** KV-cached decode of `batch` rows at once after `context` tokens; resolves to tokens over all rows. */
+  readonly batchedDecode?: { readonly batch: number; readonly context: number; readonly run: () => Promise<number> }
+  /** Intra-op threads of the scoring/prefill session and of the decode session, as the executor chose them. */
+  readonly threads?: { readonly scoring: number; readonly decode: number }
+  /** The work per token, for the rates as shares of the hardware bounds. */
+  readonly cost?: {
+    /** FLOPs of one position's forward pass (the calibration's unit must be FLOP). */
+    readonly flopsPerToken: number
+    /** Bytes of weights one batch-1 decode step reads (the bandwidth's unit must be byte). */
+    readonly bytesPerDecodedToken: number
+  }
+  /** Streams memory at the decode threads: the bound of batch-1 decode, timed beside the rates. */
+  readonly bandwidth?: () => CalibrationWorkload | Promise<CalibrationWorkload>
 }
 
 /**

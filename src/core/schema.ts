@@ -63,28 +63,61 @@ export const rateSchema = z.strictObject({
   /** tinybench's relative margin of error of the latency, in percent. */
   rme: finite,
   samples: z.number().int(),
+  /** The rate as a share of the hardware bound measured in the same process (`bounds`): MatMul FLOP/s or memory bandwidth. */
+  fractionOfBound: finite.optional(),
+  /** Resident set size of the process right after the phase (bytes). */
+  rssBytes: finite.optional(),
 })
 
 export const throughputSchema = z.strictObject({
   scoring: rateSchema.optional(),
+  /** Prefill at the shortest prompt of `prefillByLength` (the same measurement). */
   prefill: rateSchema.optional(),
+  /** Batch-1 KV-cached decode at the shortest context of `decodeByContext` (the same measurement). */
   decodeCached: rateSchema.optional(),
   decodeNoCache: rateSchema.optional(),
+  /** Prefill tokens/s by prompt length: how a forward pass's cost grows with context. */
+  prefillByLength: z.array(rateSchema.extend({ length: z.number().int().positive() })).optional(),
+  /** Batch-1 decode steps/s (the prefill not timed) by context length. */
+  decodeByContext: z.array(rateSchema.extend({ context: z.number().int().positive() })).optional(),
+  /** KV-cached decode of `batch` rows at once; tokens/s over all rows. */
+  batchedDecode: rateSchema.extend({ batch: z.number().int().positive(), context: z.number().int().positive() }).optional(),
+  /** Loading the model (files, tokenizer, onnxruntime session), once, ms. */
+  loadMs: finite.optional(),
+  /** Intra-op threads each phase ran with. */
+  threads: z.strictObject({ scoring: z.number().int().positive(), decode: z.number().int().positive() }).optional(),
+  /**
+   * Memory bandwidth timed in the same process at the decode threads (bytes/s), batch-1 decode's bound; the
+   * MatMul bound of prefill and scoring is the case's `calibration`.
+   */
+  bandwidth: calibrationShape().optional(),
+  /**
+   * Phases timed again because their first rate was not SAME as the baseline's: rounds of the calibration and
+   * the phase interleaved, so load that comes and goes hits both. Per phase: the rounds, the geometric mean of
+   * (tokens/s ÷ calibration units/s) and the half-width of its 95% t-interval in log space.
+   */
+  confirmation: z.record(z.string(), z.strictObject({ rounds: z.number().int().positive(), ratePerCalibration: finite, margin: finite })).optional(),
+  /** The case that timed these rates: a model's throughput is measured once and shared by all its cases. */
+  measuredIn: z.string().optional(),
 })
 
 /** A fixed, model-independent workload timed with tinybench beside the case's throughput (same process, same device). */
-export const calibrationSchema = z.strictObject({
-  /** Names the workload, e.g. `onnxruntime MatMul 512×512 (cpu)`: only rates against the same one compare. */
-  name: z.string(),
-  /** What one call counts, e.g. `FLOP`. */
-  unit: z.string(),
-  unitsPerCall: finite,
-  unitsPerSecond: finite,
-  meanMs: finite,
-  /** tinybench's relative margin of error of the latency, in percent. */
-  rme: finite,
-  samples: z.number().int(),
-})
+export const calibrationSchema = calibrationShape()
+
+function calibrationShape() {
+  return z.strictObject({
+    /** Names the workload, e.g. `onnxruntime MatMul 512×512 (cpu)`: only rates against the same one compare. */
+    name: z.string(),
+    /** What one call counts, e.g. `FLOP`. */
+    unit: z.string(),
+    unitsPerCall: finite,
+    unitsPerSecond: finite,
+    meanMs: finite,
+    /** tinybench's relative margin of error of the latency, in percent. */
+    rme: finite,
+    samples: z.number().int(),
+  })
+}
 
 /**
  * The compact form of a case's per-item records, enough for paired tests and exact comparison:

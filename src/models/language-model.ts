@@ -15,7 +15,7 @@ import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResu
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
 import { forwardInChunks } from './chunked-forward.ts'
 import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
-import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
+import { decodeSteps, greedyDecode, prefillRows, type GreedyOptions, type PrefilledRows } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
 import { modelIdentity, type ModelIdentity } from './model-identity.ts'
@@ -32,6 +32,11 @@ export interface LanguageModelOptions {
   readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
+  /**
+   * Intra-op threads for greedy decoding (default: `threads`). When it differs, decoding runs in a second
+   * session on the same graph, created on first use: batch-1 decode steps are too small to gain from threads.
+   */
+  readonly decodeThreads?: number
   /** Rows per onnxruntime call. Results do not depend on it. */
   readonly batchSize?: number
   /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
@@ -84,8 +89,10 @@ export class LanguageModel implements Scorer {
       Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'lmEval' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>
     > & {
       readonly threads?: number
+      readonly decodeThreads?: number
     },
     private readonly session: DecoderSession,
+    private readonly graphPath: string,
     /** The files' sha256 and the settings that change what the model computes: results are keyed by its hash. */
     readonly identity: ModelIdentity,
   ) {}
@@ -149,8 +156,13 @@ export class LanguageModel implements Scorer {
       specialTokens,
       parameters,
       maxLength,
-      { ...modelOptions, ...(options.threads ? { threads: options.threads } : {}) },
+      {
+        ...modelOptions,
+        ...(options.threads ? { threads: options.threads } : {}),
+        ...(options.decodeThreads ? { decodeThreads: options.decodeThreads } : {}),
+      },
       session,
+      graphPath,
       identity,
     )
   }
@@ -209,7 +221,28 @@ export class LanguageModel implements Scorer {
 
   /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */
   async greedyDecode(prompt: readonly number[], count: number, options: GreedyOptions = {}): Promise<number[]> {
-    return greedyDecode(this.session, prompt, count, options)
+    return greedyDecode(await this.decoder(), prompt, count, options)
+  }
+
+  /** Prefills prompts of equal length for cached decoding (in the decode session). */
+  async prefillRows(prompts: readonly (readonly number[])[]): Promise<PrefilledRows> {
+    return prefillRows(await this.decoder(), prompts)
+  }
+
+  /** `count` cached greedy steps from a prefill, which stays reusable; one token per row per step. */
+  async decodeSteps(prefilled: PrefilledRows, count: number): Promise<number[][]> {
+    return decodeSteps(await this.decoder(), prefilled, count)
+  }
+
+  private decodeSession: Promise<DecoderSession> | undefined
+
+  /** The session greedy decoding runs in: the scoring session unless decodeThreads asks for another thread count. */
+  private decoder(): Promise<DecoderSession> {
+    const { threads, decodeThreads } = this.options
+    if (decodeThreads === undefined || decodeThreads === threads) return Promise.resolve(this.session)
+    // On the provider that actually runs the model (after any allowed fallback).
+    this.decodeSession ??= DecoderSession.create(this.graphPath, { device: this.session.device, threads: decodeThreads })
+    return this.decodeSession
   }
 
   /** The execution provider that runs the model, which differs from `options.device` only after an allowed fallback. */
@@ -229,6 +262,7 @@ export class LanguageModel implements Scorer {
 
   async release(): Promise<void> {
     await this.session.release()
+    await (await this.decodeSession?.catch(() => undefined))?.release()
   }
 
   private batchOptions() {

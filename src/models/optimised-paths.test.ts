@@ -130,6 +130,22 @@ describe.each(['random-attention', 'brown-bigram-xl', 'random-attention-neox', '
     expect(model.usage().positions).toBe(prompt.length + 39)
     await model.release()
   })
+
+  test('batched cached decode from one prefill, in a one-thread decode session, emits each row’s no-cache decode, twice', async () => {
+    const prompts = [0, 300, 600].map(start => plain.tokenizer.encode(text.slice(start, start + 400), { addSpecialTokens: true }).slice(0, 48))
+    const model = await load(name, { threads: 2, decodeThreads: 1 })
+    const prefilled = await model.prefillRows(prompts)
+    const first = await model.decodeSteps(prefilled, 12)
+    // The prefill is only read: decoding it again gives the same tokens (the throughput phase relies on it).
+    expect(await model.decodeSteps(prefilled, 12)).toEqual(first)
+    for (const [row, prompt] of prompts.entries()) {
+      const naive = await plain.greedyDecode(prompt, 13, { cache: false })
+      expect([prefilled.sequences[row]!.at(-1), ...first[row]!]).toEqual(naive)
+    }
+    // Decoding ran in its own session: the scoring session fed nothing.
+    expect(model.usage().positions).toBe(0)
+    await model.release()
+  })
 })
 
 test('requests truncated to max_length share nothing (their kept contexts differ) and still match', async () => {

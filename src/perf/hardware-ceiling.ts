@@ -5,8 +5,10 @@
  */
 import * as ort from 'onnxruntime-node'
 import { GraphBuilder } from '../onnx/graph-builder.ts'
+import { NO_SPINNING } from '../onnx/session.ts'
 import { seededRandom } from '../core/random.ts'
 import { timeCall, type Timing, type TimingOptions } from '../core/timing.ts'
+import type { CalibrationWorkload } from '../core/executor.ts'
 
 export interface SessionThreads {
   /** Intra-op threads; undefined lets onnxruntime choose (one per physical core), as the models do. */
@@ -14,7 +16,12 @@ export interface SessionThreads {
 }
 
 function sessionOptions({ threads }: SessionThreads): ort.InferenceSession.SessionOptions {
-  return { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) }
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    extra: NO_SPINNING,
+    ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+  }
 }
 
 function randomFloats(count: number, seed: number): Float32Array {
@@ -86,5 +93,28 @@ export async function measureMemoryBandwidth(megabytes = 256, options: TimingOpt
     return { gbPerSecond: Math.max(matVecGbPerSecond, reduceGbPerSecond), matVecGbPerSecond, reduceGbPerSecond, bytes }
   } finally {
     await Promise.all([matVec.release(), reduce.release()])
+  }
+}
+
+/**
+ * The throughput phase's memory bound: a [1, k] × [k, n] fp32 MatMul over a weight of `megabytes` (beyond the
+ * last-level cache), the access pattern of a batch-1 decode step, at the decode threads. Counts weight bytes.
+ */
+export async function bandwidthCalibration(threads: number, megabytes = 64): Promise<CalibrationWorkload> {
+  const k = 2048
+  const n = Math.round((megabytes * 2 ** 20) / 4 / k / 64) * 64
+  const g = new GraphBuilder('bandwidth_calibration')
+  const x = g.input('x', 'float32', [1, k])
+  g.output('y', 'float32', [1, n])
+  g.op('MatMul', [x, g.weight('w', randomFloats(k * n, 5), [k, n])], {}, 'y')
+  const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions({ threads }))
+  const vector = { x: new ort.Tensor('float32', randomFloats(k, 6), [1, k]) }
+  return {
+    name: `onnxruntime MatVec ${k}×${n} fp32 (cpu, ${threads} threads)`,
+    unit: 'byte',
+    run: async () => {
+      await session.run(vector)
+      return k * n * 4
+    },
   }
 }

@@ -4,6 +4,7 @@
  * toggles and zoom in reports/index.html. Every data point carries a description that vega writes as its
  * aria-label, so a reader or a test can find each one.
  */
+import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import * as vega from 'vega'
 import { compile } from 'vega-lite'
 import type { TopLevelSpec } from 'vega-lite'
@@ -209,13 +210,13 @@ function accuracyPlot(points: readonly MetricPoint[], series: (study: string, la
   ]
 }
 
-/** tokens/s against parameters per phase: a point per case, a line through each model's median. */
+/** tokens/s against parameters per phase: a point per model (from the case that timed it), a line through each model's median. */
 function throughputPlot(doc: ResultsDocument, series: (study: string, label: string) => string): PlotSpec[] {
   const labels = new Map<string, string>(throughputPhases)
   const data = doc.cases.flatMap(entry => {
     const record = entry.record
-    if (!record?.throughput) return []
-    return Object.entries(record.throughput).map(([phase, rate]) => ({
+    if (!record?.throughput || !timedHere(entry)) return []
+    return namedRates(record.throughput).map(({ phase, rate }) => ({
       parameters: record.model.parameters.total,
       value: rate.tokensPerSecond,
       series: series(entry.study, labels.get(phase) ?? phase),

@@ -53,6 +53,7 @@ export const throughputPhases = [
   ['scoring', 'scoring'],
   ['prefill', 'prefill'],
   ['decodeCached', 'decode (KV cache)'],
+  ['batchedDecode', 'batched decode'],
   ['decodeNoCache', 'decode (no cache)'],
 ] as const
 
@@ -65,7 +66,7 @@ export interface ModelTableRow {
   readonly parameters: CaseRecord['model']['parameters']
   /** The study's loss metric (lossMetric) for this model. */
   readonly perplexity: number | undefined
-  /** Per phase, the median tokens/s over the model's cases (each case times the same model workload), and how many. */
+  /** Per phase, the median tokens/s over the model's measurements (one when the cases share it), and how many. */
   readonly throughput: Partial<Record<ThroughputPhase, { readonly median: number; readonly cases: number }>>
   readonly peakRssBytes: number
   readonly gpuMemoryBytes: number | null
@@ -98,7 +99,7 @@ export function summarizeModels(doc: ResultsDocument): ModelTableRow[] {
         chosen && points.find(p => p.study === first.study && p.model === first.model.name && p.task === chosen.task && p.metric === chosen.metric)?.value
       const throughput = Object.fromEntries(
         throughputPhases.flatMap(([phase]) => {
-          const rates = records.flatMap(r => r.throughput?.[phase]?.tokensPerSecond ?? [])
+          const rates = ownMeasurements(records).flatMap(r => r.throughput?.[phase]?.tokensPerSecond ?? [])
           return rates.length ? [[phase, { median: median(rates), cases: rates.length }]] : []
         }),
       )
@@ -113,6 +114,18 @@ export function summarizeModels(doc: ResultsDocument): ModelTableRow[] {
       }
     })
     .sort((a, b) => a.study.localeCompare(b.study) || a.parameters.total - b.parameters.total)
+}
+
+/** A model's throughput once per measurement: its cases share one (measuredIn); older records timed their own. */
+function ownMeasurements(records: readonly CaseRecord[]): CaseRecord[] {
+  const seen = new Set<string>()
+  return records.filter(r => {
+    const measuredIn = r.throughput?.measuredIn
+    if (measuredIn === undefined) return true
+    if (seen.has(measuredIn)) return false
+    seen.add(measuredIn)
+    return true
+  })
 }
 
 function median(values: readonly number[]): number {

@@ -16,7 +16,7 @@ import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
 import { activeRuntime } from './runtime.ts'
 import type { StudyCase } from './study-types.ts'
 import { caseName } from './study-types.ts'
-import { measureCalibration, measureThroughput } from './throughput.ts'
+import { measureModelThroughput } from './model-throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
 import { unpinnedRevisions } from '../core/revisions.ts'
@@ -109,9 +109,23 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
 
   const throughputStarted = performance.now()
   const measure = run.workload && study.throughput !== false
-  const throughput = measure ? await measureThroughput(run.workload!, study.throughput || {}) : null
-  // Timed right after the workloads, in the same process and with the same settings: baselines divide by it.
-  const calibration = measure ? await measureCalibration(await (executor.calibration?.(model) ?? javascriptMatmulCalibration()), study.throughput || {}) : null
+  // Throughput does not depend on the task: the model's first case to get here times it, the others share it.
+  const measured = measure
+    ? await runtime.pool.once(meta.poolKey, 'throughput', async () =>
+        measureModelThroughput(
+          record,
+          run.workload!,
+          await (executor.calibration?.(model) ?? javascriptMatmulCalibration()),
+          study.throughput || {},
+          { loadMs: await runtime.pool.loadMs(meta.poolKey), measuredIn: label },
+          options.update === true
+            ? undefined
+            : { dir: resolve(runtime.root, options.baselinesDir), model: spec.name, task: meta.task, tolerance: options.baseline.throughputTolerance },
+        ),
+      )
+    : undefined
+  const throughput = measured?.throughput ?? null
+  const calibration = measured?.calibration ?? null
   const finished: CaseRecord = {
     ...record,
     throughput,

@@ -9,7 +9,11 @@ import { evaluateTask } from '../eval/evaluate-task.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
 import { onnxMatmulCalibration } from './onnx-calibration.ts'
-import type { CalibrationWorkload, CaseExecutor, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
+import type { CalibrationWorkload, CaseExecutor, Dtype, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
+import { phaseThreads, type PhaseThreads } from '../perf/available-cores.ts'
+import { decodeBytesPerToken, forwardFlops } from '../perf/flops.ts'
+import { bandwidthCalibration } from '../perf/hardware-ceiling.ts'
+import { weightCounts } from '../perf/workloads.ts'
 import { tasks as registry, type TaskMetrics, type TaskName } from '../tasks/registry.ts'
 import { taskInfo } from '../tasks/task-types.ts'
 
@@ -21,6 +25,7 @@ export const FIXTURE_SOURCE_PREFIX = 'lmscale-fixture:'
 
 interface LoadedLanguageModel extends LoadedModel {
   readonly model: LanguageModel
+  readonly threads: PhaseThreads
 }
 
 /** What every task of the registry declares: the default executor's catalog, which studies are checked against. */
@@ -35,10 +40,12 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
   return {
     tasks,
     async loadModel(spec, options) {
-      const model = await loadLanguageModel(spec, options)
+      const threads = phaseThreads(options.threads)
+      const model = await loadLanguageModel(spec, options, threads)
       const fallback = model.providerFallback
       return {
         model,
+        threads,
         hash: model.identity.hash,
         identity: { files: model.identity.files, settings: model.identity.settings, commit: model.identity.commit },
         parameters: model.parameters,
@@ -59,14 +66,14 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
         items: result.items,
         truncation: result.truncation,
         dataFiles: result.dataFiles,
-        workload: throughputWorkload(loaded.model),
+        workload: throughputWorkload(loaded.model, loaded.threads),
       }
     },
     release: loaded => loaded.model.release(),
     calibration: loaded => {
       const device = loaded.model.executionProvider
-      const { threads } = loaded.model.options
-      const key = `${device}/${threads ?? 'default'}`
+      const threads = loaded.threads.scoring
+      const key = `${device}/${threads}`
       let calibration = calibrations.get(key)
       if (!calibration) calibrations.set(key, (calibration = onnxMatmulCalibration(device, threads)))
       return calibration
@@ -74,12 +81,13 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
   }
 }
 
-async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise<LanguageModel> {
+async function loadLanguageModel(spec: ModelSpec, options: LoadOptions, threads: PhaseThreads): Promise<LanguageModel> {
   const modelOptions: LanguageModelOptions = {
     id: spec.name,
     device: options.device,
     dtype: spec.dtype ?? options.dtype,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    threads: threads.scoring,
+    decodeThreads: threads.decode,
     ...(options.allowFallback ? { allowFallback: true } : {}),
     ...(spec.lmEval === undefined ? {} : { lmEval: spec.lmEval }),
     ...(spec.bos === undefined ? {} : { bos: spec.bos }),
@@ -102,19 +110,57 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions): Promise
   return LanguageModel.load({ hub: spec.source, revision: spec.revision }, modelOptions)
 }
 
-/** A fixed slice of work, the same on every call, so tinybench's rates are comparable across models. */
-function throughputWorkload(model: LanguageModel): ThroughputWorkload {
+/** Bytes per weight of each export, for the decode bound (q4 packs two weights per byte). */
+const BYTES_PER_WEIGHT: Readonly<Record<Dtype, number>> = { fp32: 4, fp16: 2, q8: 1, q4: 0.5 }
+/** Prompt lengths of the prefill curve and contexts of the decode curve, capped by the model's maximum length. */
+const PREFILL_LENGTHS = [128, 512, 2048]
+const DECODE_CONTEXTS = [128, 512]
+/** Decode steps timed per call, and rows of the batched decode. */
+const DECODE_STEPS = 16
+const DECODE_BATCH = 8
+
+/**
+ * A fixed slice of work per phase, the same on every call and independent of the task, so it is timed once per
+ * model: scoring through the harness's own batched path, prefill by prompt length, decode steps by context.
+ */
+function throughputWorkload(model: LanguageModel, threads: PhaseThreads): ThroughputWorkload {
   // A deterministic prompt of ordinary token ids after the prefix token (ids 3–202 exist in every vocabulary here).
-  const prompt = (length: number) => Array.from({ length }, (_, i) => (i === 0 ? model.specialTokens.prefix : 3 + ((i * 7) % 200)))
+  const prompt = (length: number, offset = 0) => Array.from({ length }, (_, i) => (i === 0 ? model.specialTokens.prefix : 3 + ((i * 7 + offset) % 200)))
   const scoringRequests = Array.from({ length: 16 }, (_, i) => ({
     context: `Case ${i}: the results of the study were`,
     continuation: ' clear and repeatable.',
   }))
-  const promptLength = Math.min(128, model.maxLength - 33)
-  return {
-    scoring: async () => (await model.loglikelihood(scoringRequests)).reduce((n, r) => n + r.continuationTokens, 0),
-    prefill: async () => (await model.greedyDecode(prompt(promptLength), 1), promptLength),
-    decodeCached: async () => (await model.greedyDecode(prompt(promptLength), 32, { cache: true })).length,
-    decodeNoCache: async () => (await model.greedyDecode(prompt(promptLength), 32, { cache: false })).length,
+  // Room for the decode steps after the longest context.
+  const fits = (length: number) => length + DECODE_STEPS <= model.maxLength
+  const lengths = [...new Set(PREFILL_LENGTHS.map(length => Math.min(length, model.maxLength)))]
+  const contexts = DECODE_CONTEXTS.filter(fits)
+  const prefilled = (rows: number, context: number) => model.prefillRows(Array.from({ length: rows }, (_, row) => prompt(context, row)))
+  // The prefill runs on the first (warm-up) call, so building the workload costs nothing when another case times it.
+  const decodeAt = (rows: number, context: number) => {
+    let state: ReturnType<typeof prefilled> | undefined
+    return async () => (await model.decodeSteps(await (state ??= prefilled(rows, context)), DECODE_STEPS)).flat().length
   }
+  const weights = weightCounts(model)
+  return {
+    // Positions fed (padding included) per pass over the requests, as the batching layer builds them.
+    scoring: async () => {
+      const before = model.usage().positions
+      await model.loglikelihood(scoringRequests)
+      return model.usage().positions - before
+    },
+    prefillByLength: Object.fromEntries(lengths.map(length => [length, async () => (await model.prefillRows([prompt(length)]), length)])),
+    decodeByContext: Object.fromEntries(contexts.map(context => [context, decodeAt(1, context)])),
+    ...(contexts[0] === undefined ? {} : { batchedDecode: { batch: DECODE_BATCH, context: contexts[0], run: decodeAt(DECODE_BATCH, contexts[0]) } }),
+    threads,
+    cost: { flopsPerToken: forwardFlops(weights, 1), bytesPerDecodedToken: decodeBytesPerToken(weights, BYTES_PER_WEIGHT[model.options.dtype]) },
+    ...(model.executionProvider === 'cpu' ? { bandwidth: () => bandwidthFor(threads.decode) } : {}),
+  }
+}
+
+/** One bandwidth session per thread count, shared by the models of the worker. */
+const bandwidths = new Map<number, Promise<CalibrationWorkload>>()
+function bandwidthFor(threads: number): Promise<CalibrationWorkload> {
+  let bandwidth = bandwidths.get(threads)
+  if (!bandwidth) bandwidths.set(threads, (bandwidth = bandwidthCalibration(threads)))
+  return bandwidth
 }

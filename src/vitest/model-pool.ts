@@ -7,6 +7,10 @@ import type { CaseExecutor, LoadedModel, LoadOptions, ModelSpec } from '../core/
 interface Entry {
   readonly loading: Promise<LoadedModel>
   readonly executor: CaseExecutor<any, any>
+  /** Loading time, ms (the one load of this model in this worker). */
+  readonly loadMs: Promise<number>
+  /** Work done once per loaded model and shared by its cases (its throughput). */
+  readonly once: Map<string, Promise<unknown>>
 }
 
 export class ModelPool {
@@ -22,10 +26,39 @@ export class ModelPool {
     let entry = this.entries.get(key)
     if (!entry) {
       // A failed load is kept: the other cases of that model fail with the same error instead of retrying.
-      entry = { loading: executor.loadModel(spec, options), executor }
+      const started = performance.now()
+      const loading = executor.loadModel(spec, options)
+      entry = {
+        loading,
+        executor,
+        loadMs: loading.then(
+          () => performance.now() - started,
+          () => Number.NaN,
+        ),
+        once: new Map(),
+      }
       this.entries.set(key, entry)
     }
     return entry.loading as Promise<M>
+  }
+
+  /** How long the model took to load; the model must have been acquired. */
+  loadMs(key: string): Promise<number> {
+    return this.entry(key).loadMs
+  }
+
+  /** Runs `work` once per loaded model under `name`; later callers get the first call's promise. */
+  once<T>(key: string, name: string, work: () => Promise<T>): Promise<T> {
+    const { once } = this.entry(key)
+    let result = once.get(name) as Promise<T> | undefined
+    if (!result) once.set(name, (result = work()))
+    return result
+  }
+
+  private entry(key: string): Entry {
+    const entry = this.entries.get(key)
+    if (!entry) throw new Error(`lmscale: no model loaded under ${key}`)
+    return entry
   }
 
   /** One case of this model has ended; the model is released when none is left. */

@@ -1,0 +1,32 @@
+/**
+ * Pinpoint's three answers for one throughput phase, from a calibrated ratio (run over baseline, each rate
+ * divided by the MatMul timed beside it) and the half-width of its 95% interval in log space: SAME when the
+ * whole interval lies inside the tolerance band, DIFFERENT when it lies wholly outside, UNKNOWN when it
+ * straddles an edge (the measurement cannot tell; measure again). An equivalence test, so noise alone can
+ * never produce DIFFERENT and a wide interval is never mistaken for SAME.
+ */
+import type { EnvironmentStamp } from '../core/schema.ts'
+
+export type SpeedVerdict = 'SAME' | 'DIFFERENT' | 'UNKNOWN'
+
+export function speedVerdict(ratio: number, margin: number, tolerance: number): SpeedVerdict {
+  const low = Math.log(ratio) - margin
+  const high = Math.log(ratio) + margin
+  const floor = Math.log1p(-tolerance)
+  const ceiling = -floor // symmetric in log space: ×0.9 and ×1/0.9
+  if (low >= floor && high <= ceiling) return 'SAME'
+  if (high < floor || low > ceiling) return 'DIFFERENT'
+  return 'UNKNOWN'
+}
+
+/** Half-width of the log ratio's 95% interval from relative margins of error given in percent (tinybench's rme). */
+export function logMargin(rmePercents: readonly number[]): number {
+  return Math.hypot(...rmePercents.map(rme => Math.log1p(rme / 100)))
+}
+
+/** What makes two runs another machine for speed: never compare throughput across these. */
+const MACHINE = ['platform', 'arch', 'cpu', 'cpuId', 'cpuCount', 'gpu', 'executionProvider', 'onnxruntime'] as const
+
+export function machineDifferences(baseline: EnvironmentStamp, current: EnvironmentStamp): string[] {
+  return MACHINE.filter(key => baseline[key] !== current[key]).map(key => `${key} ${String(baseline[key])} → ${String(current[key])}`)
+}
