@@ -6,13 +6,14 @@
  * HF_ENDPOINT / HF_TOKEN / HF_HUB_CACHE / HF_HUB_OFFLINE. NOT RUN by this repository's CI.
  */
 import { defineStudy } from '../src/index.ts'
-import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmModelSpec, mobileLlmSettingsFromEnv } from '../src/families/mobilellm-study.ts'
+import { studyModelSpec } from '../src/families/hub-study.ts'
+import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmSettingsFromEnv } from '../src/families/mobilellm-study.ts'
 
 const settings = mobileLlmSettingsFromEnv()
 
 defineStudy({
   name: 'mobilellm',
-  models: settings.models.map(mobileLlmModelSpec),
+  models: settings.models.map(studyModelSpec),
   tasks: MOBILELLM_TASKS,
   bands: mobileLlmBands(settings.models, settings.dtype, settings.limit),
   // The prior study's method, and the task with reference numbers (not the 2048-token chunks).
