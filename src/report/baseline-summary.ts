@@ -23,8 +23,8 @@ export function baselineSummary(report: BaselineReport, root: string): string[] 
           `${count(['regression'])} regressions, ${count(['incomparable'])} incomparable, ${count(['improvement'])} improvements, ${count(['new'])} new, ${count(['unchecked'])} not gated`,
       )
       for (const c of failing) lines.push(`  ✗ ${c.verdict}: ${formatComparison(c)}`)
-      // A changed model does not fail the gate, but it must not pass unnoticed.
-      for (const c of study.comparisons.filter(c => c.metric === 'model')) lines.push(`  ! ${c.model} › ${c.task}: ${c.detail}`)
+      // A changed model or dataset does not fail the gate, but it must not pass unnoticed.
+      for (const c of study.comparisons.filter(c => c.metric === 'model' || c.metric === 'dataset')) lines.push(`  ! ${c.model} › ${c.task}: ${c.detail}`)
     }
   }
   return lines

@@ -20,6 +20,7 @@ import { measureCalibration, measureThroughput } from './throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
 import { unpinnedRevisions } from '../core/revisions.ts'
+import { dataChanges } from '../core/identity-changes.ts'
 
 let defaultExecutor: Promise<CaseExecutor> | undefined
 
@@ -53,7 +54,8 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, meta.task)
 
   const stored = options.resume ? readCaseFile(casePath, message => console.warn(message)) : undefined
-  if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
+  const matching = stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })
+  if (matching && (await sameDataFiles(executor, task, stored.record, label))) {
     meta.record = stored.record
     meta.resumed = true
     if (stored.items.length) meta.items = digestItems({ kind: stored.itemKind, items: stored.items } as CaseItems, stored.record.task.metrics)
@@ -122,6 +124,14 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   }
   meta.record = finished
   storeCase(label, casePath, finished, run.items ?? { kind: 'other', items: [] })
+}
+
+/** Whether the dataset files a stored case read are still the same bytes; if not, says which changed. */
+async function sameDataFiles(executor: CaseExecutor, task: string, stored: CaseRecord, label: string): Promise<boolean> {
+  if (!stored.data?.length || !executor.dataFiles) return true
+  const changes = dataChanges(stored.data, await executor.dataFiles(task))
+  if (changes.length) console.warn(`lmscale: ${label}: dataset changed since the stored case (${changes.join(', ')}); recomputing the case`)
+  return changes.length === 0
 }
 
 /**
