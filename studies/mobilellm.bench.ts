@@ -2,7 +2,7 @@
  * The MobileLLM study: onnx-community's MobileLLM 125M–1.5B on WikiText-2 token perplexity and the paper's eight
  * zero-shot tasks, with the tokenizer's special-token fix, bands from the prior study and the paper
  * (src/families/mobilellm-study.ts says why each tolerance). Its own Vitest project: `npm run study:mobilellm`.
- * Environment: LMSCALE_DEVICE (cpu | cuda), LMSCALE_DTYPE, LMSCALE_LIMIT, LMSCALE_THROUGHPUT=0, and the hub's
+ * Environment: LMSCALE_DEVICE (cpu | cuda), LMSCALE_DTYPE, LMSCALE_LIMIT, LMSCALE_THROUGHPUT=0, LMSCALE_SHARD=i/n, and the hub's
  * HF_ENDPOINT / HF_TOKEN / HF_HUB_CACHE / HF_HUB_OFFLINE. NOT RUN by this repository's CI.
  */
 import { defineStudy } from '../src/index.ts'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataOptionsFromEnv } from '../hub/hub-options.ts'
 import { startHubStandIn, type HubStandIn, type StandInRepo } from '../../test-support/hub-stand-in.ts'
-import { formatPlan, planDownloads, studyDeviceFromEnv, studyDtype, hubModel, type StudyModel } from './hub-study.ts'
+import { formatPlan, hubStudySettingsFromEnv, planDownloads, studyDeviceFromEnv, studyDtype, hubModel, type StudyModel } from './hub-study.ts'
 import { MOBILELLM_MODELS } from './mobilellm.ts'
 
 const TOKEN = 'hf_plan_secret'
@@ -156,5 +156,22 @@ describe('model list, device and dtype', () => {
     expect(studyDtype('cpu', {})).toBe('q8')
     expect(studyDtype('cpu', { LMSCALE_DTYPE: 'q4' })).toBe('q4')
     expect(() => studyDtype('cuda', { LMSCALE_DTYPE: 'q4' })).toThrow('LMSCALE_DTYPE="q4" is not offered on cuda: use one of fp16, fp32')
+  })
+})
+
+describe('LMSCALE_SHARD: a study split across runners by model', () => {
+  const names = (shard: string) => hubStudySettingsFromEnv(MOBILELLM_MODELS, { LMSCALE_SHARD: shard }).models.map(m => m.name)
+
+  test('two shards: every model in exactly one, nominal parameters balanced greedily (1.85B against 1.725B)', () => {
+    // Largest first onto the lighter shard: 1.5B → 1; 1B → 2; 600M → 2 (1.6B); 350M → 1 (1.85B); 125M → 2 (1.725B).
+    expect(names('1/2')).toEqual(['MobileLLM-350M', 'MobileLLM-1.5B'])
+    expect(names('2/2')).toEqual(['MobileLLM-125M', 'MobileLLM-600M', 'MobileLLM-1B'])
+    expect(hubStudySettingsFromEnv(MOBILELLM_MODELS, {}).models).toEqual(MOBILELLM_MODELS)
+  })
+
+  test('bad shards are named', () => {
+    expect(() => names('3/2')).toThrow('LMSCALE_SHARD="3/2" is not a shard: use i/n with 1 ≤ i ≤ n, e.g. 1/2')
+    expect(() => names('half')).toThrow('LMSCALE_SHARD="half" is not a shard')
+    expect(() => names('1/6')).toThrow('LMSCALE_SHARD="1/6": 5 models cannot fill 6 shards; use at most 5')
   })
 })

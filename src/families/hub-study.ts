@@ -99,8 +99,39 @@ export interface HubStudySettings {
   readonly throughput: boolean
 }
 
-/** A hub study's models with LMSCALE_DEVICE, LMSCALE_DTYPE, LMSCALE_LIMIT and LMSCALE_THROUGHPUT (HF_ENDPOINT picks the hub). */
-export function hubStudySettingsFromEnv(models: readonly StudyModel[], env: Env = process.env): HubStudySettings {
+/**
+ * Shard `index` (1-based) of `count`: the models split so that each shard's total nominal parameters (the cost of
+ * its cases) is as even as a greedy split makes it, largest model first. Vitest's --shard splits files, and a study
+ * is one file; CI runners split its models instead, and --merge-reports joins their cases into one study.
+ */
+export function shardModels(models: readonly StudyModel[], index: number, count: number): StudyModel[] {
+  const load = Array.from({ length: count }, () => 0)
+  const shardOf = new Map<StudyModel, number>()
+  for (const model of [...models].sort((a, b) => b.nominalParameters - a.nominalParameters)) {
+    const lightest = load.indexOf(Math.min(...load))
+    load[lightest] = load[lightest]! + model.nominalParameters
+    shardOf.set(model, lightest)
+  }
+  return models.filter(model => shardOf.get(model) === index - 1)
+}
+
+/** LMSCALE_SHARD=i/n: this runner's share of the models (all of them when unset). */
+function modelsOfShard(models: readonly StudyModel[], env: Env): readonly StudyModel[] {
+  const text = (env.LMSCALE_SHARD ?? '').trim()
+  if (text === '') return models
+  const match = /^(\d+)\/(\d+)$/.exec(text)
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0]
+  if (!(index >= 1 && index <= count)) throw new Error(`LMSCALE_SHARD="${env.LMSCALE_SHARD}" is not a shard: use i/n with 1 ≤ i ≤ n, e.g. 1/2`)
+  if (count > models.length) throw new Error(`LMSCALE_SHARD="${text}": ${models.length} models cannot fill ${count} shards; use at most ${models.length}`)
+  return shardModels(models, index, count)
+}
+
+/**
+ * A hub study's models with LMSCALE_SHARD, LMSCALE_DEVICE, LMSCALE_DTYPE, LMSCALE_LIMIT and LMSCALE_THROUGHPUT
+ * (HF_ENDPOINT picks the hub).
+ */
+export function hubStudySettingsFromEnv(allModels: readonly StudyModel[], env: Env = process.env): HubStudySettings {
+  const models = modelsOfShard(allModels, env)
   const device = studyDeviceFromEnv(env)
   const limitText = (env.LMSCALE_LIMIT ?? '').trim()
   const limit = limitText === '' ? undefined : Number(limitText)
