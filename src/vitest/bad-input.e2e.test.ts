@@ -187,6 +187,23 @@ describe('bad input: reports that cannot be written lose no computed metric', ()
     expect(filesUnder(dir).filter(f => f.endsWith('.tmp'))).toEqual([])
   }, 240_000)
 
+  test('bad input: a read-only reports directory (EROFS): every path is named, the metrics reach the console, nothing is written', async () => {
+    const dir = project({ 'reports/kept.txt': 'from before\n' })
+    const reports = join(dir, 'reports')
+    // Root ignores chmod, so the read-only file system is simulated where Node writes (test-support/read-only-directory.mjs).
+    const preload = join(srcDir, '..', 'test-support', 'read-only-directory.mjs')
+    const outcome = await runVitest(dir, ['bench', '--run'], { NODE_OPTIONS: `--import=${preload}`, LMSCALE_TEST_READ_ONLY_DIR: reports })
+    expect(outcome.code, outcome.output).toBe(1)
+    expect(outcome.output).toContain(`lmscale: m1 › t_mc: cannot write ${join(reports, 'cases', 'good', 'm1', 't_mc.json')}: EROFS: read-only file system`)
+    expect(outcome.output).toContain('its metrics still go to the reports, but LMSCALE_RESUME=1 cannot reuse this case')
+    expect(outcome.output).toContain(`[lmscale] the reports are incomplete: cannot write ${join(reports, 'results.json')}: EROFS: read-only file system`)
+    for (const [name, value] of Object.entries(expected))
+      expect(outcome.output).toContain(`  good: ${name}: ${name.endsWith('t_mc') ? 'acc' : 'word_perplexity'} = ${value}`)
+    expect(outcome.output).not.toContain('FAIL') // the cases themselves pass: their numbers are good
+    expect(outcome.output).not.toMatch(/Unhandled/i)
+    expect(readdirSync(reports)).toEqual(['kept.txt'])
+  }, 240_000)
+
   test('bad input: a full disk under the step summary (ENOSPC) names the path; the other reports are written', async () => {
     const dir = project({})
     const outcome = await runVitest(dir, ['bench', '--run'], { GITHUB_STEP_SUMMARY: '/dev/full' })
