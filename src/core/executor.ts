@@ -119,6 +119,8 @@ export interface RunCaseOptions {
   readonly taskOptions?: Readonly<Record<string, number>>
   /** Called as work completes; the harness throttles what it prints. */
   readonly onProgress: (progress: Progress) => void
+  /** Suspicious input that is still scored (e.g. whitespace-only documents): printed and recorded with the case. */
+  readonly onWarning?: (message: string) => void
 }
 
 /** JSON-serialisable value, for per-item records stored with each case. */

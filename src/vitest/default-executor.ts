@@ -51,6 +51,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.taskOptions === undefined ? {} : { taskOptions: options.taskOptions }),
         onProgress: (done, total, unit, tokens) => options.onProgress({ done, total, unit, tokens }),
+        ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
       })
       return {
         metrics: result.metrics,
