@@ -3,7 +3,7 @@
  * Node 20 cannot run TypeScript itself, so Vitest runs this file. It loads no model and downloads nothing.
  */
 import { test } from 'vitest'
-import { formatPlan, planDownloads } from '../src/families/mobilellm.ts'
+import { formatPlan, planDownloads } from '../src/families/hub-study.ts'
 import { MOBILELLM_TASKS, mobileLlmSettingsFromEnv } from '../src/families/mobilellm-study.ts'
 
 test('MobileLLM study plan: every case and the files it would download', async () => {

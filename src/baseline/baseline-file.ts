@@ -84,6 +84,7 @@ export function baselineEntryOf(entry: CaseEntry): BaselineEntry | undefined {
       ...(record.model.settings === undefined ? {} : { settings: record.model.settings }),
     },
     task: { name: record.task.name, version: record.task.version },
+    ...(record.data?.length ? { data: record.data } : {}),
     options: record.options,
     optionsHash: record.optionsHash,
     n: record.n,

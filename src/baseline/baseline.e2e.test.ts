@@ -192,6 +192,52 @@ defineStudy({ name: 'identity', models: [{ name: 'xs', source: process.env.MODEL
   }, 240_000)
 })
 
+describe('dataset files: a changed file is recomputed on resume and named by the baseline comparison', () => {
+  // DATA_SHA stands for the bytes of the dataset file the task reads now; dataFiles() reports it without scoring.
+  const executor = `
+const COMMIT = 'c'.repeat(40)
+const file = () => ({ repo: 'owner/data', revision: COMMIT, path: 'test.parquet', commit: COMMIT, sha256: process.env.DATA_SHA })
+export const executor = {
+  tasks: { double_mc: { kind: 'multiple_choice', version: '1', chance: 0.5, metrics: { acc: { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } } } },
+  async loadModel() {
+    return { hash: 'sha-double', executionProvider: 'cpu', parameters: { total: 1e6, embedding: 0, nonEmbedding: 1e6 }, identity: { files: {}, settings: {}, commit: COMMIT } }
+  },
+  async runCase() {
+    return { metrics: { acc: { value: 0.5 } }, n: 2, taskVersion: '1', dataFiles: [file()] }
+  },
+  async dataFiles() { return [file()] },
+  release() {},
+}
+`
+  const study = `
+import { defineStudy } from '${join(srcDir, 'index.ts')}'
+import { executor } from './executor.ts'
+defineStudy({ name: 'data', models: [{ name: 'm', source: 'owner/model', revision: 'c'.repeat(40) }], tasks: ['double_mc'], executor, throughput: false })
+`
+  test('same bytes: resumed; other bytes: recomputed, and "dataset changed" names the file with both hashes', async () => {
+    const [before, after] = ['a'.repeat(64), 'b'.repeat(64)]
+    const dir = makeProject({ 'executor.ts': executor, 'data.bench.ts': study })
+    const created = await runVitest(dir, ['bench', '--run', '-u'], { DATA_SHA: before })
+    expect(created.code, created.output).toBe(0)
+    expect(JSON.parse(read(dir, 'benchmarks/__baselines__/data.json')).cases['m › double_mc'].data[0].sha256).toBe(before)
+
+    const same = await runVitest(dir, ['bench', '--run'], { DATA_SHA: before, LMSCALE_RESUME: '1' })
+    expect(same.code, same.output).toBe(0)
+    expect(JSON.parse(read(dir, 'reports/results.json')).cases[0].resumed).toBe(true)
+    expect(same.output).not.toContain('dataset changed')
+
+    const changed = await runVitest(dir, ['bench', '--run'], { DATA_SHA: after, LMSCALE_RESUME: '1' })
+    expect(changed.code, changed.output).toBe(0)
+    const [entry] = JSON.parse(read(dir, 'reports/results.json')).cases
+    expect(entry.resumed).toBe(false)
+    expect(entry.record.data[0].sha256).toBe(after)
+    const change = 'owner/data:test.parquet sha256 aaaaaaaaaaaa → bbbbbbbbbbbb'
+    expect(changed.output).toContain(`m › double_mc: dataset changed since the stored case (${change}); recomputing the case`)
+    expect(changed.output).toContain(`! m › double_mc: dataset changed: ${change}; compared statistically, not bit for bit`)
+    expect(read(dir, 'reports/report.md')).toContain(`dataset changed: ${change}`)
+  }, 180_000)
+})
+
 describe('revisions: unpinned ones are said loudly, and fail under strict revisions', () => {
   const executor = `
 const COMMIT = 'c'.repeat(40)

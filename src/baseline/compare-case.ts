@@ -8,7 +8,7 @@ import { logMargin, machineDifferences, speedVerdict, type SpeedVerdict } from '
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
-import { identityChanges } from '../core/identity-changes.ts'
+import { dataChanges, identityChanges } from '../core/identity-changes.ts'
 import { decodeBits } from './bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
@@ -30,9 +30,18 @@ function modelChanged(baseline: BaselineEntry, record: CaseRecord): string {
   return `model changed${what} (identity ${baseline.model.hash.slice(0, 12)} → ${record.model.hash.slice(0, 12)})`
 }
 
+/** "dataset changed", naming each file whose sha256 differs, when both sides recorded their dataset files. */
+function datasetChanged(baseline: BaselineEntry, record: CaseRecord): string | undefined {
+  if (!baseline.data || !record.data) return undefined
+  const changes = dataChanges(baseline.data, record.data)
+  return changes.length ? `dataset changed: ${changes.join(', ')}` : undefined
+}
+
 /** Why exact comparison does not apply, or an empty list when it does. */
 export function exactObstacles(baseline: BaselineEntry, record: CaseRecord): string[] {
   const obstacles = environmentDifferences(baseline.environment, record.environment)
+  const dataset = datasetChanged(baseline, record)
+  if (dataset) obstacles.unshift(dataset)
   if (baseline.model.hash !== record.model.hash) obstacles.unshift(modelChanged(baseline, record))
   if (baseline.optionsHash !== record.optionsHash) obstacles.push(`options ${JSON.stringify(baseline.options)} → ${JSON.stringify(record.options)}`)
   if (record.environment.executionProvider !== 'cpu') obstacles.push(`execution provider ${record.environment.executionProvider} is not deterministic`)
@@ -70,10 +79,8 @@ export function compareCase(entry: CaseEntry, baseline: BaselineEntry | undefine
   } else {
     rows = Object.entries(baseline.metrics).map(([metric, base]) => statisticalRow(metric, base, record.metrics[metric], baseline, entry, settings))
   }
-  return [...rows, ...(timedHere(entry) ? throughputRows(baseline, record, settings) : []), ...modelChangedRow(baseline, record, exact)].map(row => ({
-    ...where,
-    ...row,
-  }))
+  const changed = [...modelChangedRow(baseline, record, exact), ...datasetChangedRow(baseline, record, exact)]
+  return [...rows, ...(timedHere(entry) ? throughputRows(baseline, record, settings) : []), ...changed].map(row => ({ ...where, ...row }))
 }
 
 /** A changed model is said out loud: its numbers were judged statistically, never bit for bit. */
@@ -81,6 +88,23 @@ function modelChangedRow(baseline: BaselineEntry, record: CaseRecord, exact: boo
   if (exact || baseline.model.hash === record.model.hash) return []
   const detail = `${modelChanged(baseline, record)}; compared statistically, not bit for bit`
   return [{ metric: 'model', method: 'none', baseline: null, current: null, change: null, detail, verdict: 'unchecked' }]
+}
+
+/** A changed dataset is said out loud too: the same model on other documents, judged statistically. */
+function datasetChangedRow(baseline: BaselineEntry, record: CaseRecord, exact: boolean): Row[] {
+  const dataset = datasetChanged(baseline, record)
+  if (exact || !dataset) return []
+  return [
+    {
+      metric: 'dataset',
+      method: 'none',
+      baseline: null,
+      current: null,
+      change: null,
+      detail: `${dataset}; compared statistically, not bit for bit`,
+      verdict: 'unchecked',
+    },
+  ]
 }
 
 function missingRow(metric: string, base: MetricValueRecord): Row {

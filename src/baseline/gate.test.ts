@@ -337,6 +337,22 @@ describe('baseline files', () => {
     expect(file.cases['m › a'].metrics.acc.value).toBe(0.5)
   })
 
+  test('an update in which no case of the study has a result (a -t filter skipped them all) leaves the file byte-identical', () => {
+    const dir = scratch()
+    const path = join(dir, 's.json')
+    runBaselineGate(doc({ task: 'a', metrics: { acc: { value: 1 } } }), { dir, update: true, settings, now })
+    const before = readFileSync(path, 'utf8')
+    const skipped = doc({ task: 'a', metrics: { acc: { value: 0.5 } } })
+    const filtered = { ...skipped, cases: skipped.cases.map(c => ({ ...c, state: 'skipped' as const, record: null })) }
+    const report = runBaselineGate(filtered, { dir, update: true, settings, now: new Date('2026-02-03T00:00:00Z') })
+    expect(report.studies[0]).toMatchObject({ status: 'updated', written: 0, kept: 1 })
+    expect(readFileSync(path, 'utf8')).toBe(before)
+    // A study that has no baseline yet gets no empty one.
+    const empty = scratch()
+    runBaselineGate(filtered, { dir: empty, update: true, settings, now })
+    expect(existsSync(join(empty, 's.json'))).toBe(false)
+  })
+
   test.each([
     ['{"schemaVersion": 1, "study": "s", ', /baseline .*s\.json is not valid JSON/],
     ['{"schemaVersion": 0, "study": "s", "updatedAt": "", "cases": {}}', /baseline .*s\.json has schemaVersion 0, but this lmscale reads version 1/],

@@ -60,6 +60,8 @@ function updateStudy(study: string, file: string, cases: readonly CaseEntry[], n
     merged[baselineKey(entry.model, entry.task)] = baselineEntry
     written++
   }
+  // No case of the study ran (a -t filter skipped them all): the file stays as it was, updatedAt included.
+  if (written === 0) return { study, file, status: 'updated', written, kept: Object.keys(merged).length, comparisons: [] }
   writeBaselineFile(file, { schemaVersion: BASELINE_SCHEMA_VERSION, study, updatedAt: now.toISOString(), cases: merged })
   return {
     study,

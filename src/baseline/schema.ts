@@ -29,6 +29,8 @@ export const baselineEntrySchema = z.strictObject({
     settings: caseRecordSchema.shape.model.shape.settings,
   }),
   task: z.strictObject({ name: z.string(), version: z.string() }),
+  /** The dataset files the case read, with their sha256; absent when it read none (data a package ships). */
+  data: caseRecordSchema.shape.data,
   options: caseRecordSchema.shape.options,
   optionsHash: z.string(),
   n: z.number().int(),

@@ -119,6 +119,8 @@ export interface RunCaseOptions {
   readonly taskOptions?: Readonly<Record<string, number>>
   /** Called as work completes; the harness throttles what it prints. */
   readonly onProgress: (progress: Progress) => void
+  /** Suspicious input that is still scored (e.g. whitespace-only documents): printed and recorded with the case. */
+  readonly onWarning?: (message: string) => void
 }
 
 /** JSON-serialisable value, for per-item records stored with each case. */
@@ -245,4 +247,9 @@ export interface CaseExecutor<Tasks extends TaskCatalog = TaskCatalog, Model ext
   release(model: Model): void | Promise<void>
   /** The calibration for throughput on this model's device; without it lmscale times a fixed JavaScript MatMul. */
   calibration?(model: Model): CalibrationWorkload | Promise<CalibrationWorkload>
+  /**
+   * The dataset files a task would read now, with their sha256, without scoring: resuming checks them against the
+   * stored case's, so a changed dataset file is recomputed. Without it a stored case is reused whatever its data.
+   */
+  dataFiles?(task: keyof Tasks & string): Promise<readonly DataFileRecord[]>
 }

@@ -204,6 +204,11 @@ export const caseRecordSchema = z.strictObject({
   environment: environmentSchema,
   /** Measured with the throughput (null when it was skipped); absent in records written before calibration existed. */
   calibration: calibrationSchema.nullable().optional(),
+  /**
+   * What the case warned about as it ran, as printed: a stored case set aside, a changed dataset, whitespace-only
+   * documents, a case file that could not be written. Absent when there was nothing to say.
+   */
+  warnings: z.array(z.string().min(1)).min(1).optional(),
   finishedAt: z.string(),
 })
 

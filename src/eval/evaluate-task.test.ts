@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -8,7 +9,7 @@ import { arcEasy } from '../tasks/arc-easy.ts'
 import { boolq } from '../tasks/boolq.ts'
 import { choicesAfterContext } from '../tasks/choice-documents.ts'
 import type { ChoiceMetric, MultipleChoiceTask, RollingTask } from '../tasks/task-types.ts'
-import { evaluateTask } from './evaluate-task.ts'
+import { evaluateTask, taskDataFiles } from './evaluate-task.ts'
 import type { LoglikelihoodRequest, Scorer } from '../scoring/scorer.ts'
 import type { ChoiceItem } from '../core/executor.ts'
 import { acc, rollingMetrics } from '../tasks/metric-definitions.ts'
@@ -49,6 +50,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
+})
+
+test('taskDataFiles names the files a task reads with the sha256 of their bytes, as evaluating it records them', async () => {
+  const files = await taskDataFiles(arcEasy, { data })
+  expect(files.length).toBeGreaterThan(0)
+  for (const file of files) {
+    const bytes = await readFile(join(dir, ...file.repo.split('/'), ...file.path.split('/')))
+    expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'))
+  }
+  expect((await evaluateTask(arcEasy, fakeScorer().scorer, { data, limit: 1 })).dataFiles).toEqual(files)
 })
 
 describe('evaluateTask, multiple choice', () => {

@@ -58,6 +58,14 @@ export async function evaluateTask(task: Task, scorer: Scorer, options: Evaluate
   return { ...result, truncation: result.truncation ?? NO_TRUNCATION, dataFiles }
 }
 
+/** The dataset files a task reads, with their sha256, found (or fetched) as evaluating it would; nothing is scored. */
+export async function taskDataFiles(task: Task, options: { readonly data?: DataOptions } = {}): Promise<DataFileRecord[]> {
+  const dataFiles: DataFileRecord[] = []
+  const data: DataOptions = { ...(options.data ?? dataOptionsFromEnv()), onFile: file => dataFiles.push(file) }
+  await (task.kind === 'token_perplexity' ? task.loadText(data) : task.loadDocuments(data))
+  return dataFiles
+}
+
 function firstDocuments<T>(documents: readonly T[], limit: number | undefined, task: string): T[] {
   if (limit === undefined) return [...documents]
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`limit for task ${task} must be a positive integer, got ${limit}`)

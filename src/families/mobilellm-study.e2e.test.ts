@@ -74,10 +74,14 @@ describe('plan mode (`npm run plan:mobilellm`)', () => {
     expect(existsSync(join(root, 'hub-cache'))).toBe(false)
   }, 60_000)
 
-  test('offline it fails, naming HF_HUB_OFFLINE', async () => {
+  test('offline it plans from the declared models alone and says so, asking the hub nothing', async () => {
+    const before = hub.log.length
     const outcome = await runVitest(repoRoot, ['run', '--config', 'vitest.mobilellm.config.ts', '--mode', 'plan'], { ...hubEnv(), HF_HUB_OFFLINE: '1' })
-    expect(outcome.code).toBe(1)
-    expect(outcome.output).toContain("plan mode lists the hub's files and needs the network, but HF_HUB_OFFLINE is set")
+    expect(outcome.code, outcome.output).toBe(0)
+    expect(outcome.output).toContain('HF_HUB_OFFLINE is set: files by the transformers.js layout, without sizes, commits or external data')
+    expect(outcome.output).toContain('MobileLLM-1B × hellaswag: onnx-community/MobileLLM-1B@main (not resolved offline), fp32 on cpu')
+    expect(outcome.output).toContain(`${MOBILELLM_MODELS.length * TASKS.length} cases; sizes unknown offline`)
+    expect(hub.log).toHaveLength(before)
   }, 60_000)
 })
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { MOBILELLM_MODELS } from './mobilellm.ts'
-import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmModelSpec, mobileLlmSettingsFromEnv } from './mobilellm-study.ts'
+import { studyModelSpec } from './hub-study.ts'
+import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmSettingsFromEnv } from './mobilellm-study.ts'
 
 const byName = (name: string) => MOBILELLM_MODELS.filter(m => m.name === name)
 
@@ -42,7 +43,7 @@ describe('mobileLlmBands', () => {
 
 describe('study settings', () => {
   test('every model carries the special-token fix; ten tasks', () => {
-    expect(mobileLlmModelSpec(MOBILELLM_MODELS[0]!)).toEqual({
+    expect(studyModelSpec(MOBILELLM_MODELS[0]!)).toEqual({
       name: 'MobileLLM-125M',
       source: 'onnx-community/MobileLLM-125M',
       revision: 'main',

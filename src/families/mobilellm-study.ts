@@ -8,8 +8,8 @@
  */
 import type { Dtype } from '../core/executor.ts'
 import type { Band } from '../core/schema.ts'
-import type { ModelSpec } from '../core/executor.ts'
-import { MOBILELLM_MODELS, MOBILELLM_SPECIAL_TOKENS, studyDeviceFromEnv, studyDtype, type StudyDevice, type StudyModel } from './mobilellm.ts'
+import { hubStudySettingsFromEnv, type HubStudySettings, type StudyModel } from './hub-study.ts'
+import { MOBILELLM_MODELS } from './mobilellm.ts'
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -118,30 +118,7 @@ export function mobileLlmBands(models: readonly StudyModel[], dtype: Dtype, limi
   return bands
 }
 
-/** A study model as the harness takes it, with MobileLLM's special-token fix. */
-export function mobileLlmModelSpec(model: StudyModel): ModelSpec {
-  return { name: model.name, source: model.hub, revision: model.revision, specialTokens: MOBILELLM_SPECIAL_TOKENS }
-}
-
-export interface MobileLlmStudySettings {
-  readonly models: readonly StudyModel[]
-  readonly device: StudyDevice
-  readonly dtype: Dtype
-  /** LMSCALE_LIMIT: only the first N documents of each task (smoke runs); undefined for the full study. */
-  readonly limit: number | undefined
-  /** LMSCALE_THROUGHPUT=0 skips the throughput phase. */
-  readonly throughput: boolean
-}
-
 /** LMSCALE_DEVICE, LMSCALE_DTYPE, LMSCALE_LIMIT, LMSCALE_THROUGHPUT; the models are always MOBILELLM_MODELS (HF_ENDPOINT picks the hub). */
-export function mobileLlmSettingsFromEnv(env: Env = process.env): MobileLlmStudySettings {
-  const device = studyDeviceFromEnv(env)
-  const limitText = (env.LMSCALE_LIMIT ?? '').trim()
-  const limit = limitText === '' ? undefined : Number(limitText)
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-    throw new Error(`LMSCALE_LIMIT="${env.LMSCALE_LIMIT}" is not a positive integer number of documents`)
-  }
-  const throughputText = (env.LMSCALE_THROUGHPUT ?? '').trim()
-  if (!['', '0', '1'].includes(throughputText)) throw new Error(`LMSCALE_THROUGHPUT="${env.LMSCALE_THROUGHPUT}": use 1 (default) or 0`)
-  return { models: MOBILELLM_MODELS, device, dtype: studyDtype(device, env), limit, throughput: throughputText !== '0' }
+export function mobileLlmSettingsFromEnv(env: Env = process.env): HubStudySettings {
+  return hubStudySettingsFromEnv(MOBILELLM_MODELS, env)
 }

@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { AutoTokenizer } from '@huggingface/transformers'
-import { bigramDecoderWeights, centredLogTableSvd, countBigrams, lowRankFactors, smoothedBigramLogProbs } from './bigram-model.ts'
+import type { SVD } from 'ml-matrix'
+import type { DecoderWeights } from './architecture.ts'
+import { bigramDecoderWeights, centredLogTableSvd, countBigrams, type LowRankFactors, lowRankFactors, smoothedBigramLogProbs } from './bigram-model.ts'
 import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { byteLevelTokenizerJson, countPieces, SPECIAL_TOKENS, trainByteLevelBpe } from './byte-level-bpe.ts'
 import type { DecoderConfig } from './config.ts'
@@ -148,32 +150,57 @@ async function forgeFixtureModels(dir: string): Promise<FixtureManifest> {
   const models: FixtureManifest['models'][number][] = []
 
   const llamaBigram = await bigramSvd(dir, 'tokenizer', trainTexts, pieces, FIXTURE_VOCAB_SIZE, true)
-  for (const spec of FIXTURE_MODELS) {
-    const config = fixtureDecoderConfig(spec)
-    const weights =
-      spec.kind === 'bigram'
-        ? bigramDecoderWeights(config, lowRankFactors(llamaBigram.svd, FIXTURE_VOCAB_SIZE, spec.rank!), WEIGHT_SEED)
-        : randomDecoderWeights(config, WEIGHT_SEED)
-    const path = await forgeDecoder(config, weights, llamaBigram.tokenizer, join(modelsDir, spec.name))
-    await writeSafetensors(join(path, 'model.safetensors'), weights)
-    models.push({ name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path })
-  }
-
+  await forgeFamilyModels(FIXTURE_MODELS, llamaBigram, FIXTURE_VOCAB_SIZE, {
+    config: fixtureDecoderConfig,
+    bigramWeights: bigramDecoderWeights,
+    randomWeights: randomDecoderWeights,
+    forge: (config, weights, name) => forgeDecoder(config, weights, llamaBigram.tokenizer, join(modelsDir, name)),
+    done: entry => models.push(entry),
+  })
   const neoxBigram = await bigramSvd(dir, 'tokenizer-neox', trainTexts, pieces, GPT_NEOX_FIXTURE_VOCAB_SIZE, false)
-  for (const spec of GPT_NEOX_FIXTURE_MODELS) {
-    const config = gptNeoxFixtureConfig(spec)
-    const weights =
-      spec.kind === 'bigram'
-        ? gptNeoxBigramWeights(config, lowRankFactors(neoxBigram.svd, GPT_NEOX_FIXTURE_VOCAB_SIZE, spec.rank!), WEIGHT_SEED)
-        : randomGptNeoxWeights(config, WEIGHT_SEED)
-    const path = await forgeDecoder(config, weights, neoxBigram.tokenizer, join(modelsDir, spec.name), gptNeox)
-    await writeSafetensors(join(path, 'model.safetensors'), weights)
-    models.push({ name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path })
-  }
+  await forgeFamilyModels(GPT_NEOX_FIXTURE_MODELS, neoxBigram, GPT_NEOX_FIXTURE_VOCAB_SIZE, {
+    config: gptNeoxFixtureConfig,
+    bigramWeights: gptNeoxBigramWeights,
+    randomWeights: randomGptNeoxWeights,
+    forge: (config, weights, name) => forgeDecoder(config, weights, neoxBigram.tokenizer, join(modelsDir, name), gptNeox),
+    done: entry => models.push(entry),
+  })
 
   const manifest: FixtureManifest = { version: FIXTURE_FORMAT_VERSION, modelsDir, models }
   await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   return manifest
+}
+
+type ManifestEntry = FixtureManifest['models'][number]
+type FamilySpec = Pick<FixtureModelSpec, 'name' | 'family' | 'kind' | 'rank'>
+
+/** How one architecture's fixtures are built: its config per spec, its closed-form and random weights, its forge. */
+interface FamilyBuild<Spec extends FamilySpec, Config> {
+  readonly config: (spec: Spec) => Config
+  readonly bigramWeights: (config: Config, factors: LowRankFactors, seed: number) => DecoderWeights
+  readonly randomWeights: (config: Config, seed: number) => DecoderWeights
+  /** Forges the model into the models folder under `name`; returns its directory. */
+  readonly forge: (config: Config, weights: DecoderWeights, name: string) => Promise<string>
+  readonly done: (entry: ManifestEntry) => void
+}
+
+/** Forges a family's models in order: bigram models from the family's SVD at their rank, random ones from the seed. */
+async function forgeFamilyModels<Spec extends FamilySpec, Config>(
+  specs: readonly Spec[],
+  bigram: { readonly svd: SVD },
+  vocabSize: number,
+  build: FamilyBuild<Spec, Config>,
+): Promise<void> {
+  for (const spec of specs) {
+    const config = build.config(spec)
+    const weights =
+      spec.kind === 'bigram'
+        ? build.bigramWeights(config, lowRankFactors(bigram.svd, vocabSize, spec.rank!), WEIGHT_SEED)
+        : build.randomWeights(config, WEIGHT_SEED)
+    const path = await build.forge(config, weights, spec.name)
+    await writeSafetensors(join(path, 'model.safetensors'), weights)
+    build.done({ name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path })
+  }
 }
 
 /** A family's tokenizer and the SVD of its smoothed bigram table, counted with the very tokenizer the models ship. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
@@ -50,12 +50,17 @@ const routes: Record<string, { lfs?: { size?: number; sha?: string }; status?: n
  * one that stalls or drops the connection half way (then honours Range, or not), one that fails once with 503.
  */
 type Misbehaviour = (req: IncomingMessage, res: ServerResponse, count: number) => void
-const sendRange = (req: IncomingMessage, res: ServerResponse) => {
+const sendRange = (req: IncomingMessage, res: ServerResponse, etag?: string) => {
   const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0)
-  if (start === 0) res.writeHead(200, { 'content-length': LONG_BODY.length }).end(LONG_BODY)
+  const tag = etag === undefined ? {} : { etag }
+  if (start === 0) res.writeHead(200, { ...tag, 'content-length': LONG_BODY.length }).end(LONG_BODY)
   else
     res
-      .writeHead(206, { 'content-range': `bytes ${start}-${LONG_BODY.length - 1}/${LONG_BODY.length}`, 'content-length': LONG_BODY.length - start })
+      .writeHead(206, {
+        ...tag,
+        'content-range': `bytes ${start}-${LONG_BODY.length - 1}/${LONG_BODY.length}`,
+        'content-length': LONG_BODY.length - start,
+      })
       .end(LONG_BODY.subarray(start))
 }
 const hanging: ServerResponse[] = []
@@ -75,6 +80,21 @@ const misbehaving: Record<string, Misbehaviour> = {
     res.writeHead(200, { 'content-length': LONG_BODY.length }).write(LONG_BODY.subarray(0, HALF), () => setTimeout(() => res.destroy(), 100))
   },
   'main/flaky.parquet': (req, res, count) => (count === 1 ? void res.writeHead(503).end() : sendRange(req, res)),
+  // A run killed half way (the first request stalls), then the next run's requests, as each server answers them.
+  'main/left-resume.parquet': (req, res, count) => (count === 1 ? stallHalf(res, V1) : sendRange(req, res, V1)),
+  'main/left-changed.parquet': (req, res, count) => (count === 1 ? stallHalf(res, V1) : sendRange(req, res, '"v2"')),
+  'main/left-no-range.parquet': (_, res, count) =>
+    count === 1 ? stallHalf(res, V1) : void res.writeHead(200, { etag: V1, 'content-length': LONG_BODY.length }).end(LONG_BODY),
+  'main/left-wrong-range.parquet': (req, res, count) => {
+    if (count === 1) return stallHalf(res, V1)
+    if (!req.headers.range) return sendRange(req, res, V1)
+    res.writeHead(206, { etag: V1, 'content-range': `bytes 0-${LONG_BODY.length - 1}/${LONG_BODY.length}` }).end(LONG_BODY)
+  },
+}
+const V1 = '"v1"'
+function stallHalf(res: ServerResponse, etag: string): void {
+  res.writeHead(200, { etag, 'content-length': LONG_BODY.length }).write(LONG_BODY.subarray(0, HALF))
+  hanging.push(res)
 }
 const requestCounts = new Map<string, number>()
 
@@ -325,4 +345,59 @@ describe('downloads checked before caching, with timeouts, retries and Range res
     await expect(resolveDatasetFile(file('nope.parquet'), options())).rejects.toThrow('HTTP 404')
     expect(log.filter(entry => entry.url.endsWith('nope.parquet'))).toHaveLength(1)
   })
+})
+
+describe('a partial download left by a killed run is resumed by the next run', () => {
+  /**
+   * Runs a download that stalls half way and copies what it has on disk at that moment (what a SIGKILL leaves:
+   * the partial file and what the hub announced for it), lets that run give up, and puts the copies back, an hour old.
+   */
+  async function leaveAsKilled(name: string): Promise<void> {
+    const killed = resolveDatasetFile(file(name), options({ download: { ...download, attempts: 1, idleTimeoutMs: 2_000 } }))
+    let left: string[] = []
+    for (let waited = 0; waited < 10_000; waited += 50) {
+      left = (await cachedFiles()).filter(entry => entry.includes('.incomplete'))
+      const partial = left.find(entry => entry.endsWith('.incomplete'))
+      if (left.length === 2 && partial && (await stat(join(snapshotDir(), partial))).size === HALF) break
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    expect(left.map(entry => entry.replace(/\.[0-9a-f]{12}\./, '.<random>.')).sort()).toEqual([
+      `${name}.<random>.incomplete`,
+      `${name}.<random>.incomplete.json`,
+    ])
+    const copies = await Promise.all(left.map(async entry => [entry, await readFile(join(snapshotDir(), entry))] as const))
+    await expect(killed).rejects.toThrow('sent nothing for 2000 ms')
+    expect((await cachedFiles()).filter(entry => entry.includes('.incomplete'))).toEqual([])
+    const anHourAgo = new Date(Date.now() - 3_600_000)
+    for (const [entry, bytes] of copies) {
+      await writeFile(join(snapshotDir(), entry), bytes)
+      await utimes(join(snapshotDir(), entry), anHourAgo, anHourAgo)
+    }
+    log = []
+  }
+  const ranges = (name: string) => log.filter(entry => entry.url.endsWith(name)).map(r => r.headers.range)
+
+  test('the same file (same ETag and size): the next run asks only for the rest with a Range request', async () => {
+    await leaveAsKilled('left-resume.parquet')
+    expect(await readFile(await resolveDatasetFile(file('left-resume.parquet'), options()))).toEqual(LONG_BODY)
+    expect(ranges('left-resume.parquet')).toEqual([undefined, `bytes=${HALF}-`])
+    expect(await cachedFiles()).toEqual(['left-resume.parquet'])
+  }, 30_000)
+
+  test('the hub now announces another ETag: the leftover is discarded and the file downloaded whole', async () => {
+    await leaveAsKilled('left-changed.parquet')
+    expect(await readFile(await resolveDatasetFile(file('left-changed.parquet'), options()))).toEqual(LONG_BODY)
+    expect(ranges('left-changed.parquet')).toEqual([undefined])
+    expect(await cachedFiles()).toEqual(['left-changed.parquet'])
+  }, 30_000)
+
+  test('a server that answers the Range with 200, or with a 206 for another range, is started over', async () => {
+    await leaveAsKilled('left-no-range.parquet')
+    expect(await readFile(await resolveDatasetFile(file('left-no-range.parquet'), options()))).toEqual(LONG_BODY)
+    expect(ranges('left-no-range.parquet')).toEqual([undefined, `bytes=${HALF}-`])
+    await leaveAsKilled('left-wrong-range.parquet')
+    expect(await readFile(await resolveDatasetFile(file('left-wrong-range.parquet'), options()))).toEqual(LONG_BODY)
+    expect(ranges('left-wrong-range.parquet')).toEqual([undefined, `bytes=${HALF}-`, undefined])
+    expect((await cachedFiles()).sort()).toEqual(['left-no-range.parquet', 'left-wrong-range.parquet'])
+  }, 60_000)
 })

@@ -2,14 +2,17 @@
  * Downloads one dataset or model file from the hub into the cache. The first response (redirects not followed)
  * carries the hub's metadata: `X-Repo-Commit`, and for LFS files `X-Linked-Size` and `X-Linked-Etag` (the sha256
  * oid). The body goes to a temporary file with a connect and an idle timeout; a dropped or stalled transfer is
- * tried again with backoff, resuming with an HTTP Range request where the server answers 206. The file is renamed
+ * tried again with backoff, resuming with an HTTP Range request where the server answers 206. A partial file a
+ * killed run left (`<destination>.<random>.incomplete`, with what the hub said about the file beside it) is resumed
+ * by the next run the same way, when the hub still announces that file. The file is renamed
  * into the cache only after its size, sha256 (when known) and content (download-content.ts) pass, so a cached file is
  * always complete. The retries, timeouts and Range resume are written here rather than taken from a library
  * because they must work with any injected `fetch` (tests, proxies) on both Node majors.
  */
 import { createHash, type Hash, randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { DataOptions } from './hub-options.ts'
 import { DatasetError } from './file-errors.ts'
 import { describeFile, hubFileUrl, type HubDatasetFile } from './hub-file.ts'
@@ -22,6 +25,8 @@ interface FileMetadata {
   readonly commit: string
   readonly size: number | undefined
   readonly sha256: string | undefined
+  /** The hub's ETag for the file (its LFS oid, or the git blob id), without quotes: which version of it this is. */
+  readonly etag: string | undefined
 }
 
 function readMetadata(headers: Headers, file: HubDatasetFile): FileMetadata {
@@ -34,6 +39,7 @@ function readMetadata(headers: Headers, file: HubDatasetFile): FileMetadata {
     size: sizeText === null ? undefined : Number(sizeText),
     // Non-LFS files have a git blob sha1 as etag, which is not a content hash; only a 64-hex oid is sha256.
     sha256: /^[0-9a-f]{64}$/.test(etag) ? etag : undefined,
+    etag: etag === '' ? undefined : etag,
   }
 }
 
@@ -106,6 +112,59 @@ async function appendBody(response: Response, controller: AbortController, parti
   }
 }
 
+/** Beside each partial file: what the hub announced for the file whose bytes it holds. */
+const ANNOUNCED = '.json'
+interface Announced {
+  readonly etag: string | null
+  readonly size: number | null
+}
+
+const announcedOf = (known: FileMetadata): Announced => ({ etag: known.etag ?? null, size: known.size ?? null })
+
+/** Removes a partial file and what was announced for it. */
+async function discard(temp: string): Promise<void> {
+  await Promise.all([rm(temp, { force: true }), rm(`${temp}${ANNOUNCED}`, { force: true })])
+}
+
+/**
+ * Takes over a partial file of `destination` that an earlier run left, when the hub announces the same file now
+ * (same ETag and size) and nothing has written to it for `quietMs` (so no live download owns it). The rename is
+ * atomic: of two runs, one gets it. Returns the bytes taken over, now at `temp`.
+ */
+async function takeOverLeftover(destination: string, temp: string, known: FileMetadata, quietMs: number): Promise<number> {
+  const prefix = `${basename(destination)}.`
+  const names = (await readdir(dirname(destination)).catch(() => [] as string[])).filter(name => name.startsWith(prefix) && name.endsWith('.incomplete'))
+  for (const name of names) {
+    const leftover = join(dirname(destination), name)
+    const info = await stat(leftover).catch(() => undefined)
+    if (!info || Date.now() - info.mtimeMs < quietMs) continue
+    const announced = await readFile(`${leftover}${ANNOUNCED}`, 'utf8').then(
+      text => JSON.parse(text) as Announced,
+      () => undefined,
+    )
+    const same = announced !== undefined && JSON.stringify(announced) === JSON.stringify(announcedOf(known))
+    const fits = known.size === undefined || info.size < known.size
+    if (!same || !fits || info.size === 0) {
+      await discard(leftover)
+      continue
+    }
+    try {
+      await rename(leftover, temp)
+    } catch {
+      continue // another run took it
+    }
+    await rm(`${leftover}${ANNOUNCED}`, { force: true })
+    return info.size
+  }
+  return 0
+}
+
+async function sha256Of(path: string): Promise<Hash> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk)
+  return hash
+}
+
 /** What the hub's file listing (the repo API) says about a file; checked in addition to the response headers. */
 export interface ExpectedFile {
   readonly size?: number
@@ -146,10 +205,25 @@ export async function downloadToCache(file: HubDatasetFile, options: DataOptions
       const destination = snapshotPath(options.cacheDir, file, known.commit)
       await mkdir(dirname(destination), { recursive: true })
       partial.temp = `${destination}.${randomBytes(6).toString('hex')}.incomplete`
+      const takenOver = await takeOverLeftover(destination, partial.temp, known, options.download.idleTimeoutMs)
+      await writeFile(`${partial.temp}${ANNOUNCED}`, JSON.stringify(announcedOf(known)))
+      if (takenOver > 0) {
+        // An earlier run's bytes: ask for the rest instead of this whole-file answer.
+        await response.body?.cancel()
+        partial.size = takenOver
+        partial.hash = await sha256Of(partial.temp)
+        return attempt()
+      }
     }
-    // A server that ignores Range (200) or answers another range sends the whole file again.
-    const resumedAt = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '')?.[1]
-    if (partial.size > 0 && !(response.status === 206 && Number(resumedAt) === partial.size)) await restart(partial)
+    if (partial.size > 0 && response.status === 206 && !continuesAt(response, partial.size, known.size)) {
+      // A 206 for another range or another length is not the rest of these bytes: start over.
+      await response.body?.cancel()
+      const asked = `bytes=${partial.size}-`
+      await restart(partial)
+      throw new TransientDownloadError(`${url} answered the range ${asked} with ${response.headers.get('content-range') ?? 'no Content-Range'}; starting over`)
+    }
+    // A server that ignores Range (200) sends the whole file again.
+    if (partial.size > 0 && response.status !== 206) await restart(partial)
     await appendBody(response, controller, partial, response.url || url, options.download.idleTimeoutMs)
     // A body shorter than announced is a transfer cut short: resume it.
     if (known.size !== undefined && partial.size < known.size) {
@@ -180,8 +254,15 @@ export async function downloadToCache(file: HubDatasetFile, options: DataOptions
     await writeRef(options.cacheDir, file, known.commit)
     return destination
   } finally {
-    if (partial.temp) await rm(partial.temp, { force: true })
+    if (partial.temp) await discard(partial.temp)
   }
+}
+
+/** Whether a 206 answer's Content-Range starts where the partial file ends and, when announced, has the file's length. */
+function continuesAt(response: Response, offset: number, size: number | undefined): boolean {
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '')
+  if (!range || Number(range[1]) !== offset) return false
+  return size === undefined || (range[3] === String(size) && Number(range[2]) === size - 1)
 }
 
 function checkDownload(partial: Partial, sha256: string, known: FileMetadata, expected: ExpectedFile): string | undefined {

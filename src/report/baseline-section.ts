@@ -28,6 +28,10 @@ export function baselineMarkdown(report: BaselineReport, root: string): string {
       lines.push(`No baseline yet (\`${file}\`); create it with \`npx vitest bench --run -u\`.`, '')
       continue
     }
+    if (study.status === 'updated' && study.written === 0) {
+      lines.push(`No case of this run has a result: \`${file}\` was left as it was; nothing was gated.`, '')
+      continue
+    }
     if (study.status === 'updated') {
       lines.push(`Updated \`${file}\` from ${study.written} cases${study.kept ? ` (kept ${study.kept} not in this run)` : ''}; nothing was gated.`, '')
       continue

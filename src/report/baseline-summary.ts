@@ -9,6 +9,8 @@ export function baselineSummary(report: BaselineReport, root: string): string[] 
     const file = relative(root, study.file)
     if (study.status === 'error') lines.push(`[lmscale] baseline error: ${study.error}`)
     else if (study.status === 'missing') lines.push(`[lmscale] baseline ${study.study}: no ${file} yet; create it with \`npx vitest bench --run -u\``)
+    else if (study.status === 'updated' && study.written === 0)
+      lines.push(`[lmscale] baseline ${study.study}: no case of this run has a result; left ${file} as it was`)
     else if (study.status === 'updated') {
       const replaced = study.replacedUnreadable ? ' (replacing an unreadable file)' : ''
       lines.push(
@@ -23,8 +25,8 @@ export function baselineSummary(report: BaselineReport, root: string): string[] 
           `${count(['regression'])} regressions, ${count(['incomparable'])} incomparable, ${count(['improvement'])} improvements, ${count(['new'])} new, ${count(['unchecked'])} not gated`,
       )
       for (const c of failing) lines.push(`  ✗ ${c.verdict}: ${formatComparison(c)}`)
-      // A changed model does not fail the gate, but it must not pass unnoticed.
-      for (const c of study.comparisons.filter(c => c.metric === 'model')) lines.push(`  ! ${c.model} › ${c.task}: ${c.detail}`)
+      // A changed model or dataset does not fail the gate, but it must not pass unnoticed.
+      for (const c of study.comparisons.filter(c => c.metric === 'model' || c.metric === 'dataset')) lines.push(`  ! ${c.model} › ${c.task}: ${c.detail}`)
     }
   }
   return lines

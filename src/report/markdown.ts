@@ -38,6 +38,18 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
 }
 
+/** Every warning a case recorded, under its case: what happened that a reader of the numbers should know. */
+export function warningsMarkdown(doc: ResultsDocument): string[] {
+  const warned = doc.cases.filter(c => c.record?.warnings?.length)
+  if (!warned.length) return []
+  return [
+    '',
+    `## ⚠ Warnings (${warned.length} ${warned.length === 1 ? 'case' : 'cases'})`,
+    '',
+    ...warned.flatMap(c => c.record!.warnings!.map(w => `- ${c.name}: ${w}`)),
+  ]
+}
+
 /** Per study, the model table: models by size, the loss perplexity named, tokens/s per phase, memory. */
 export function modelTables(doc: ResultsDocument): { study: string; head: string[]; rows: string[][]; phases: number }[] {
   const models = summarizeModels(doc)
@@ -100,7 +112,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     )
   }
 
-  lines.push(...unpinnedMarkdown(doc))
+  lines.push(...unpinnedMarkdown(doc), ...warningsMarkdown(doc))
 
   const models = modelTables(doc)
   lines.push('', '## Models', '')

@@ -106,17 +106,20 @@ function perplexityPlot(points: readonly MetricPoint[], series: (study: string, 
       model: p.model,
       point: `${p.model} ${p.task} ${p.metric} = ${p.value}`,
     }))
-  if (!data.length) return []
   const title = 'Perplexity vs parameters'
-  const y = { field: 'value', type: 'quantitative', title: 'perplexity (log scale)', scale: logScale }
-  return [
-    {
-      file: 'perplexity-vs-params.svg',
-      title,
-      caption: 'Every perplexity the tasks report, per token, word or byte as each declares; lower is better.',
-      spec: interactive => seriesChart(title, 'lower is better; one line per task and unit', data, y, interactive),
-    },
-  ]
+  const caption = 'Every perplexity the tasks report, per token, word or byte as each declares; lower is better.'
+  return logScalePlot(
+    { file: 'perplexity-vs-params.svg', title, caption, axis: 'perplexity' },
+    data,
+    y => interactive => seriesChart(title, 'lower is better; one line per task and unit', data, y, interactive),
+  )
+}
+
+/** One chart of `data` against parameters with the values on a log-scale y axis titled `axis`; none without data. */
+function logScalePlot(plot: Omit<PlotSpec, 'spec'> & { readonly axis: string }, data: readonly PlotDatum[], draw: (y: object) => PlotSpec['spec']): PlotSpec[] {
+  if (!data.length) return []
+  const { axis, ...described } = plot
+  return [{ ...described, spec: draw({ field: 'value', type: 'quantitative', title: `${axis} (log scale)`, scale: logScale }) }]
 }
 
 /** 95% interval of a proportion from its binomial standard error, clipped to [0, 1]. */
@@ -224,25 +227,17 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
       point: `${entry.model} ${entry.task} ${phase} = ${rate.tokensPerSecond} tokens/s`,
     }))
   })
-  if (!data.length) return []
   const title = 'Throughput by phase'
-  const y = { field: 'value', type: 'quantitative', title: 'tokens/s (log scale)', scale: logScale }
-  return [
-    {
-      file: 'throughput-vs-params.svg',
-      title,
-      caption: "tinybench's tokens/s per phase: a point per case (each case times its model's workload), the line through each model's median.",
-      spec: interactive => {
-        const chart = seriesChart(title, "a point per case; the line joins each model's median", data, y, interactive) as { layer: object[] } & TopLevelSpec
-        const [line, points] = chart.layer as [{ encoding: object }, object]
-        const median = {
-          ...line,
-          transform: [{ aggregate: [{ op: 'median', field: 'value', as: 'value' }], groupby: ['series', 'parameters'] }],
-        }
-        return { ...chart, layer: [median, points] } as TopLevelSpec
-      },
-    },
-  ]
+  const caption = "tinybench's tokens/s per phase: a point per case (each case times its model's workload), the line through each model's median."
+  return logScalePlot({ file: 'throughput-vs-params.svg', title, caption, axis: 'tokens/s' }, data, y => interactive => {
+    const chart = seriesChart(title, "a point per case; the line joins each model's median", data, y, interactive) as { layer: object[] } & TopLevelSpec
+    const [line, points] = chart.layer as [{ encoding: object }, object]
+    const median = {
+      ...line,
+      transform: [{ aggregate: [{ op: 'median', field: 'value', as: 'value' }], groupby: ['series', 'parameters'] }],
+    }
+    return { ...chart, layer: [median, points] } as TopLevelSpec
+  })
 }
 
 /**

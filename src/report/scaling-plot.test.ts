@@ -79,6 +79,26 @@ describe('a study whose models declare two families', () => {
     expect(markdown).toMatch(/At equal size, a needs 9\.\d% fewer bits per byte than b .*: the data can tell\./)
   })
 
+  test('no per-study law on token perplexities across families (different tokenizers); per word it fits', () => {
+    // (The law's fit needs distinct sizes and non-embedding parameters below the total, which these points do not have.)
+    const fittable = familyPoints.map(p => {
+      const parameters = p.family === 'b' ? p.parameters * 1.5 : p.parameters
+      return { ...p, parameters, nonEmbeddingParameters: parameters * 0.9 }
+    })
+    const [study] = analyzeStudies(fittable)
+    expect(study!.loss).toMatchObject({ task: 'heldout', metric: 'perplexity' })
+    expect(study!.analysis).toBeUndefined()
+    expect(scalingFitPlots([study!])).toEqual([])
+    expect(scalingMarkdown([study!])).toContain(
+      'Fitted on heldout perplexity (loss = ln perplexity). Not fitted: the loss is a per-token perplexity and the models come from 2 families (a, b), each with its own tokenizer',
+    )
+    // The same values declared per word: the words are the same for every tokenizer, so one law is fitted.
+    const perWord = fittable.map(p => (p.metric === 'perplexity' ? { ...p, info: { ...p.info!, unit: 'word' as const } } : p))
+    expect(analyzeStudies(perWord)[0]!.analysis).toBeDefined()
+    // One family: the token perplexities share a tokenizer and are fitted as before.
+    expect(analyzeStudies(fittable.filter(p => p.family === 'a'))[0]!.analysis).toBeDefined()
+  })
+
   test('families are read from declarations and bits per byte from metric metadata, never from names', () => {
     // The same values under a metric named bits_per_byte but declared a perplexity: no cross-family fit.
     const undeclaredKind = familyPoints.map(p => (p.metric === 'bits_per_byte' ? { ...p, info: points[0]!.info } : p))

@@ -59,12 +59,29 @@ export interface CrossFamilyScaling {
 /** Bits per UTF-8 byte, known by the metric's declared kind and unit: the one unit models with different tokenizers share. */
 const isBitsPerByte = (p: MetricPoint) => p.info?.kind === 'bits' && p.info.unit === 'byte'
 
+const declaredFamilies = (points: readonly MetricPoint[]) => [...new Set(points.flatMap(p => (p.family === undefined ? [] : [p.family])))].sort()
+
+/**
+ * Why a study's own law is not fitted on its loss, if it is a per-token perplexity of models from more than one
+ * declared family: each family has its own tokenizer, so their token perplexities count different tokens.
+ */
+function tokensNotComparable(loss: ScalingLoss, points: readonly MetricPoint[]): string | undefined {
+  const families = declaredFamilies(points)
+  const unit = points.find(p => p.task === loss.task && p.metric === loss.metric)?.info?.unit
+  if (unit !== 'token' || families.length < 2) return undefined
+  return (
+    `the loss is a per-token perplexity and the models come from ${families.length} families (${families.join(', ')}), each with its own ` +
+    "tokenizer: their token perplexities count different tokens and do not compare. Name a per-word or per-byte perplexity in the study's " +
+    '`scaling` to fit one law across them.'
+  )
+}
+
 /**
  * Undefined unless the study's models declare at least two families. The first task (by name) reporting bits per
  * byte is the shared text; every model measured on it is a point, at its total parameters.
  */
 export function crossFamilyScaling(points: readonly MetricPoint[]): CrossFamilyScaling | undefined {
-  if (new Set(points.flatMap(p => (p.family === undefined ? [] : [p.family]))).size < 2) return undefined
+  if (declaredFamilies(points).length < 2) return undefined
   const bits = points.filter(isBitsPerByte).sort((a, b) => a.task.localeCompare(b.task) || a.metric.localeCompare(b.metric))
   const first = bits[0]
   if (!first)
@@ -100,6 +117,8 @@ export function analyzeStudies(points: readonly MetricPoint[], named: ReadonlyMa
     const crossFamily = crossFamilyScaling(own)
     const base = { study, loss, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
     if (!loss) return base
+    const incomparable = tokensNotComparable(loss, own)
+    if (incomparable) return { ...base, error: incomparable }
     try {
       return { ...base, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
     } catch (error) {

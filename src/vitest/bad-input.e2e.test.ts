@@ -19,8 +19,9 @@ export const executor = {
     t_ppl: { kind: 'loglikelihood_rolling', version: '1', metrics: { word_perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'word' } } },
   },
   async loadModel(spec) { return { number: Number(spec.name.slice(1)), hash: 'sha-' + spec.name, executionProvider: 'cpu', parameters: { total: 1e6, embedding: 0, nonEmbedding: 1e6 } } },
-  async runCase(model, task) {
+  async runCase(model, task, options) {
     appendFileSync('calls.log', 'run m' + model.number + ' ' + task + '\\n')
+    if (process.env.WARN_TASK === task) options.onWarning('lmscale: task ' + task + ': 1 of 8 documents have whitespace-only text (documents 3); they are scored, but check the dataset')
     const metrics = task === 't_mc' ? { acc: { value: 0.5 + 0.125 * model.number } } : { word_perplexity: { value: 10 * model.number } }
     return { metrics, n: 8, taskVersion: '1', items: { kind: 'other', items: [model.number] } }
   },
@@ -187,6 +188,23 @@ describe('bad input: reports that cannot be written lose no computed metric', ()
     expect(filesUnder(dir).filter(f => f.endsWith('.tmp'))).toEqual([])
   }, 240_000)
 
+  test('bad input: a read-only reports directory (EROFS): every path is named, the metrics reach the console, nothing is written', async () => {
+    const dir = project({ 'reports/kept.txt': 'from before\n' })
+    const reports = join(dir, 'reports')
+    // Root ignores chmod, so the read-only file system is simulated where Node writes (test-support/read-only-directory.mjs).
+    const preload = join(srcDir, '..', 'test-support', 'read-only-directory.mjs')
+    const outcome = await runVitest(dir, ['bench', '--run'], { NODE_OPTIONS: `--import=${preload}`, LMSCALE_TEST_READ_ONLY_DIR: reports })
+    expect(outcome.code, outcome.output).toBe(1)
+    expect(outcome.output).toContain(`lmscale: m1 › t_mc: cannot write ${join(reports, 'cases', 'good', 'm1', 't_mc.json')}: EROFS: read-only file system`)
+    expect(outcome.output).toContain('its metrics still go to the reports, but LMSCALE_RESUME=1 cannot reuse this case')
+    expect(outcome.output).toContain(`[lmscale] the reports are incomplete: cannot write ${join(reports, 'results.json')}: EROFS: read-only file system`)
+    for (const [name, value] of Object.entries(expected))
+      expect(outcome.output).toContain(`  good: ${name}: ${name.endsWith('t_mc') ? 'acc' : 'word_perplexity'} = ${value}`)
+    expect(outcome.output).not.toContain('FAIL') // the cases themselves pass: their numbers are good
+    expect(outcome.output).not.toMatch(/Unhandled/i)
+    expect(readdirSync(reports)).toEqual(['kept.txt'])
+  }, 240_000)
+
   test('bad input: a full disk under the step summary (ENOSPC) names the path; the other reports are written', async () => {
     const dir = project({})
     const outcome = await runVitest(dir, ['bench', '--run'], { GITHUB_STEP_SUMMARY: '/dev/full' })
@@ -246,5 +264,25 @@ describe('nothing computed is lost', () => {
     ).toEqual(['m1 › t_mc', 'm2 › t_ppl'])
     expect(studyValues(doc, 'good')).toEqual(expected)
     expect(readdirSync(join(dir, 'reports', 'cases', 'good', 'm1')).filter(f => f.includes('.set-aside-'))).toHaveLength(1)
+    // The notices are part of the record (results.json is schema-checked by readResults), and of report.md.
+    const warnings = (name: string) => doc.cases.find(c => c.name === name)!.record!.warnings
+    expect(warnings('m1 › t_mc')).toEqual([expect.stringMatching(`^lmscale: the stored case ${truncated} is not valid JSON \\(`)])
+    expect(warnings('m2 › t_ppl')).toEqual([expect.stringContaining(`the stored case ${older} has schemaVersion 1`)])
+    expect(warnings('m1 › t_ppl')).toBeUndefined()
+    const report = readFileSync(join(dir, 'reports', 'report.md'), 'utf8')
+    expect(report).toContain('## ⚠ Warnings (2 cases)')
+    expect(report).toContain(`- m1 › t_mc: lmscale: the stored case ${truncated} is not valid JSON (`)
+  }, 240_000)
+
+  test("an executor's warnings (e.g. whitespace-only documents) are printed and recorded with the case", async () => {
+    const outcome = await runVitest(dir, ['bench', '--run'], { WARN_TASK: 't_ppl' })
+    expect(outcome.code, outcome.output).toBe(0)
+    const warning = 'lmscale: task t_ppl: 1 of 8 documents have whitespace-only text (documents 3); they are scored, but check the dataset'
+    expect(outcome.output).toContain(warning)
+    const doc = readResults(dir)
+    expect(doc.cases.filter(c => c.record?.warnings).map(c => [c.name, c.record!.warnings])).toEqual([
+      ['m1 › t_ppl', [warning]],
+      ['m2 › t_ppl', [warning]],
+    ])
   }, 240_000)
 })

@@ -20,6 +20,7 @@ import { measureModelThroughput } from './model-throughput.ts'
 import { javascriptMatmulCalibration } from './calibration.ts'
 import { digestItems } from '../baseline/item-digest.ts'
 import { unpinnedRevisions } from '../core/revisions.ts'
+import { dataChanges } from '../core/identity-changes.ts'
 
 let defaultExecutor: Promise<CaseExecutor> | undefined
 
@@ -52,8 +53,15 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const taskVersion = info.version
   const casePath = caseFilePath(resolve(runtime.root, options.reportsDir), study.name, spec.name, meta.task)
 
-  const stored = options.resume ? readCaseFile(casePath, message => console.warn(message)) : undefined
-  if (stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })) {
+  // Printed as they happen and recorded with the case.
+  const warnings: string[] = []
+  const warn = (message: string) => {
+    warnings.push(message)
+    console.warn(message)
+  }
+  const stored = options.resume ? readCaseFile(casePath, warn) : undefined
+  const matching = stored && matchesResumeKey(stored.record, { modelHash: model.hash, taskVersion, optionsHash })
+  if (matching && (await sameDataFiles(executor, task, stored.record, label, warn))) {
     meta.record = stored.record
     meta.resumed = true
     if (stored.items.length) meta.items = digestItems({ kind: stored.itemKind, items: stored.items } as CaseItems, stored.record.task.metrics)
@@ -64,7 +72,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const progress = new ProgressReporter(label, runtime.progressStyle())
   const evaluateStarted = performance.now()
   const run = await executor
-    .runCase(model, task, { limit: study.limit, taskOptions: studyCase.taskOptions, onProgress: p => progress.update(p) })
+    .runCase(model, task, { limit: study.limit, taskOptions: studyCase.taskOptions, onProgress: p => progress.update(p), onWarning: warn })
     .finally(() => progress.finish())
   const evaluateMs = performance.now() - evaluateStarted
   checkRun(run, label, info)
@@ -132,21 +140,31 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
     calibration,
     resources: { peakRssBytes: peakRssBytes(), gpuMemoryBytes: model.executionProvider === 'cuda' ? gpuMemoryBytes() : null },
     timing: { evaluateMs, throughputMs: performance.now() - throughputStarted, caseMs: performance.now() - caseStarted },
+    ...(warnings.length ? { warnings: [...warnings] } : {}),
     finishedAt: new Date().toISOString(),
   }
   meta.record = finished
-  storeCase(label, casePath, finished, run.items ?? { kind: 'other', items: [] })
+  storeCase(label, casePath, finished, run.items ?? { kind: 'other', items: [] }, warn)
+  if (warnings.length > (finished.warnings?.length ?? 0)) meta.record = { ...finished, warnings: [...warnings] }
+}
+
+/** Whether the dataset files a stored case read are still the same bytes; if not, says which changed. */
+async function sameDataFiles(executor: CaseExecutor, task: string, stored: CaseRecord, label: string, warn: (message: string) => void): Promise<boolean> {
+  if (!stored.data?.length || !executor.dataFiles) return true
+  const changes = dataChanges(stored.data, await executor.dataFiles(task))
+  if (changes.length) warn(`lmscale: ${label}: dataset changed since the stored case (${changes.join(', ')}); recomputing the case`)
+  return changes.length === 0
 }
 
 /**
  * The metrics are already in task meta, so the reports get them even when the case file cannot be written
  * (a read-only or full disk): say so, and do not fail a case whose numbers are good.
  */
-function storeCase(label: string, path: string, record: CaseRecord, items: CaseItems): void {
+function storeCase(label: string, path: string, record: CaseRecord, items: CaseItems, warn: (message: string) => void): void {
   try {
     writeCaseFile(path, record, items)
   } catch (error) {
-    console.warn(`lmscale: ${label}: ${(error as Error).message}; its metrics still go to the reports, but LMSCALE_RESUME=1 cannot reuse this case`)
+    warn(`lmscale: ${label}: ${(error as Error).message}; its metrics still go to the reports, but LMSCALE_RESUME=1 cannot reuse this case`)
   }
 }
 

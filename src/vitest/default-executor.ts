@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { evaluateTask } from '../eval/evaluate-task.ts'
+import { evaluateTask, taskDataFiles } from '../eval/evaluate-task.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
 import { onnxMatmulCalibration } from './onnx-calibration.ts'
@@ -58,6 +58,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.taskOptions === undefined ? {} : { taskOptions: options.taskOptions }),
         onProgress: (done, total, unit, tokens) => options.onProgress({ done, total, unit, tokens }),
+        ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
       })
       return {
         metrics: result.metrics,
@@ -69,6 +70,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
         workload: throughputWorkload(loaded.model, loaded.threads),
       }
     },
+    dataFiles: task => taskDataFiles(registry[task as TaskName]),
     release: loaded => loaded.model.release(),
     calibration: loaded => {
       const device = loaded.model.executionProvider

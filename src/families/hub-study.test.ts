@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataOptionsFromEnv } from '../hub/hub-options.ts'
 import { startHubStandIn, type HubStandIn, type StandInRepo } from '../../test-support/hub-stand-in.ts'
-import { formatPlan, MOBILELLM_MODELS, planDownloads, studyDeviceFromEnv, studyDtype, type StudyModel } from './mobilellm.ts'
+import { formatPlan, hubStudySettingsFromEnv, planDownloads, studyDeviceFromEnv, studyDtype, hubModel, type StudyModel } from './hub-study.ts'
+import { MOBILELLM_MODELS } from './mobilellm.ts'
 
 const TOKEN = 'hf_plan_secret'
 const bytes = (n: number) => Buffer.alloc(n, 7)
@@ -88,12 +89,38 @@ describe('planDownloads', () => {
     )
   })
 
-  test('offline it fails at once, naming HF_HUB_OFFLINE, without a request', async () => {
+  test('offline it plans from the declared models and the layout, without a request, and says what it could not resolve', async () => {
     const before = hub.log.length
-    await expect(planDownloads(models, ['piqa'], { device: 'cpu', hubOptions: hubOptions({ HF_HUB_OFFLINE: '1' }) })).rejects.toThrow(
-      "plan mode lists the hub's files and needs the network, but HF_HUB_OFFLINE is set",
-    )
+    const offline = [...models, hubModel('tiny-fp32', 'someone/tiny', 1e6, { dtype: 'fp32', outOfRange: 'below the range, for contrast' })]
+    const plan = await planDownloads(offline, ['piqa'], { device: 'cpu', hubOptions: hubOptions({ HF_HUB_OFFLINE: '1' }) })
     expect(hub.log).toHaveLength(before)
+    expect(plan.listed).toBe(false)
+    expect(plan.cases.map(c => [c.model, c.dtype, c.commit])).toEqual([
+      ['MobileLLM-125M', 'q8', null],
+      ['MobileLLM-1B', 'q8', null],
+      ['tiny-fp32', 'fp32', null],
+    ])
+    expect(plan.cases[2]!.files.map(f => f.path)).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'])
+    expect(formatPlan(plan).split('\n')).toEqual([
+      'HF_HUB_OFFLINE is set: files by the transformers.js layout, without sizes, commits or external data; run online to resolve them',
+      'MobileLLM-125M × piqa: onnx-community/MobileLLM-125M@main (not resolved offline), q8 on cpu',
+      '  config.json',
+      '  tokenizer.json',
+      '  tokenizer_config.json',
+      '  onnx/model_quantized.onnx',
+      'MobileLLM-1B × piqa: onnx-community/MobileLLM-1B@main (not resolved offline), q8 on cpu',
+      '  config.json',
+      '  tokenizer.json',
+      '  tokenizer_config.json',
+      '  onnx/model_quantized.onnx',
+      'tiny-fp32 × piqa: someone/tiny@main (not resolved offline), fp32 on cpu',
+      '  out of range: below the range, for contrast',
+      '  config.json',
+      '  tokenizer.json',
+      '  tokenizer_config.json',
+      '  onnx/model.onnx',
+      '3 cases; sizes unknown offline',
+    ])
   })
 
   test('an unreachable hub fails naming the model and the endpoint', async () => {
@@ -115,6 +142,12 @@ describe('model list, device and dtype', () => {
     }
   })
 
+  test('a model is pinned exactly when its declared revision is a commit', () => {
+    expect(hubModel('m', 'o/m', 1e8)).toMatchObject({ revision: 'main', pinned: false })
+    expect(hubModel('m', 'o/m', 1e8, { revision: 'v1.0' })).toMatchObject({ revision: 'v1.0', pinned: false })
+    expect(hubModel('m', 'o/m', 1e8, { revision: 'c'.repeat(40) })).toMatchObject({ revision: 'c'.repeat(40), pinned: true })
+  })
+
   test('LMSCALE_DEVICE and LMSCALE_DTYPE', () => {
     expect(studyDeviceFromEnv({})).toBe('cpu')
     expect(studyDeviceFromEnv({ LMSCALE_DEVICE: 'CUDA' })).toBe('cuda')
@@ -123,5 +156,22 @@ describe('model list, device and dtype', () => {
     expect(studyDtype('cpu', {})).toBe('q8')
     expect(studyDtype('cpu', { LMSCALE_DTYPE: 'q4' })).toBe('q4')
     expect(() => studyDtype('cuda', { LMSCALE_DTYPE: 'q4' })).toThrow('LMSCALE_DTYPE="q4" is not offered on cuda: use one of fp16, fp32')
+  })
+})
+
+describe('LMSCALE_SHARD: a study split across runners by model', () => {
+  const names = (shard: string) => hubStudySettingsFromEnv(MOBILELLM_MODELS, { LMSCALE_SHARD: shard }).models.map(m => m.name)
+
+  test('two shards: every model in exactly one, nominal parameters balanced greedily (1.85B against 1.725B)', () => {
+    // Largest first onto the lighter shard: 1.5B → 1; 1B → 2; 600M → 2 (1.6B); 350M → 1 (1.85B); 125M → 2 (1.725B).
+    expect(names('1/2')).toEqual(['MobileLLM-350M', 'MobileLLM-1.5B'])
+    expect(names('2/2')).toEqual(['MobileLLM-125M', 'MobileLLM-600M', 'MobileLLM-1B'])
+    expect(hubStudySettingsFromEnv(MOBILELLM_MODELS, {}).models).toEqual(MOBILELLM_MODELS)
+  })
+
+  test('bad shards are named', () => {
+    expect(() => names('3/2')).toThrow('LMSCALE_SHARD="3/2" is not a shard: use i/n with 1 ≤ i ≤ n, e.g. 1/2')
+    expect(() => names('half')).toThrow('LMSCALE_SHARD="half" is not a shard')
+    expect(() => names('1/6')).toThrow('LMSCALE_SHARD="1/6": 5 models cannot fill 6 shards; use at most 5')
   })
 })
