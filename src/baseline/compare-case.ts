@@ -111,9 +111,13 @@ function exactRows(baseline: BaselineEntry, record: CaseRecord, entry: CaseEntry
   return rows
 }
 
-/** How a metric is judged, from the metadata its task declared: per-item accuracies are tested, lower-is-better losses get a tolerance. */
-function metricRule(info: MetricInfo | undefined): 'accuracy' | 'ratio' | 'nats' | 'bits' | undefined {
+/**
+ * How a metric is judged, from the metadata its task declared: per-item accuracies are tested, continuous
+ * per-item scores get an interval, corpus-level losses a tolerance.
+ */
+function metricRule(info: MetricInfo | undefined): 'accuracy' | 'continuous' | 'ratio' | 'nats' | 'bits' | undefined {
   if (info?.kind === 'accuracy') return 'accuracy'
+  if (info?.aggregation === 'mean') return 'continuous'
   if (info?.direction !== 'lower') return undefined
   return info.kind === 'perplexity' ? 'ratio' : info.kind === 'nll' ? 'nats' : 'bits'
 }
@@ -130,6 +134,7 @@ function statisticalRow(
   const figures = { metric, baseline: base.value, current: now.value, change: now.value - base.value }
   const rule = metricRule(entry.record?.task.metrics[metric])
   if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
+  if (rule === 'continuous') return unpairedRow(figures, base, now)
   if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
   // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
   const r = settings.perplexityTolerance
@@ -170,6 +175,11 @@ function accuracyRow(
       verdict: 'unchanged',
     }
   }
+  return unpairedRow(figures, base, now)
+}
+
+/** Without paired per-item records: a z-test from the two stderrs, or nothing to test with. */
+function unpairedRow(figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>, base: MetricValueRecord, now: MetricValueRecord): Row {
   if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
     const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)
     return {

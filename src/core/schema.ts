@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { JsonValue } from './executor.ts'
+import { METRIC_KINDS } from './task-info.ts'
 
 export const RESULTS_SCHEMA_VERSION = 2
 
@@ -28,7 +29,7 @@ export const metricValueSchema = z.strictObject({ value: finite, stderr: finite.
 /** A metric's declared metadata (src/core/task-info.ts). */
 export const metricInfoSchema = z.strictObject({
   direction: z.enum(['higher', 'lower']),
-  kind: z.enum(['accuracy', 'perplexity', 'nll', 'bits']),
+  kind: z.enum(METRIC_KINDS),
   aggregation: z.enum(['mean', 'corpus']),
   unit: z.enum(['token', 'word', 'byte']).optional(),
 })

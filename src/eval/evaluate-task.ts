@@ -105,9 +105,11 @@ async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, opti
   const metrics = Object.entries(task.metrics)
   let offset = 0
   const items = documents.map((doc, index): ChoiceItem => {
-    const ll = results.slice(offset, offset + doc.requests.length).map(r => checkFinite(task.name, index, r.logLikelihood))
+    const scored = results.slice(offset, offset + doc.requests.length)
+    const ll = scored.map(r => checkFinite(task.name, index, r.logLikelihood))
+    const tokens = scored.map(r => r.continuationTokens)
     offset += doc.requests.length
-    return { gold: doc.gold, ll, ...Object.fromEntries(metrics.map(([name, metric]) => [name, metric.perDocument(ll, doc)])) }
+    return { gold: doc.gold, ll, tokens, ...Object.fromEntries(metrics.map(([name, metric]) => [name, metric.perDocument(ll, doc, tokens)])) }
   })
   if (offset !== results.length) throw new Error(`task ${task.name}: the scorer returned ${results.length} results for ${offset} requests`)
   return {

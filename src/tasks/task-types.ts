@@ -25,10 +25,13 @@ export interface RollingDocument {
   readonly bytes: number
 }
 
-/** A metric of a multiple-choice task: a value per document (from its choices' log-likelihoods), then the mean. */
+/**
+ * A metric of a multiple-choice task: a value per document (from its choices' log-likelihoods and their
+ * continuations' token counts), then the mean.
+ */
 export interface ChoiceMetric extends MetricInfo {
   readonly aggregation: 'mean'
-  perDocument(logLikelihoods: readonly number[], document: ChoiceDocument): number
+  perDocument(logLikelihoods: readonly number[], document: ChoiceDocument, continuationTokens: readonly number[]): number
 }
 
 /** A rolling document's scores: its log-likelihood and its original page's words and bytes. */
