@@ -10,7 +10,7 @@ import { identityChanges } from '../core/identity-changes.ts'
 import { decodeBits } from './bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
-import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts'
+import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 

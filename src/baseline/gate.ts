@@ -9,7 +9,7 @@ import { failingVerdicts } from '../core/comparison.ts'
 import type { BaselineReport, CompareSettings, StudyBaseline } from '../core/comparison.ts'
 import type { BaselineFile } from './schema.ts'
 import { BASELINE_SCHEMA_VERSION } from './schema.ts'
-import { holmAdjust } from './statistics.ts'
+import { holmAdjust } from '../statistics/significance.ts'
 
 export interface GateOptions {
   /** Absolute baselines directory. */
