@@ -7,10 +7,17 @@
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { identityChanges } from '../core/identity-changes.ts'
-import { decodeBits } from './bitset.ts'
+import { decodeBits, decodeFloats } from './bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
 import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
+import {
+  clusteredStandardError,
+  minimumDetectableEffect,
+  pairedAccuracyStandardError,
+  pairedBootstrapInterval,
+  pairedDifferences,
+} from '../statistics/paired.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -134,7 +141,7 @@ function statisticalRow(
   const figures = { metric, baseline: base.value, current: now.value, change: now.value - base.value }
   const rule = metricRule(entry.record?.task.metrics[metric])
   if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
-  if (rule === 'continuous') return unpairedRow(figures, base, now)
+  if (rule === 'continuous') return continuousRow(figures, base, now, baseline, entry)
   if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
   // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
   const r = settings.perplexityTolerance
@@ -166,16 +173,81 @@ function accuracyRow(
     const pairs = discordantPairs(before, after)
     const pValue = mcnemarExactP(pairs.worse, pairs.better)
     const flipped = (from: boolean) => before.flatMap((was, i) => (was === from && after[i] !== from ? [i] : []))
+    const differences = pairedDifferences(before.map(Number), after.map(Number))
+    const clusters = baseline.items!.clusters ?? entry.items!.clusters
+    const paired = pairedEvidence(differences, clusters, pairedAccuracyStandardError(pairs.worse + pairs.better, n))
     return {
       ...figures,
       method: 'mcnemar',
       pValue,
-      detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`,
+      ...paired,
+      detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}; ${describeEvidence(paired)}`,
       flips: { rightToWrong: flipped(true), wrongToRight: flipped(false) },
       verdict: 'unchanged',
     }
   }
   return unpairedRow(figures, base, now)
+}
+
+/** Replicates of the paired bootstrap: enough for stable 95% ends, cheap beside a case's scoring. */
+const BOOTSTRAP_SAMPLES = 2000
+
+/** The paired interval (a cluster bootstrap) and the MDE of a comparison over the same items. */
+function pairedEvidence(differences: readonly number[], clusters: readonly number[] | undefined, standardError: number) {
+  const interval = pairedBootstrapInterval(differences, { samples: BOOTSTRAP_SAMPLES, seed: differences.length, ...(clusters ? { clusters } : {}) })
+  return {
+    interval: { low: interval.low, high: interval.high, level: interval.level, clusters: interval.clusters },
+    mde: minimumDetectableEffect(standardError),
+  }
+}
+
+function describeEvidence({ interval, mde }: ReturnType<typeof pairedEvidence>): string {
+  return `paired bootstrap ${Math.round(interval.level * 100)}% interval [${formatSigned(interval.low)}, ${formatSigned(interval.high)}], detectable ±${mde.toPrecision(2)} at 80% power`
+}
+
+function formatSigned(value: number): string {
+  return `${value < 0 ? '−' : value > 0 ? '+' : ''}${Math.abs(value).toPrecision(3)}`
+}
+
+/**
+ * A continuous per-item score over the same items: the mean paired difference, tested with its (clustered)
+ * standard error and shown with a paired bootstrap interval; without per-item values on both sides, the
+ * unpaired z-test from the stderrs.
+ */
+function continuousRow(
+  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>,
+  base: MetricValueRecord,
+  now: MetricValueRecord,
+  baseline: BaselineEntry,
+  entry: CaseEntry,
+): Row {
+  const better = entry.record?.task.metrics[figures.metric]?.direction === 'lower' ? { better: 'lower' as const } : {}
+  const baseValues = baseline.items?.values?.[figures.metric]
+  const nowValues = entry.items?.values?.[figures.metric]
+  if (baseValues === undefined || nowValues === undefined || baseline.items!.n !== entry.items!.n) return { ...unpairedRow(figures, base, now), ...better }
+  const n = baseline.items!.n
+  const differences = pairedDifferences(
+    decodeFloats(baseValues, n, `baseline items.values.${figures.metric}`),
+    decodeFloats(nowValues, n, `run items.values.${figures.metric}`),
+  )
+  const clusters = baseline.items!.clusters ?? entry.items!.clusters
+  const se = clusteredStandardError(differences, clusters)
+  if (se === undefined || se === 0) {
+    const detail = se === 0 ? 'every item moved by the same amount' : 'fewer than two clusters of items'
+    return { ...figures, ...better, method: 'none', detail: `${detail}: no paired test`, verdict: figures.change === 0 ? 'unchanged' : 'unchecked' }
+  }
+  const z = (now.value - base.value) / se
+  const paired = pairedEvidence(differences, clusters, se)
+  const clustered = clusters ? `, ${paired.interval.clusters} clusters` : ''
+  return {
+    ...figures,
+    ...better,
+    method: 'paired-bootstrap',
+    pValue: twoSidedNormalP(z),
+    ...paired,
+    detail: `z = ${z.toFixed(2)} over ${n} paired items${clustered}; ${describeEvidence(paired)}`,
+    verdict: 'unchanged',
+  }
 }
 
 /** Without paired per-item records: a z-test from the two stderrs, or nothing to test with. */

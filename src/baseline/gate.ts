@@ -83,7 +83,8 @@ function judgeTests(studies: readonly StudyBaseline[], alpha: number): StudyBase
       const adjustedP = adjusted.get(c)
       if (adjustedP === undefined) return c
       const significant = adjustedP < alpha && c.change !== null && c.change !== 0
-      return { ...c, adjustedP, verdict: significant ? (c.change! < 0 ? 'regression' : 'improvement') : 'unchanged' }
+      const worse = c.better === 'lower' ? c.change! > 0 : c.change! < 0
+      return { ...c, adjustedP, verdict: significant ? (worse ? 'regression' : 'improvement') : 'unchanged' }
     }),
   }))
 }

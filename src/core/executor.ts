@@ -162,6 +162,8 @@ export interface ChoiceItem {
   readonly ll: readonly number[]
   /** Tokens of each choice's continuation (absent in case files written before they were recorded). */
   readonly tokens?: readonly number[]
+  /** The item's cluster (index of its shared passage or context, in order of first appearance) when the task declares a cluster key. */
+  readonly cluster?: number
   readonly [metric: string]: number | readonly number[] | undefined
 }
 

@@ -35,6 +35,8 @@ export interface TaskInfo<Metric extends string = string> {
    * each with its default. A non-default option becomes part of the case's name and baseline key.
    */
   readonly options?: Readonly<Record<string, number>>
+  /** The document field whose shared values make items one cluster (BoolQ's passage, SIQA's context): not independent. */
+  readonly clusterKey?: string
 }
 
 /** The plain metadata of metric definitions, as results record it (definitions may carry their computation too). */

@@ -16,6 +16,7 @@ export const boolq = hubChoiceTask({
   },
   columns: { question: 'string', passage: 'string', idx: 'int32', label: 'int64' },
   toDocument: row => choicesAfterContext(`${row.passage}\nQuestion: ${row.question}?\nAnswer:`, ['no', 'yes'], choiceIndex('label', row.label, 2)),
+  clusterKey: 'passage',
   chance: 1 / 2,
   metrics: { acc, ...choiceScores },
 })

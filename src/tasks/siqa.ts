@@ -29,6 +29,7 @@ export const siqa = hubChoiceTask({
       [row.answerA, row.answerB, row.answerC],
       choiceIndex('label', pythonInt('label', row.label) - 1, 3),
     ),
+  clusterKey: 'context',
   chance: 1 / 3,
   metrics: { acc, ...choiceScores },
 })

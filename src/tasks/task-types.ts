@@ -15,6 +15,8 @@ export interface ChoiceDocument {
   readonly choices: readonly string[]
   /** Index of the correct choice. */
   readonly gold: number
+  /** The value of the task's cluster key (e.g. the passage): documents that share it form one cluster. */
+  readonly cluster?: string
 }
 
 /** One document scored whole by `loglikelihoodRolling`, with counts taken from its original text. */
@@ -69,6 +71,8 @@ interface TaskDeclaration<Name extends string, Metric extends MetricInfo, M exte
 
 export interface MultipleChoiceTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, ChoiceMetric, M> {
   readonly kind: 'multiple_choice'
+  /** The field whose shared values make documents one cluster, when the task has one (clustered standard errors). */
+  readonly clusterKey?: string
   /** Every document of the evaluated split, in dataset order. */
   loadDocuments(options: DataOptions): Promise<ChoiceDocument[]>
 }
@@ -103,6 +107,7 @@ export function taskInfo(task: Task): TaskInfo {
     ...(task.chance === undefined ? {} : { chance: task.chance }),
     metrics,
     ...(task.kind === 'token_perplexity' ? { options: { ...task.options } } : {}),
+    ...(task.kind === 'multiple_choice' && task.clusterKey !== undefined ? { clusterKey: task.clusterKey } : {}),
   }
 }
 
