@@ -7,17 +7,11 @@
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { identityChanges } from '../core/identity-changes.ts'
-import { decodeBits, decodeFloats } from './bitset.ts'
+import { decodeBits, decodeFloats } from '../core/bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
 import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
-import {
-  clusteredStandardError,
-  minimumDetectableEffect,
-  pairedAccuracyStandardError,
-  pairedBootstrapInterval,
-  pairedDifferences,
-} from '../statistics/paired.ts'
+import { pairedSummary, type PairedSummary } from '../statistics/paired-summary.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -173,14 +167,13 @@ function accuracyRow(
     const pairs = discordantPairs(before, after)
     const pValue = mcnemarExactP(pairs.worse, pairs.better)
     const flipped = (from: boolean) => before.flatMap((was, i) => (was === from && after[i] !== from ? [i] : []))
-    const differences = pairedDifferences(before.map(Number), after.map(Number))
     const clusters = baseline.items!.clusters ?? entry.items!.clusters
-    const paired = pairedEvidence(differences, clusters, pairedAccuracyStandardError(pairs.worse + pairs.better, n))
+    const paired = pairedSummary(before.map(Number), after.map(Number), { binary: true, ...(clusters ? { clusters } : {}) })
     return {
       ...figures,
       method: 'mcnemar',
       pValue,
-      ...paired,
+      ...evidence(paired),
       detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}; ${describeEvidence(paired)}`,
       flips: { rightToWrong: flipped(true), wrongToRight: flipped(false) },
       verdict: 'unchanged',
@@ -189,20 +182,14 @@ function accuracyRow(
   return unpairedRow(figures, base, now)
 }
 
-/** Replicates of the paired bootstrap: enough for stable 95% ends, cheap beside a case's scoring. */
-const BOOTSTRAP_SAMPLES = 2000
-
-/** The paired interval (a cluster bootstrap) and the MDE of a comparison over the same items. */
-function pairedEvidence(differences: readonly number[], clusters: readonly number[] | undefined, standardError: number) {
-  const interval = pairedBootstrapInterval(differences, { samples: BOOTSTRAP_SAMPLES, seed: differences.length, ...(clusters ? { clusters } : {}) })
-  return {
-    interval: { low: interval.low, high: interval.high, level: interval.level, clusters: interval.clusters },
-    mde: minimumDetectableEffect(standardError),
-  }
+/** The interval and MDE as a comparison row carries them. */
+function evidence({ interval, mde }: PairedSummary): Pick<Row, 'interval' | 'mde'> {
+  return { interval: { low: interval.low, high: interval.high, level: interval.level, clusters: interval.clusters }, ...(mde === undefined ? {} : { mde }) }
 }
 
-function describeEvidence({ interval, mde }: ReturnType<typeof pairedEvidence>): string {
-  return `paired bootstrap ${Math.round(interval.level * 100)}% interval [${formatSigned(interval.low)}, ${formatSigned(interval.high)}], detectable ±${mde.toPrecision(2)} at 80% power`
+function describeEvidence({ interval, mde }: PairedSummary): string {
+  const detectable = mde === undefined ? '' : `, detectable ±${mde.toPrecision(2)} at 80% power`
+  return `paired bootstrap ${Math.round(interval.level * 100)}% interval [${formatSigned(interval.low)}, ${formatSigned(interval.high)}]${detectable}`
 }
 
 function formatSigned(value: number): string {
@@ -226,25 +213,25 @@ function continuousRow(
   const nowValues = entry.items?.values?.[figures.metric]
   if (baseValues === undefined || nowValues === undefined || baseline.items!.n !== entry.items!.n) return { ...unpairedRow(figures, base, now), ...better }
   const n = baseline.items!.n
-  const differences = pairedDifferences(
+  const clusters = baseline.items!.clusters ?? entry.items!.clusters
+  const paired = pairedSummary(
     decodeFloats(baseValues, n, `baseline items.values.${figures.metric}`),
     decodeFloats(nowValues, n, `run items.values.${figures.metric}`),
+    clusters ? { clusters } : {},
   )
-  const clusters = baseline.items!.clusters ?? entry.items!.clusters
-  const se = clusteredStandardError(differences, clusters)
+  const se = paired.standardError
   if (se === undefined || se === 0) {
     const detail = se === 0 ? 'every item moved by the same amount' : 'fewer than two clusters of items'
     return { ...figures, ...better, method: 'none', detail: `${detail}: no paired test`, verdict: figures.change === 0 ? 'unchanged' : 'unchecked' }
   }
   const z = (now.value - base.value) / se
-  const paired = pairedEvidence(differences, clusters, se)
   const clustered = clusters ? `, ${paired.interval.clusters} clusters` : ''
   return {
     ...figures,
     ...better,
     method: 'paired-bootstrap',
     pValue: twoSidedNormalP(z),
-    ...paired,
+    ...evidence(paired),
     detail: `z = ${z.toFixed(2)} over ${n} paired items${clustered}; ${describeEvidence(paired)}`,
     verdict: 'unchanged',
   }

@@ -7,7 +7,7 @@ import { canonicalHash } from '../core/canonical-hash.ts'
 import type { CaseItems, JsonValue } from '../core/executor.ts'
 import type { ItemDigest } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
-import { encodeBits, encodeFloats } from './bitset.ts'
+import { encodeBits, encodeFloats } from '../core/bitset.ts'
 
 export function digestItems(records: CaseItems, metrics: Readonly<Record<string, MetricInfo>>): ItemDigest {
   const sha256 = canonicalHash(records.items as readonly JsonValue[])
