@@ -111,8 +111,9 @@ describe('evaluateTask, multiple choice', () => {
     expect(result.items).toEqual({
       kind: 'choice',
       items: [
-        { gold: 1, ll: [-3, -4], tokens: [1, 1], acc: 0, ...scores(1 / (1 + Math.E), -1, -4) },
-        { gold: 0, ll: [-3, -4], tokens: [1, 1], acc: 1, ...scores(Math.E / (1 + Math.E), 1, -3) },
+        // BoolQ declares its passage as the cluster key: two passages, clusters 0 and 1.
+        { gold: 1, ll: [-3, -4], tokens: [1, 1], cluster: 0, acc: 0, ...scores(1 / (1 + Math.E), -1, -4) },
+        { gold: 0, ll: [-3, -4], tokens: [1, 1], cluster: 1, acc: 1, ...scores(Math.E / (1 + Math.E), 1, -3) },
       ],
     })
     // gold_prob: 1/(1+e) and e/(1+e) average to exactly 1/2; margins −1 and +1 to 0.
