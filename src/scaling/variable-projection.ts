@@ -3,6 +3,7 @@
 // problem is one-dimensional (a log-spaced grid over α, refined by golden-section search). The objective is
 // the summed squared log-loss residual, Σ (ln L_i − ln(E + A·N_i^−α))², the noise model of the Huber fit
 // without its robustness; the inner solve reaches it by Gauss–Newton steps, each a weighted NNLS in (E, A).
+import { goldenSection } from './golden-section.ts'
 import { SATURATING_BOUNDS, type SaturatingParameters } from './saturating-law.ts'
 
 export interface ProjectionFit extends SaturatingParameters {
@@ -92,8 +93,6 @@ export function projectExponent(
   return { ...current, rss, converged }
 }
 
-const GOLDEN = (Math.sqrt(5) - 1) / 2
-
 export function fitSaturatingProjection(params: readonly number[], loss: readonly number[], options: ProjectionOptions = {}): ProjectionFit {
   if (params.length !== loss.length) throw new Error(`fitSaturatingProjection: ${params.length} sizes for ${loss.length} losses`)
   const needed = options.fixIrreducibleAtZero ? 2 : 3
@@ -107,29 +106,11 @@ export function fitSaturatingProjection(params: readonly number[], loss: readonl
   const profile = grid.map(alpha => projectExponent(params, loss, alpha, fixE).rss)
   const best = profile.indexOf(Math.min(...profile))
   // Golden-section search on ln α between the best grid point's neighbours.
-  let a = Math.log(grid[Math.max(0, best - 1)]!)
-  let b = Math.log(grid[Math.min(points - 1, best + 1)]!)
+  const a = Math.log(grid[Math.max(0, best - 1)]!)
+  const b = Math.log(grid[Math.min(points - 1, best + 1)]!)
+  // 60 golden steps shrink the bracket (two grid steps of ln α) below 1e-12.
   const f = (u: number) => projectExponent(params, loss, Math.exp(u), fixE).rss
-  let c = b - GOLDEN * (b - a)
-  let d = a + GOLDEN * (b - a)
-  let fc = f(c)
-  let fd = f(d)
-  while (b - a > 1e-12) {
-    if (fc < fd) {
-      b = d
-      d = c
-      fd = fc
-      c = b - GOLDEN * (b - a)
-      fc = f(c)
-    } else {
-      a = c
-      c = d
-      fc = fd
-      d = a + GOLDEN * (b - a)
-      fd = f(d)
-    }
-  }
-  const alpha = Math.exp((a + b) / 2)
+  const alpha = Math.exp(goldenSection(f, a, b, 60))
   const inner = projectExponent(params, loss, alpha, fixE)
   const residuals = loss.map((l, i) => Math.log(l) - Math.log(inner.E + inner.A * params[i]! ** -alpha))
   return {
