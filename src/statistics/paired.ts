@@ -136,3 +136,53 @@ export function pairedAccuracyStandardError(discordant: number, n: number): numb
   if (!(n > 0)) throw new Error(`paired accuracy: n must be positive, got ${n}`)
   return Math.sqrt(discordant) / n
 }
+
+export interface RatioInterval {
+  /** Current over baseline perplexity: exp((Σ NLL_now − Σ NLL_base) / Σ units). */
+  readonly ratio: number
+  readonly low: number
+  readonly high: number
+  readonly level: number
+  readonly documents: number
+}
+
+/**
+ * Paired percentile-bootstrap interval of a corpus perplexity's ratio (run over baseline) from per-document (or
+ * per-window) NLLs of the same documents: each replicate resamples documents and recomputes both corpus ratios,
+ * so long documents weigh as they do in the perplexity itself.
+ */
+export function pairedPerplexityRatio(
+  baselineNll: readonly number[],
+  currentNll: readonly number[],
+  units: readonly number[],
+  options: { readonly samples: number; readonly seed: number; readonly level?: number },
+): RatioInterval {
+  const level = options.level ?? 0.95
+  const n = units.length
+  if (baselineNll.length !== n || currentNll.length !== n) {
+    throw new Error(`paired perplexity: need one NLL per document on both sides, got ${baselineNll.length} and ${currentNll.length} for ${n} documents`)
+  }
+  if (!(Number.isInteger(options.samples) && options.samples >= 100))
+    throw new Error(`paired perplexity: samples must be an integer ≥ 100, got ${options.samples}`)
+  const differences = currentNll.map((value, i) => value - (baselineNll[i] as number))
+  const logRatio = (pick: (k: number) => number): number => {
+    let nll = 0
+    let count = 0
+    for (let k = 0; k < n; k++) {
+      const i = pick(k)
+      nll += differences[i] as number
+      count += units[i] as number
+    }
+    return nll / count
+  }
+  const random = seededRandom(options.seed)
+  const replicates = Array.from({ length: options.samples }, () => logRatio(() => random.integer(n)))
+  const tail = (1 - level) / 2
+  return {
+    ratio: Math.exp(logRatio(k => k)),
+    low: Math.exp(quantile(replicates, tail)),
+    high: Math.exp(quantile(replicates, 1 - tail)),
+    level,
+    documents: n,
+  }
+}
