@@ -11,7 +11,8 @@ import { decodeBits, decodeFloats } from '../core/bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
 import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
-import { pairedSummary, type PairedSummary } from '../statistics/paired-summary.ts'
+import { pairedPerplexityRatio } from '../statistics/paired.ts'
+import { BOOTSTRAP_SAMPLES, pairedSummary, type PairedSummary } from '../statistics/paired-summary.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -147,7 +148,23 @@ function statisticalRow(
         : [figures.change, Math.log2(1 + r), ' bits']
   const show = (v: number) => (unit === '%' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(4)}${unit}`)
   const verdict: Verdict = excess > allowed ? 'regression' : excess < -allowed ? 'improvement' : 'unchanged'
-  return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}`, verdict }
+  const paired = rule === 'ratio' ? perplexityInterval(entry.record?.task.metrics[metric]?.unit, baseline, entry) : ''
+  return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}${paired}`, verdict }
+}
+
+/** A per-word or per-byte perplexity of the same documents: the ratio's paired bootstrap interval over documents, shown beside the tolerance. */
+function perplexityInterval(unit: string | undefined, baseline: BaselineEntry, entry: CaseEntry): string {
+  const units = unit === 'word' ? 'words' : unit === 'byte' ? 'bytes' : undefined
+  const [base, now] = [baseline.items, entry.items]
+  if (!units || !base?.values?.nll || !now?.values?.nll || !now.values[units] || base.n !== now.n) return ''
+  const n = base.n
+  const interval = pairedPerplexityRatio(
+    decodeFloats(base.values.nll, n, 'baseline items.values.nll'),
+    decodeFloats(now.values.nll, n, 'run items.values.nll'),
+    decodeFloats(now.values[units], n, `run items.values.${units}`),
+    { samples: BOOTSTRAP_SAMPLES, seed: n },
+  )
+  return `; paired over ${n} documents ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)}`
 }
 
 /** Paired exact McNemar on the per-item bits when both sides have them for the same items, else an unpaired z-test. */

@@ -75,6 +75,7 @@ const declared = {
   // Named like an accuracy, declared as a loss: judged as the declaration says.
   acc_loss: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' },
   gold_prob: { direction: 'higher', kind: 'probability', aggregation: 'mean' },
+  word_perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'word' },
   brier: { direction: 'lower', kind: 'brier', aggregation: 'mean' },
 } as const
 
@@ -99,7 +100,7 @@ function entry(c: Case): CaseEntry {
     n === undefined
       ? undefined
       : {
-          kind: 'choice' as const,
+          kind: c.values?.nll ? ('rolling' as const) : ('choice' as const),
           n,
           correct: c.bits ? { acc: encodeBits(c.bits) } : ({} as Record<string, string>),
           ...(c.values ? { values: Object.fromEntries(Object.entries(c.values).map(([k, v]) => [k, encodeFloats(v)])) } : {}),
@@ -246,6 +247,22 @@ describe('continuous scores: paired differences over the same items', () => {
     ).studies[0]!.comparisons[0]!
     expect(row.method).toBe('unpaired-z')
     expect(row.verdict).toBe('regression')
+  })
+})
+
+describe('perplexity of the same documents: a paired interval beside the tolerance', () => {
+  // Per-document log ratios 0.02 and 0.04 (SD 0.01): e^(0.03 ± 1.96 · 0.01 / √50) = ×1.0276–×1.0333.
+  test('50 documents of 10 words, NLL 30 → 30.3 ± 0.1: ratio e^0.03 = 1.0305, its interval around it, a regression beyond 1%', () => {
+    const words = Array.from({ length: 50 }, () => 10)
+    const base = words.map(() => 30)
+    const now = base.map((v, i) => v + 0.3 + (i % 2 ? 0.1 : -0.1))
+    const perplexity = (nll: number[]) => Math.exp(nll.reduce((a, b) => a + b, 0) / 500)
+    const [row] = gate(
+      doc({ task: 'wiki', metrics: { word_perplexity: { value: perplexity(base) } }, values: { nll: base, words }, hash: 'h1' }),
+      doc({ task: 'wiki', metrics: { word_perplexity: { value: perplexity(now) } }, values: { nll: now, words }, hash: 'h2' }),
+    ).studies[0]!.comparisons
+    expect(row!.verdict).toBe('regression')
+    expect(row!.detail).toMatch(/^\+3\.05% against a tolerance of ±1\.00%; paired over 50 documents ×1\.0305, 95% interval ×1\.027\d–×1\.033\d$/)
   })
 })
 

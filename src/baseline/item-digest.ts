@@ -20,6 +20,12 @@ export function digestItems(records: CaseItems, metrics: Readonly<Record<string,
       else values[name] = encodeFloats(records.items.map(item => item[name] as number))
     }
   }
+  if (records.kind === 'rolling') {
+    // Per document: NLL and the units perplexities divide by, for a paired interval of the perplexity ratio.
+    values.nll = encodeFloats(records.items.map(item => -item.ll))
+    values.words = encodeFloats(records.items.map(item => item.words))
+    values.bytes = encodeFloats(records.items.map(item => item.bytes))
+  }
   const clusters =
     records.kind === 'choice' && records.items.every(item => typeof item.cluster === 'number') ? records.items.map(item => item.cluster as number) : []
   return {

@@ -99,7 +99,10 @@ export const itemDigestSchema = z.strictObject({
   n: z.number().int().nonnegative(),
   /** Accuracy metric → base64 bitset: item i is correct when bit i % 8 (least significant first) of byte ⌊i / 8⌋ is set. */
   correct: z.record(z.string(), z.string()),
-  /** Continuous per-item metric → base64 float32 per item (little-endian), for paired intervals. */
+  /**
+   * Base64 float32 per item (little-endian), for paired intervals: each continuous per-item metric of a
+   * multiple-choice case; `nll`, `words` and `bytes` per document of a rolling case.
+   */
   values: z.record(z.string(), z.string()).optional(),
   /** Each item's cluster (the index of its shared passage or context, in order of first appearance) when the task declares a cluster key. */
   clusters: z.array(z.number().int().nonnegative()).optional(),
