@@ -167,14 +167,13 @@ function perplexityInterval(unit: string | undefined, baseline: BaselineEntry, e
   return `; paired over ${n} documents ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)}`
 }
 
+type Figures = Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>
+
+/** A metric's two values and the two sides' records, baseline first. */
+type PairedSides = readonly [base: MetricValueRecord, now: MetricValueRecord, baseline: BaselineEntry, entry: CaseEntry]
+
 /** Paired exact McNemar on the per-item bits when both sides have them for the same items, else an unpaired z-test. */
-function accuracyRow(
-  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>,
-  base: MetricValueRecord,
-  now: MetricValueRecord,
-  baseline: BaselineEntry,
-  entry: CaseEntry,
-): Row {
+function accuracyRow(figures: Figures, ...[base, now, baseline, entry]: PairedSides): Row {
   const baseBits = baseline.items?.correct[figures.metric]
   const nowBits = entry.items?.correct[figures.metric]
   if (baseBits !== undefined && nowBits !== undefined && baseline.items!.n === entry.items!.n) {
@@ -218,13 +217,7 @@ function formatSigned(value: number): string {
  * standard error and shown with a paired bootstrap interval; without per-item values on both sides, the
  * unpaired z-test from the stderrs.
  */
-function continuousRow(
-  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>,
-  base: MetricValueRecord,
-  now: MetricValueRecord,
-  baseline: BaselineEntry,
-  entry: CaseEntry,
-): Row {
+function continuousRow(figures: Figures, ...[base, now, baseline, entry]: PairedSides): Row {
   const better = entry.record?.task.metrics[figures.metric]?.direction === 'lower' ? { better: 'lower' as const } : {}
   const baseValues = baseline.items?.values?.[figures.metric]
   const nowValues = entry.items?.values?.[figures.metric]
@@ -255,7 +248,7 @@ function continuousRow(
 }
 
 /** Without paired per-item records: a z-test from the two stderrs, or nothing to test with. */
-function unpairedRow(figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>, base: MetricValueRecord, now: MetricValueRecord): Row {
+function unpairedRow(figures: Figures, base: MetricValueRecord, now: MetricValueRecord): Row {
   if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
     const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)
     return {
