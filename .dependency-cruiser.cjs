@@ -5,7 +5,8 @@
  */
 const layers = {
   core: [],
-  scaling: ['core'],
+  statistics: ['core'],
+  scaling: ['statistics', 'core'],
   onnx: ['core'],
   hub: ['core'],
   scoring: ['core'],
@@ -16,9 +17,9 @@ const layers = {
   tasks: ['data', 'hub', 'scoring', 'core'],
   families: ['hub', 'core'],
   eval: ['tasks', 'scoring', 'data', 'hub', 'core'],
-  baseline: ['core'],
-  report: ['scaling', 'core'],
-  vitest: ['eval', 'tasks', 'models', 'forge', 'baseline', 'report', 'perf', 'scaling', 'scoring', 'data', 'hub', 'onnx', 'core'],
+  baseline: ['statistics', 'core'],
+  report: ['scaling', 'statistics', 'core'],
+  vitest: ['eval', 'tasks', 'models', 'forge', 'baseline', 'report', 'perf', 'scaling', 'statistics', 'scoring', 'data', 'hub', 'onnx', 'core'],
 }
 const testFile = '\\.(test|test-d|e2e\\.test)\\.ts$'
 const testExtras = ['forge', 'models', 'data']

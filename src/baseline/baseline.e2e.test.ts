@@ -91,7 +91,7 @@ defineStudy({
 
     const unchanged = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: original })
     expect(unchanged.code, unchanged.output).toBe(0)
-    expect(unchanged.output).toMatch(/baseline perturb \(benchmarks\/__baselines__\/perturb\.json, exact\): 4 comparisons, 0 regressions/)
+    expect(unchanged.output).toMatch(/baseline perturb \(benchmarks\/__baselines__\/perturb\.json, exact\): 8 comparisons, 0 regressions/)
     expect(read(dir, 'reports/report.md')).toContain('✅ no regressions')
 
     const scaled = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: perturbed })

@@ -9,10 +9,12 @@ import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { dataChanges, identityChanges } from '../core/identity-changes.ts'
-import { decodeBits } from './bitset.ts'
+import { decodeBits, decodeFloats } from '../core/bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
-import { discordantPairs, mcnemarExactP, twoSidedNormalP } from './statistics.ts'
+import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
+import { pairedPerplexityRatio } from '../statistics/paired.ts'
+import { BOOTSTRAP_SAMPLES, pairedSummary, type PairedSummary } from '../statistics/paired-summary.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -140,9 +142,13 @@ function exactRows(baseline: BaselineEntry, record: CaseRecord, entry: CaseEntry
   return rows
 }
 
-/** How a metric is judged, from the metadata its task declared: per-item accuracies are tested, lower-is-better losses get a tolerance. */
-function metricRule(info: MetricInfo | undefined): 'accuracy' | 'ratio' | 'nats' | 'bits' | undefined {
+/**
+ * How a metric is judged, from the metadata its task declared: per-item accuracies are tested, continuous
+ * per-item scores get an interval, corpus-level losses a tolerance.
+ */
+function metricRule(info: MetricInfo | undefined): 'accuracy' | 'continuous' | 'ratio' | 'nats' | 'bits' | undefined {
   if (info?.kind === 'accuracy') return 'accuracy'
+  if (info?.aggregation === 'mean') return 'continuous'
   if (info?.direction !== 'lower') return undefined
   return info.kind === 'perplexity' ? 'ratio' : info.kind === 'nll' ? 'nats' : 'bits'
 }
@@ -159,6 +165,7 @@ function statisticalRow(
   const figures = { metric, baseline: base.value, current: now.value, change: now.value - base.value }
   const rule = metricRule(entry.record?.task.metrics[metric])
   if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
+  if (rule === 'continuous') return continuousRow(figures, base, now, baseline, entry)
   if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
   // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
   const r = settings.perplexityTolerance
@@ -170,17 +177,32 @@ function statisticalRow(
         : [figures.change, Math.log2(1 + r), ' bits']
   const show = (v: number) => (unit === '%' ? `${(v * 100).toFixed(2)}%` : `${v.toFixed(4)}${unit}`)
   const verdict: Verdict = excess > allowed ? 'regression' : excess < -allowed ? 'improvement' : 'unchanged'
-  return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}`, verdict }
+  const paired = rule === 'ratio' ? perplexityInterval(entry.record?.task.metrics[metric]?.unit, baseline, entry) : ''
+  return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}${paired}`, verdict }
 }
 
+/** A per-word or per-byte perplexity of the same documents: the ratio's paired bootstrap interval over documents, shown beside the tolerance. */
+function perplexityInterval(unit: string | undefined, baseline: BaselineEntry, entry: CaseEntry): string {
+  const units = unit === 'word' ? 'words' : unit === 'byte' ? 'bytes' : undefined
+  const [base, now] = [baseline.items, entry.items]
+  if (!units || !base?.values?.nll || !now?.values?.nll || !now.values[units] || base.n !== now.n) return ''
+  const n = base.n
+  const interval = pairedPerplexityRatio(
+    decodeFloats(base.values.nll, n, 'baseline items.values.nll'),
+    decodeFloats(now.values.nll, n, 'run items.values.nll'),
+    decodeFloats(now.values[units], n, `run items.values.${units}`),
+    { samples: BOOTSTRAP_SAMPLES, seed: n },
+  )
+  return `; paired over ${n} documents ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)}`
+}
+
+type Figures = Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>
+
+/** A metric's two values and the two sides' records, baseline first. */
+type PairedSides = readonly [base: MetricValueRecord, now: MetricValueRecord, baseline: BaselineEntry, entry: CaseEntry]
+
 /** Paired exact McNemar on the per-item bits when both sides have them for the same items, else an unpaired z-test. */
-function accuracyRow(
-  figures: Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>,
-  base: MetricValueRecord,
-  now: MetricValueRecord,
-  baseline: BaselineEntry,
-  entry: CaseEntry,
-): Row {
+function accuracyRow(figures: Figures, ...[base, now, baseline, entry]: PairedSides): Row {
   const baseBits = baseline.items?.correct[figures.metric]
   const nowBits = entry.items?.correct[figures.metric]
   if (baseBits !== undefined && nowBits !== undefined && baseline.items!.n === entry.items!.n) {
@@ -190,15 +212,72 @@ function accuracyRow(
     const pairs = discordantPairs(before, after)
     const pValue = mcnemarExactP(pairs.worse, pairs.better)
     const flipped = (from: boolean) => before.flatMap((was, i) => (was === from && after[i] !== from ? [i] : []))
+    const clusters = baseline.items!.clusters ?? entry.items!.clusters
+    const paired = pairedSummary(before.map(Number), after.map(Number), { binary: true, ...(clusters ? { clusters } : {}) })
     return {
       ...figures,
       method: 'mcnemar',
       pValue,
-      detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}`,
+      ...evidence(paired),
+      detail: `${pairs.worse} right→wrong, ${pairs.better} wrong→right of ${n}; ${describeEvidence(paired)}`,
       flips: { rightToWrong: flipped(true), wrongToRight: flipped(false) },
       verdict: 'unchanged',
     }
   }
+  return unpairedRow(figures, base, now)
+}
+
+/** The interval and MDE as a comparison row carries them. */
+function evidence({ interval, mde }: PairedSummary): Pick<Row, 'interval' | 'mde'> {
+  return { interval: { low: interval.low, high: interval.high, level: interval.level, clusters: interval.clusters }, ...(mde === undefined ? {} : { mde }) }
+}
+
+function describeEvidence({ interval, mde }: PairedSummary): string {
+  const detectable = mde === undefined ? '' : `, detectable ±${mde.toPrecision(2)} at 80% power`
+  return `paired bootstrap ${Math.round(interval.level * 100)}% interval [${formatSigned(interval.low)}, ${formatSigned(interval.high)}]${detectable}`
+}
+
+function formatSigned(value: number): string {
+  return `${value < 0 ? '−' : value > 0 ? '+' : ''}${Math.abs(value).toPrecision(3)}`
+}
+
+/**
+ * A continuous per-item score over the same items: the mean paired difference, tested with its (clustered)
+ * standard error and shown with a paired bootstrap interval; without per-item values on both sides, the
+ * unpaired z-test from the stderrs.
+ */
+function continuousRow(figures: Figures, ...[base, now, baseline, entry]: PairedSides): Row {
+  const better = entry.record?.task.metrics[figures.metric]?.direction === 'lower' ? { better: 'lower' as const } : {}
+  const baseValues = baseline.items?.values?.[figures.metric]
+  const nowValues = entry.items?.values?.[figures.metric]
+  if (baseValues === undefined || nowValues === undefined || baseline.items!.n !== entry.items!.n) return { ...unpairedRow(figures, base, now), ...better }
+  const n = baseline.items!.n
+  const clusters = baseline.items!.clusters ?? entry.items!.clusters
+  const paired = pairedSummary(
+    decodeFloats(baseValues, n, `baseline items.values.${figures.metric}`),
+    decodeFloats(nowValues, n, `run items.values.${figures.metric}`),
+    clusters ? { clusters } : {},
+  )
+  const se = paired.standardError
+  if (se === undefined || se === 0) {
+    const detail = se === 0 ? 'every item moved by the same amount' : 'fewer than two clusters of items'
+    return { ...figures, ...better, method: 'none', detail: `${detail}: no paired test`, verdict: figures.change === 0 ? 'unchanged' : 'unchecked' }
+  }
+  const z = (now.value - base.value) / se
+  const clustered = clusters ? `, ${paired.interval.clusters} clusters` : ''
+  return {
+    ...figures,
+    ...better,
+    method: 'paired-bootstrap',
+    pValue: twoSidedNormalP(z),
+    ...evidence(paired),
+    detail: `z = ${z.toFixed(2)} over ${n} paired items${clustered}; ${describeEvidence(paired)}`,
+    verdict: 'unchanged',
+  }
+}
+
+/** Without paired per-item records: a z-test from the two stderrs, or nothing to test with. */
+function unpairedRow(figures: Figures, base: MetricValueRecord, now: MetricValueRecord): Row {
   if (base.stderr !== undefined && now.stderr !== undefined && (base.stderr > 0 || now.stderr > 0)) {
     const z = (now.value - base.value) / Math.hypot(base.stderr, now.stderr)
     return {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
-import { encodeBits } from './bitset.ts'
+import { encodeBits, encodeFloats } from '../core/bitset.ts'
 import { calibratedRatio } from './compare-case.ts'
 import type { CompareSettings } from '../core/comparison.ts'
 import { runBaselineGate } from './gate.ts'
@@ -56,6 +56,8 @@ interface Case {
   readonly task: string
   readonly metrics: CaseRecord['metrics']
   readonly bits?: boolean[]
+  readonly values?: Record<string, number[]>
+  readonly clusters?: number[]
   readonly hash?: string
   readonly cpu?: string
   readonly cpuId?: string
@@ -74,6 +76,9 @@ const declared = {
   nll: { direction: 'lower', kind: 'nll', aggregation: 'corpus', unit: 'token' },
   // Named like an accuracy, declared as a loss: judged as the declaration says.
   acc_loss: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' },
+  gold_prob: { direction: 'higher', kind: 'probability', aggregation: 'mean' },
+  word_perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'word' },
+  brier: { direction: 'lower', kind: 'brier', aggregation: 'mean' },
 } as const
 
 function entry(c: Case): CaseEntry {
@@ -95,7 +100,18 @@ function entry(c: Case): CaseEntry {
     environment: { ...environment, cpu: c.cpu ?? environment.cpu, ...(c.cpuId ? { cpuId: c.cpuId } : {}) },
     finishedAt: '2026-01-01T00:00:00.000Z',
   }
-  const items = c.bits ? { kind: 'choice' as const, n: c.bits.length, correct: { acc: encodeBits(c.bits) }, sha256: `sha-${c.bits.join()}` } : undefined
+  const n = c.bits?.length ?? Object.values(c.values ?? {})[0]?.length
+  const items =
+    n === undefined
+      ? undefined
+      : {
+          kind: c.values?.nll ? ('rolling' as const) : ('choice' as const),
+          n,
+          correct: c.bits ? { acc: encodeBits(c.bits) } : ({} as Record<string, string>),
+          ...(c.values ? { values: Object.fromEntries(Object.entries(c.values).map(([k, v]) => [k, encodeFloats(v)])) } : {}),
+          ...(c.clusters ? { clusters: c.clusters } : {}),
+          sha256: `sha-${c.bits?.join()}-${JSON.stringify(c.values)}`,
+        }
   return {
     study: 's',
     model: 'm',
@@ -141,8 +157,10 @@ describe('accuracy: paired exact McNemar with Holm', () => {
       baseline: 0.6,
       current: 0.42,
       verdict: 'regression',
-      detail: '20 right→wrong, 2 wrong→right of 100',
     })
+    // MDE at 22 discordant of 100: 2.8016 · sqrt(22) / 100 = 0.131; the interval brackets the change −0.18.
+    expect(row!.detail).toMatch(/^20 right→wrong, 2 wrong→right of 100; paired bootstrap 95% interval \[−0\.2\d+, −0\.1\d+\], detectable ±0\.13 at 80% power$/)
+    expect(row!.mde).toBeCloseTo(((1.959963985 + 0.841621234) * Math.sqrt(22)) / 100, 8)
     expect(row!.pValue).toBeCloseTo(508 / 4194304, 16)
     expect(row!.change).toBeCloseTo(-0.18, 14)
     expect(report.failed).toBe(true)
@@ -187,6 +205,69 @@ describe('accuracy: paired exact McNemar with Holm', () => {
     expect(row.method).toBe('unpaired-z')
     expect(row.pValue).toBeCloseTo(4.07e-4, 5)
     expect(row.verdict).toBe('regression')
+  })
+})
+
+describe('continuous scores: paired differences over the same items', () => {
+  // 100 items at 0.25; the run moves them by 0.02 ± 0.01 (alternating), or by cluster (pairs of items move together).
+  const base = Array.from({ length: 100 }, () => 0.25)
+  const moved = base.map((v, i) => v + 0.02 + (i % 2 ? 0.01 : -0.01))
+  const movedInPairs = base.map((v, i) => v + 0.02 + (Math.floor(i / 2) % 2 ? 0.01 : -0.01))
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length
+  const scores = (values: number[], hash: string, clusters?: number[]) => ({
+    task: 'mc',
+    metrics: { gold_prob: { value: mean(values) }, brier: { value: mean(values) } },
+    values: { gold_prob: values, brier: values },
+    hash,
+    ...(clusters ? { clusters } : {}),
+  })
+
+  test('a rise is an improvement of gold_prob and a regression of the Brier score (declared lower-is-better), by hand', () => {
+    const rows = gate(doc(scores(base, 'h1')), doc(scores(moved, 'h2'))).studies[0]!.comparisons
+    const [prob, brier] = rows
+    // SE = 0.01 · sqrt(100 / 99) / sqrt(100) = 0.001005; z = 0.02 / SE = 19.90.
+    expect(prob!.method).toBe('paired-bootstrap')
+    expect(prob!.detail).toMatch(
+      /^z = 19\.9\d over 100 paired items; paired bootstrap 95% interval \[\+0\.01\d+, \+0\.02\d+\], detectable ±0\.0028 at 80% power$/,
+    )
+    expect(prob!.verdict).toBe('improvement')
+    expect(brier!.better).toBe('lower')
+    expect(brier!.verdict).toBe('regression')
+    expect(prob!.interval!.low).toBeLessThan(0.02)
+    expect(prob!.interval!.high).toBeGreaterThan(0.02)
+  })
+
+  test('declared clusters widen the standard error: pairs that move together count once', () => {
+    const clusters = base.map((_, i) => Math.floor(i / 2))
+    const [prob] = gate(doc(scores(base, 'h1', clusters)), doc(scores(movedInPairs, 'h2', clusters))).studies[0]!.comparisons
+    // Cluster sums of deviations ±0.02 over 50 clusters: SE = sqrt(50/49 · 50 · 0.02²) / 100 = 0.001429; z = 14.0.
+    expect(prob!.detail).toMatch(/^z = 14\.0\d over 100 paired items, 50 clusters;/)
+    expect(prob!.interval!.clusters).toBe(50)
+  })
+
+  test('without per-item values on both sides the stderrs give an unpaired z-test, with the direction kept', () => {
+    const row = gate(
+      doc({ task: 'mc', metrics: { brier: { value: 0.5, stderr: 0.01 } } }),
+      doc({ task: 'mc', metrics: { brier: { value: 0.55, stderr: 0.01 } }, hash: 'h2' }),
+    ).studies[0]!.comparisons[0]!
+    expect(row.method).toBe('unpaired-z')
+    expect(row.verdict).toBe('regression')
+  })
+})
+
+describe('perplexity of the same documents: a paired interval beside the tolerance', () => {
+  // Per-document log ratios 0.02 and 0.04 (SD 0.01): e^(0.03 ± 1.96 · 0.01 / √50) = ×1.0276–×1.0333.
+  test('50 documents of 10 words, NLL 30 → 30.3 ± 0.1: ratio e^0.03 = 1.0305, its interval around it, a regression beyond 1%', () => {
+    const words = Array.from({ length: 50 }, () => 10)
+    const base = words.map(() => 30)
+    const now = base.map((v, i) => v + 0.3 + (i % 2 ? 0.1 : -0.1))
+    const perplexity = (nll: number[]) => Math.exp(nll.reduce((a, b) => a + b, 0) / 500)
+    const [row] = gate(
+      doc({ task: 'wiki', metrics: { word_perplexity: { value: perplexity(base) } }, values: { nll: base, words }, hash: 'h1' }),
+      doc({ task: 'wiki', metrics: { word_perplexity: { value: perplexity(now) } }, values: { nll: now, words }, hash: 'h2' }),
+    ).studies[0]!.comparisons
+    expect(row!.verdict).toBe('regression')
+    expect(row!.detail).toMatch(/^\+3\.05% against a tolerance of ±1\.00%; paired over 50 documents ×1\.0305, 95% interval ×1\.027\d–×1\.033\d$/)
   })
 })
 

@@ -9,7 +9,7 @@ import { failingVerdicts } from '../core/comparison.ts'
 import type { BaselineReport, CompareSettings, StudyBaseline } from '../core/comparison.ts'
 import type { BaselineFile } from './schema.ts'
 import { BASELINE_SCHEMA_VERSION } from './schema.ts'
-import { holmAdjust } from './statistics.ts'
+import { holmAdjust } from '../statistics/significance.ts'
 
 export interface GateOptions {
   /** Absolute baselines directory. */
@@ -85,7 +85,8 @@ function judgeTests(studies: readonly StudyBaseline[], alpha: number): StudyBase
       const adjustedP = adjusted.get(c)
       if (adjustedP === undefined) return c
       const significant = adjustedP < alpha && c.change !== null && c.change !== 0
-      return { ...c, adjustedP, verdict: significant ? (c.change! < 0 ? 'regression' : 'improvement') : 'unchanged' }
+      const worse = c.better === 'lower' ? c.change! > 0 : c.change! < 0
+      return { ...c, adjustedP, verdict: significant ? (worse ? 'regression' : 'improvement') : 'unchanged' }
     }),
   }))
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { decodeBits, encodeBits } from './bitset.ts'
+import { decodeBits, encodeBits } from '../core/bitset.ts'
 import { digestItems } from './item-digest.ts'
 
 describe('bitsets', () => {

@@ -12,7 +12,7 @@ export type Verdict =
   /** No baseline entry yet. */
   | 'new'
 
-export type Method = 'exact' | 'mcnemar' | 'unpaired-z' | 'tolerance' | 'calibrated-ratio' | 'none'
+export type Method = 'exact' | 'mcnemar' | 'paired-bootstrap' | 'unpaired-z' | 'tolerance' | 'calibrated-ratio' | 'none'
 
 export interface Comparison {
   readonly study: string
@@ -28,6 +28,12 @@ export interface Comparison {
   /** Two-sided p-value of the paired (or unpaired) test, and Holm's adjustment over the run's tests. */
   readonly pValue?: number
   readonly adjustedP?: number
+  /** Which way the metric improves, when it is not `higher` (a Brier score): the sign of a tested change means the opposite. */
+  readonly better?: 'lower'
+  /** A paired interval of the change (current − baseline), clustered where the task declares a cluster key. */
+  readonly interval?: { readonly low: number; readonly high: number; readonly level: number; readonly clusters: number }
+  /** The smallest change this comparison detects at 80% power (two-sided, α = 0.05), at its size and noise. */
+  readonly mde?: number
   /** For a paired accuracy test: the indices (in document order) of the items that flipped. */
   readonly flips?: { readonly rightToWrong: readonly number[]; readonly wrongToRight: readonly number[] }
   /** Why the verdict: the test's figures, the tolerance, or what differs. */

@@ -172,11 +172,18 @@ export interface CalibrationWorkload {
   readonly run: () => Promise<number>
 }
 
-/** One multiple-choice document: gold, each choice's log-likelihood, and its value of each per-document metric (e.g. acc: 0 | 1). */
+/**
+ * One multiple-choice document: gold, each choice's log-likelihood and continuation token count, and its value of
+ * each per-document metric (e.g. acc: 0 | 1, gold_prob: 0.31).
+ */
 export interface ChoiceItem {
   readonly gold: number
   readonly ll: readonly number[]
-  readonly [metric: string]: number | readonly number[]
+  /** Tokens of each choice's continuation (absent in case files written before they were recorded). */
+  readonly tokens?: readonly number[]
+  /** The item's cluster (index of its shared passage or context, in order of first appearance) when the task declares a cluster key. */
+  readonly cluster?: number
+  readonly [metric: string]: number | readonly number[] | undefined
 }
 
 /** One rolling document: its log-likelihood, the original page's words and bytes, and the tokens scored. */

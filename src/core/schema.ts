@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { JsonValue } from './executor.ts'
+import { METRIC_KINDS } from './task-info.ts'
 
 export const RESULTS_SCHEMA_VERSION = 2
 
@@ -28,7 +29,7 @@ export const metricValueSchema = z.strictObject({ value: finite, stderr: finite.
 /** A metric's declared metadata (src/core/task-info.ts). */
 export const metricInfoSchema = z.strictObject({
   direction: z.enum(['higher', 'lower']),
-  kind: z.enum(['accuracy', 'perplexity', 'nll', 'bits']),
+  kind: z.enum(METRIC_KINDS),
   aggregation: z.enum(['mean', 'corpus']),
   unit: z.enum(['token', 'word', 'byte']).optional(),
 })
@@ -41,6 +42,8 @@ export const taskRecordSchema = z.strictObject({
   /** Accuracy of uniform guessing; null when the task declares none. */
   chance: finite.nullable(),
   metrics: z.record(z.string(), metricInfoSchema),
+  /** The document field whose shared values make items one cluster; absent when items are independent. */
+  clusterKey: z.string().optional(),
 })
 
 /** The shape of a case's per-item records (src/core/executor.ts, CaseItems). */
@@ -129,6 +132,13 @@ export const itemDigestSchema = z.strictObject({
   n: z.number().int().nonnegative(),
   /** Accuracy metric → base64 bitset: item i is correct when bit i % 8 (least significant first) of byte ⌊i / 8⌋ is set. */
   correct: z.record(z.string(), z.string()),
+  /**
+   * Base64 float32 per item (little-endian), for paired intervals: each continuous per-item metric of a
+   * multiple-choice case; `nll`, `words` and `bytes` per document of a rolling case.
+   */
+  values: z.record(z.string(), z.string()).optional(),
+  /** Each item's cluster (the index of its shared passage or context, in order of first appearance) when the task declares a cluster key. */
+  clusters: z.array(z.number().int().nonnegative()).optional(),
   /** sha256 of the items' canonical JSON: equal exactly when every per-item number is bit-identical. */
   sha256: z.string(),
 })

@@ -3,11 +3,17 @@
  * the reports and the scaling fit read this metadata and never guess from a metric's name.
  */
 
+export const METRIC_KINDS = ['accuracy', 'perplexity', 'nll', 'bits', 'probability', 'margin', 'brier', 'log_likelihood'] as const
+export type MetricKind = (typeof METRIC_KINDS)[number]
+
 export interface MetricInfo {
   /** Which way is better: accuracies go up, perplexities and losses go down. */
   readonly direction: 'higher' | 'lower'
-  /** What the number is: a 0/1 accuracy, a perplexity (a ratio), an NLL in nats, or bits. */
-  readonly kind: 'accuracy' | 'perplexity' | 'nll' | 'bits'
+  /**
+   * What the number is: a 0/1 accuracy, a perplexity (a ratio), an NLL in nats, bits, or a continuous per-item
+   * score of a multiple-choice document (a probability, a margin in nats, a Brier score, a log-likelihood in nats).
+   */
+  readonly kind: MetricKind
   /** `mean`: the mean of per-item values, with its standard error; `corpus`: one ratio over the whole text. */
   readonly aggregation: 'mean' | 'corpus'
   /** What one step of a perplexity, NLL or bits counts: a token, a word or a byte. */
@@ -29,6 +35,8 @@ export interface TaskInfo<Metric extends string = string> {
    * each with its default. A non-default option becomes part of the case's name and baseline key.
    */
   readonly options?: Readonly<Record<string, number>>
+  /** The document field whose shared values make items one cluster (BoolQ's passage, SIQA's context): not independent. */
+  readonly clusterKey?: string
 }
 
 /** The plain metadata of metric definitions, as results record it (definitions may carry their computation too). */

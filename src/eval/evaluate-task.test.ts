@@ -14,6 +14,11 @@ import type { LoglikelihoodRequest, Scorer } from '../scoring/scorer.ts'
 import type { ChoiceItem } from '../core/executor.ts'
 import { acc, rollingMetrics } from '../tasks/metric-definitions.ts'
 
+/** The continuous scores of a two-choice document by hand, from the gold choice's probability p: Brier is 2(1 − p)². */
+function scores(p: number, margin: number, goldLl: number) {
+  return { gold_prob: expect.closeTo(p, 15), gold_margin: margin, brier: expect.closeTo(2 * (1 - p) ** 2, 15), gold_ll_per_token: goldLl }
+}
+
 /** A scorer whose answers we choose: −(code points of the continuation), with a few overrides. */
 function fakeScorer(overrides: Record<string, number> = {}, rolling: number[] = []) {
   const calls: LoglikelihoodRequest[][] = []
@@ -80,7 +85,19 @@ describe('evaluateTask, multiple choice', () => {
     const items = result.items.items as readonly ChoiceItem[]
     expect(items.map(item => item.acc)).toEqual([0, 0, 1, 0])
     expect(items.map(item => item.acc_norm)).toEqual([1, 1, 1, 0])
-    expect(items[2]).toEqual({ gold: 1, ll: [-6, -1, -6], acc: 1, acc_norm: 1 })
+    // Document 3's continuous scores: p = e^−1 / (2e^−6 + e^−1) on the gold choice, margin −1 − (−6) = 5 nats.
+    const pGold = Math.exp(-1) / (2 * Math.exp(-6) + Math.exp(-1))
+    expect(items[2]).toEqual({
+      gold: 1,
+      ll: [-6, -1, -6],
+      tokens: [1, 1, 1],
+      acc: 1,
+      acc_norm: 1,
+      gold_prob: expect.closeTo(pGold, 15),
+      gold_margin: 5,
+      brier: expect.closeTo(2 * ((1 - pGold) / 2) ** 2 + (1 - pGold) ** 2, 15),
+      gold_ll_per_token: -1,
+    })
     // acc = 1/4, stderr sqrt(0.25 · 0.75 / 3) = 0.25; acc_norm = 3/4, stderr 0.25.
     expect(result.metrics.acc!.value).toBe(0.25)
     expect(result.metrics.acc!.stderr).toBeCloseTo(0.25, 15)
@@ -94,7 +111,8 @@ describe('evaluateTask, multiple choice', () => {
     const result = await evaluateTask(arcEasy, scorer, { data, limit: 1 })
     expect(calls[0]).toHaveLength(4)
     expect(result.n).toBe(1)
-    expect(result.metrics).toEqual({ acc: { value: 0 }, acc_norm: { value: 1 } })
+    expect(result.metrics).toMatchObject({ acc: { value: 0 }, acc_norm: { value: 1 } })
+    expect(result.metrics.gold_prob).not.toHaveProperty('stderr')
   })
 
   test('a task reporting acc only records no acc_norm', async () => {
@@ -104,11 +122,14 @@ describe('evaluateTask, multiple choice', () => {
     expect(result.items).toEqual({
       kind: 'choice',
       items: [
-        { gold: 1, ll: [-3, -4], acc: 0 },
-        { gold: 0, ll: [-3, -4], acc: 1 },
+        // BoolQ declares its passage as the cluster key: two passages, clusters 0 and 1.
+        { gold: 1, ll: [-3, -4], tokens: [1, 1], cluster: 0, acc: 0, ...scores(1 / (1 + Math.E), -1, -4) },
+        { gold: 0, ll: [-3, -4], tokens: [1, 1], cluster: 1, acc: 1, ...scores(Math.E / (1 + Math.E), 1, -3) },
       ],
     })
-    expect(result.metrics).toEqual({ acc: { value: 0.5, stderr: 0.5 } })
+    // gold_prob: 1/(1+e) and e/(1+e) average to exactly 1/2; margins −1 and +1 to 0.
+    expect(result.metrics).toMatchObject({ acc: { value: 0.5, stderr: 0.5 }, gold_prob: { value: 0.5 }, gold_margin: { value: 0, stderr: 1 } })
+    expect(Object.keys(result.metrics)).toEqual(['acc', 'gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token'])
   })
 
   test('a task built in code (not from the hub) runs through the same path', async () => {

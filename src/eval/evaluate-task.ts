@@ -7,7 +7,7 @@ import type { CaseItems, ChoiceItem, DataFileRecord, MetricValue, RollingItem, T
 import { dataOptionsFromEnv, type DataOptions } from '../hub/hub-options.ts'
 import type { LoglikelihoodResult, Scorer } from '../scoring/scorer.ts'
 import { mean, meanStderr } from '../tasks/metric-math.ts'
-import type { MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
+import type { ChoiceDocument, MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
 
 export interface TaskResult {
   readonly task: string
@@ -111,11 +111,25 @@ async function evaluateChoiceTask(task: MultipleChoiceTask, scorer: Scorer, opti
     progress && ((done, total, tokens) => progress(done, total, 'requests', tokens)),
   )
   const metrics = Object.entries(task.metrics)
+  const clusters = new Map<string, number>()
+  const clusterOf = (doc: ChoiceDocument) => {
+    if (doc.cluster === undefined) return {}
+    if (!clusters.has(doc.cluster)) clusters.set(doc.cluster, clusters.size)
+    return { cluster: clusters.get(doc.cluster)! }
+  }
   let offset = 0
   const items = documents.map((doc, index): ChoiceItem => {
-    const ll = results.slice(offset, offset + doc.requests.length).map(r => checkFinite(task.name, index, r.logLikelihood))
+    const scored = results.slice(offset, offset + doc.requests.length)
+    const ll = scored.map(r => checkFinite(task.name, index, r.logLikelihood))
+    const tokens = scored.map(r => r.continuationTokens)
     offset += doc.requests.length
-    return { gold: doc.gold, ll, ...Object.fromEntries(metrics.map(([name, metric]) => [name, metric.perDocument(ll, doc)])) }
+    return {
+      gold: doc.gold,
+      ll,
+      tokens,
+      ...clusterOf(doc),
+      ...Object.fromEntries(metrics.map(([name, metric]) => [name, metric.perDocument(ll, doc, tokens)])),
+    }
   })
   if (offset !== results.length) throw new Error(`task ${task.name}: the scorer returned ${results.length} results for ${offset} requests`)
   return {

@@ -28,8 +28,8 @@ function formatP(p: number): string {
 
 /** The test and its figures: what made the verdict. */
 export function formatSignificance(c: Comparison): string {
-  if (c.method === 'mcnemar' || c.method === 'unpaired-z') {
-    const test = c.method === 'mcnemar' ? 'McNemar exact' : 'z-test'
+  if (c.method === 'mcnemar' || c.method === 'unpaired-z' || c.method === 'paired-bootstrap') {
+    const test = c.method === 'mcnemar' ? 'McNemar exact' : c.method === 'paired-bootstrap' ? 'paired z' : 'z-test'
     const holm = c.adjustedP === undefined ? '' : `, Holm-adjusted ${formatP(c.adjustedP)}`
     return `${test} p = ${formatP(c.pValue!)}${holm}; ${c.detail}`
   }

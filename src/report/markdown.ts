@@ -5,6 +5,7 @@
 import { formatBand } from '../core/bands.ts'
 import { bandFailureMessage } from './junit.ts'
 import { lossMetric, metricKind, metricPoints, recordedLosses, summarizeModels, throughputPhases } from './results.ts'
+import { pairedSection } from './paired-section.ts'
 import { unpinnedMarkdown } from './unpinned.ts'
 import type { CaseRecord, ResultsDocument } from '../core/schema.ts'
 
@@ -148,6 +149,8 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
       ),
     )
   }
+  const paired = pairedSection(doc)
+  if (paired) lines.push('', paired.trim())
 
   lines.push('', '## Cases', '')
   lines.push(

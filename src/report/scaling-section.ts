@@ -4,6 +4,11 @@ import type { CrossFamilyFit, FamilyPoint, ScalingAnalysis, ScalingPoint } from 
 import { lossMetric } from './results.ts'
 import type { MetricPoint, ScalingLoss } from './results.ts'
 
+/** The task's first metric declared as an accuracy, among one model's points (in the order the task declares them). */
+function isFirstAccuracy(point: MetricPoint, own: readonly MetricPoint[]): boolean {
+  return point.info?.kind === 'accuracy' && own.find(p => p.task === point.task && p.info?.kind === 'accuracy') === point
+}
+
 /**
  * Per model of one study: its parameters, the loss's perplexity and each task's acc ± stderr. Accuracy laws
  * need a chance level, so tasks that declare none are left out (and named).
@@ -24,9 +29,10 @@ export function scalingPoints(
   for (const [model, own] of byModel) {
     const perplexity = own.find(p => p.task === loss?.task && p.metric === loss.metric)
     if (!perplexity) continue
+    // Each task's first declared accuracy (declaration order: `acc` before `acc_norm`), known by its kind, not its name.
     const accuracies = Object.fromEntries(
       own
-        .filter(p => p.metric === 'acc' && p.chance !== null && p.stderr !== undefined && p.stderr > 0)
+        .filter(p => isFirstAccuracy(p, own) && p.chance !== null && p.stderr !== undefined && p.stderr > 0)
         .map(p => [p.task, { acc: p.value, stderr: p.stderr! }]),
     )
     const first = own[0]!
@@ -37,7 +43,7 @@ export function scalingPoints(
       ...(Object.keys(accuracies).length ? { accuracies } : {}),
     })
   }
-  const withoutChance = [...new Set(points.filter(p => p.metric === 'acc' && p.chance === null).map(p => p.task))].sort()
+  const withoutChance = [...new Set(points.filter(p => p.info?.kind === 'accuracy' && p.chance === null).map(p => p.task))].sort()
   const chanceLevels = Object.fromEntries(points.flatMap(p => (p.chance === null ? [] : [[p.task, p.chance] as const])))
   // Smallest model first: the analysis tables list models in this order.
   result.sort((a, b) => a.params.total - b.params.total)

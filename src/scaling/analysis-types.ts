@@ -107,8 +107,8 @@ export interface AccuracyCurvePoint {
 export interface TaskScaling {
   task: string
   chance: number
-  chanceSource: 'option' | 'table' | 'mean of tasks'
-  majorityBaseline: number | null
+  /** `declared`: the task's own chance level (results record it); `mean of tasks`: the average pseudo-task's. */
+  chanceSource: 'declared' | 'mean of tasks'
   models: string[]
   /** Weighted (1/stderr²) OLS of accuracy on log10 N, per convention. */
   versusLogParams: {

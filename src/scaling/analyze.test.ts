@@ -19,7 +19,9 @@ const points = sizes.map((N, i) => {
 })
 
 describe('analyzeScaling', () => {
-  const analysis = analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 })
+  // The chance levels the tasks declare (results record them; analyzeScaling has no table of its own).
+  const chanceLevels = { piqa: 0.5, arc_easy: 0.25 }
+  const analysis = analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9, chanceLevels })
   test('returns plain JSON: a round trip changes nothing (no NaN, Infinity, functions)', () => {
     expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis)
   })
@@ -60,7 +62,7 @@ describe('analyzeScaling', () => {
     expect(piqa.versusLogParams).toHaveLength(2)
   })
   test('the same seed reproduces the analysis exactly', () => {
-    expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9 })).toEqual(analysis)
+    expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9, chanceLevels })).toEqual(analysis)
   })
 })
 

@@ -26,14 +26,23 @@ describe('accuracy against log N', () => {
     expect(total.rSquared).toBeCloseTo(0.999, 3)
     expect(total.dof).toBe(3)
     expect(task!.versusLogParams.map(v => v.label)).toEqual(['total parameters (tied embeddings counted once)', 'non-embedding parameters (Kaplan convention)'])
-    expect(task!.chanceSource).toBe('option')
+    expect(task!.chanceSource).toBe('declared')
   })
   test('an average pseudo-task is added over tasks every model reports, with mean chance', () => {
     const two = models.map(m => ({ ...m, accuracies: { piqa: { acc: 0.65, stderr: 0.011 }, arc_easy: { acc: 0.45, stderr: 0.01 } } }))
-    const tasks = analyzeDownstream(two, { ...options, conventions: ['total'], chanceLevels: {} })
+    const tasks = analyzeDownstream(two, { ...options, conventions: ['total'], chanceLevels: { piqa: 0.5, arc_easy: 0.25 } })
     const average = tasks.find(t => t.task === 'average')!
     expect(average.chance).toBeCloseTo(0.375, 12)
     expect(average.chanceSource).toBe('mean of tasks')
     expect(tasks.map(t => t.task)).toEqual(['arc_easy', 'piqa', 'average'])
+  })
+  test('a task whose results declare no chance level is an error naming it (no built-in table to guess from)', () => {
+    const one = models.map(m => ({ ...m, accuracies: { mmlu: { acc: 0.3, stderr: 0.01 } } }))
+    expect(() => analyzeDownstream(one, { ...options, conventions: ['total'], chanceLevels: {} })).toThrow(
+      'No chance level for task "mmlu": its results declare none; pass options.chanceLevels.mmlu',
+    )
+    expect(() => analyzeDownstream(one, { ...options, conventions: ['total'], chanceLevels: { mmlu: 1 } })).toThrow(
+      'chanceLevels.mmlu: must be in [0, 1), got 1',
+    )
   })
 })

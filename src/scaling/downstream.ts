@@ -1,7 +1,6 @@
 // Downstream accuracy: a log-linear trend against log10 N (per convention) and a chance-floored
 // sigmoid against loss, both weighted by the binomial stderr of each accuracy.
 import type { AccuracyCurvePoint, TaskScaling } from './analysis-types.ts'
-import { chanceLevelFor, MAJORITY_BASELINES } from './chance-levels.ts'
 import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear } from './linear-fit.ts'
@@ -80,15 +79,22 @@ export function analyzeTask(
     })
     versusLoss = { available: true, fit, curve }
   }
-  return { task, chance, chanceSource, majorityBaseline: MAJORITY_BASELINES[task] ?? null, models: rows.map(m => m.modelId), versusLogParams, versusLoss }
+  return { task, chance, chanceSource, models: rows.map(m => m.modelId), versusLogParams, versusLoss }
+}
+
+/** The chance level each task declared (results record it with every case): there is no table to fall back on. */
+function declaredChance(task: string, chanceLevels: Readonly<Record<string, number>>): number {
+  const chance = chanceLevels[task]
+  if (chance === undefined) throw new Error(`No chance level for task "${task}": its results declare none; pass options.chanceLevels.${task}`)
+  if (!(chance >= 0 && chance < 1)) throw new Error(`chanceLevels.${task}: must be in [0, 1), got ${chance}`)
+  return chance
 }
 
 /** Every task any model reports, plus an "average" over the tasks that every model reports (≥ 2 tasks). */
 export function analyzeDownstream(models: readonly DownstreamModel[], options: DownstreamOptions): TaskScaling[] {
   const tasks = [...new Set(models.flatMap(m => Object.keys(m.accuracies)))].sort()
   const results = tasks.map(task => {
-    const { chance, source } = chanceLevelFor(task, options.chanceLevels)
-    return analyzeTask(task, models, chance, source, options)
+    return analyzeTask(task, models, declaredChance(task, options.chanceLevels), 'declared', options)
   })
   const shared = tasks.filter(task => models.every(m => m.accuracies[task] !== undefined))
   if (shared.length >= 2 && !shared.includes('average')) {
@@ -105,7 +111,7 @@ export function analyzeDownstream(models: readonly DownstreamModel[], options: D
         },
       }
     })
-    const chance = shared.reduce((s, t) => s + chanceLevelFor(t, options.chanceLevels).chance, 0) / shared.length
+    const chance = shared.reduce((s, t) => s + declaredChance(t, options.chanceLevels), 0) / shared.length
     results.push(analyzeTask('average', averaged, chance, 'mean of tasks', options))
   }
   return results

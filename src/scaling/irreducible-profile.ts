@@ -5,6 +5,7 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt'
 import { fitLinear } from './linear-fit.ts'
 import { studentTCritical } from './student-t.ts'
+import { goldenSection } from './golden-section.ts'
 
 export interface FixedIrreducibleFit {
   E: number
@@ -108,33 +109,6 @@ export const IDENTIFIABILITY_CRITERION =
   '(SSE of log loss, least squares with α and A refitted at each E). If the set reaches E = 0 or the grid point ' +
   'nearest the smallest observed loss, or if n ≤ 3 (no residual degrees of freedom), the profile is flat and E is ' +
   'not identifiable from these points.'
-
-/** Golden-section minimisation of a 1-D function on [low, high]. */
-function goldenSection(f: (v: number) => number, low: number, high: number, iterations = 40): number {
-  const ratio = (Math.sqrt(5) - 1) / 2
-  let a = low
-  let b = high
-  let c = b - ratio * (b - a)
-  let d = a + ratio * (b - a)
-  let fc = f(c)
-  let fd = f(d)
-  for (let i = 0; i < iterations; i++) {
-    if (fc < fd) {
-      b = d
-      d = c
-      fd = fc
-      c = b - ratio * (b - a)
-      fc = f(c)
-    } else {
-      a = c
-      c = d
-      fc = fd
-      d = a + ratio * (b - a)
-      fd = f(d)
-    }
-  }
-  return fc < fd ? c : d
-}
 
 export function defaultProfileGrid(loss: readonly number[], size = 60): number[] {
   const minLoss = Math.min(...loss)

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest'
-import { CHANCE_LEVELS, chanceLevelFor } from './chance-levels.ts'
 import { seededRandom } from '../core/random.ts'
 import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
 
@@ -52,27 +51,5 @@ describe('chance-floored sigmoid', () => {
   test('bad input is named', () => {
     expect(() => fitChanceFlooredSigmoid([2, 3], [0.5, 0.4], [0.01, 0.01], { chance: 0.25 })).toThrow(/at least 3 points/)
     expect(() => fitChanceFlooredSigmoid([2, 3, 4], [0.5, 0.4, 0.3], [0.01, 0, 0.01], { chance: 0.25 })).toThrow(/stderr 1 must be positive/)
-  })
-})
-
-describe('chance levels', () => {
-  test('1 / number of choices for the eight MobileLLM tasks; their mean is ≈ 0.354', () => {
-    expect(CHANCE_LEVELS).toEqual({
-      arc_easy: 0.25,
-      arc_challenge: 0.25,
-      boolq: 0.5,
-      piqa: 0.5,
-      siqa: 1 / 3,
-      hellaswag: 0.25,
-      openbookqa: 0.25,
-      winogrande: 0.5,
-    })
-    const mean = Object.values(CHANCE_LEVELS).reduce((s, v) => s + v, 0) / 8
-    expect(mean).toBeCloseTo(0.354, 3)
-  })
-  test('overrides win; unknown tasks fail with a pointer to the option', () => {
-    expect(chanceLevelFor('boolq', { boolq: 0.62 })).toEqual({ chance: 0.62, source: 'option' })
-    expect(chanceLevelFor('piqa')).toEqual({ chance: 0.5, source: 'table' })
-    expect(() => chanceLevelFor('mmlu')).toThrow(/No chance level for task "mmlu": pass options.chanceLevels.mmlu/)
   })
 })

@@ -1,6 +1,6 @@
 import { arcColumns, arcDocument } from './arc-document.ts'
 import { hubChoiceTask } from './hub-task.ts'
-import { acc, accNorm } from './metric-definitions.ts'
+import { acc, accNorm, choiceScores } from './metric-definitions.ts'
 
 export const arcEasy = hubChoiceTask({
   name: 'arc_easy',
@@ -16,5 +16,5 @@ export const arcEasy = hubChoiceTask({
   columns: arcColumns,
   toDocument: arcDocument,
   chance: 1 / 4,
-  metrics: { acc, acc_norm: accNorm },
+  metrics: { acc, acc_norm: accNorm, ...choiceScores },
 })

@@ -1,7 +1,7 @@
 /** BoolQ (spec §1.2): a literal "?" after the lower-case question; continuations " no" / " yes". */
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
-import { acc } from './metric-definitions.ts'
+import { acc, choiceScores } from './metric-definitions.ts'
 
 export const boolq = hubChoiceTask({
   name: 'boolq',
@@ -16,6 +16,7 @@ export const boolq = hubChoiceTask({
   },
   columns: { question: 'string', passage: 'string', idx: 'int32', label: 'int64' },
   toDocument: row => choicesAfterContext(`${row.passage}\nQuestion: ${row.question}?\nAnswer:`, ['no', 'yes'], choiceIndex('label', row.label, 2)),
+  clusterKey: 'passage',
   chance: 1 / 2,
-  metrics: { acc },
+  metrics: { acc, ...choiceScores },
 })

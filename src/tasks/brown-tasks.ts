@@ -10,8 +10,10 @@
 import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { seededRandom } from '../core/random.ts'
 import { choicesAfterContext } from './choice-documents.ts'
-import { acc, accNorm } from './metric-definitions.ts'
+import { acc, accNorm, choiceScores } from './metric-definitions.ts'
 import type { ChoiceDocument, MultipleChoiceTask } from './task-types.ts'
+
+type ChoiceScoreName = keyof typeof choiceScores
 
 const DOCUMENTS_PER_TASK = 1200
 const SEED = 1961 // the Brown corpus's year
@@ -72,20 +74,20 @@ function wordOrderDocuments(): ChoiceDocument[] {
   return documents
 }
 
-export const brownNextWord: MultipleChoiceTask<'brown_next_word', 'acc' | 'acc_norm'> = {
+export const brownNextWord: MultipleChoiceTask<'brown_next_word', 'acc' | 'acc_norm' | ChoiceScoreName> = {
   kind: 'multiple_choice',
   name: 'brown_next_word',
   version: '1.0',
   chance: 1 / 4,
-  metrics: { acc, acc_norm: accNorm },
+  metrics: { acc, acc_norm: accNorm, ...choiceScores },
   loadDocuments: async () => nextWordDocuments(),
 }
 
-export const brownWordOrder: MultipleChoiceTask<'brown_word_order', 'acc'> = {
+export const brownWordOrder: MultipleChoiceTask<'brown_word_order', 'acc' | ChoiceScoreName> = {
   kind: 'multiple_choice',
   name: 'brown_word_order',
   version: '1.0',
   chance: 1 / 4,
-  metrics: { acc },
+  metrics: { acc, ...choiceScores },
   loadDocuments: async () => wordOrderDocuments(),
 }

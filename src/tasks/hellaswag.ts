@@ -2,7 +2,7 @@
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { capitalize, pythonInt, pythonStrip } from './python-strings.ts'
-import { acc, accNorm } from './metric-definitions.ts'
+import { acc, accNorm, choiceScores } from './metric-definitions.ts'
 
 /** lm-eval's `preprocess`: strip, " [title]" → ". ", drop `[...]` (not across lines), "  " → " " once. */
 export function hellaswagPreprocess(text: string): string {
@@ -43,5 +43,5 @@ export const hellaswag = hubChoiceTask({
     return choicesAfterContext(query, row.endings.map(hellaswagPreprocess), gold)
   },
   chance: 1 / 4,
-  metrics: { acc, acc_norm: accNorm },
+  metrics: { acc, acc_norm: accNorm, ...choiceScores },
 })

@@ -27,6 +27,8 @@ interface HubTaskDefinition<Name extends string, S extends ColumnSchema, Doc> {
   readonly columns: S
   /** Row → document; throws FieldError for a row it cannot use. */
   readonly toDocument: (row: RowOf<S>) => Doc
+  /** The column whose equal values make documents one cluster (e.g. BoolQ's passage): they are not independent items. */
+  readonly clusterKey?: keyof S & string
 }
 
 export type HubChoiceTask<Name extends string, S extends ColumnSchema, M extends string> = MultipleChoiceTask<Name, M> &
@@ -39,7 +41,8 @@ async function loadDocuments<S extends ColumnSchema, Doc>(definition: HubTaskDef
   const { path, rows } = await loadRows(definition.dataset, definition.columns, options)
   return rows.map((row, index) => {
     try {
-      return definition.toDocument(row)
+      const document = definition.toDocument(row)
+      return definition.clusterKey === undefined ? document : { ...document, cluster: String(row[definition.clusterKey]) }
     } catch (error) {
       if (error instanceof FieldError) throw new DatasetError(path, error.problem, index, error.field, { cause: error })
       throw error

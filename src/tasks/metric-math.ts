@@ -74,3 +74,35 @@ export function bytePerplexity(logLikelihoods: readonly number[], bytes: readonl
 export function bitsPerByte(logLikelihoods: readonly number[], bytes: readonly number[]): number {
   return negativeLogLikelihoodPer(logLikelihoods, bytes, 'byte') / Math.LN2
 }
+
+/** Softmax of the choices' log-likelihoods: the probability mass the model puts on each choice, renormalised over the choices. */
+export function choiceProbabilities(logLikelihoods: readonly number[]): number[] {
+  if (logLikelihoods.length === 0) throw new Error('choice probabilities of an empty list')
+  const top = Math.max(...logLikelihoods)
+  const weights = logLikelihoods.map(ll => Math.exp(ll - top))
+  const total = weights.reduce((sum, w) => sum + w, 0)
+  return weights.map(w => w / total)
+}
+
+/** The probability mass on the gold choice, normalised over the choices. */
+export function goldProbability(logLikelihoods: readonly number[], gold: number): number {
+  return choiceProbabilities(logLikelihoods)[gold] as number
+}
+
+/** Log-likelihood of the gold choice minus the best wrong choice's, in nats: positive exactly when acc is 1 (ties aside). */
+export function goldMargin(logLikelihoods: readonly number[], gold: number): number {
+  if (logLikelihoods.length < 2) throw new Error('a margin needs at least two choices')
+  return (logLikelihoods[gold] as number) - Math.max(...logLikelihoods.filter((_, i) => i !== gold))
+}
+
+/** Brier score over the choices: Σ_i (p_i − [i = gold])², 0 for certainty on the gold choice, 2 for certainty on a wrong one. */
+export function brierScore(logLikelihoods: readonly number[], gold: number): number {
+  return choiceProbabilities(logLikelihoods).reduce((sum, p, i) => sum + (p - (i === gold ? 1 : 0)) ** 2, 0)
+}
+
+/** The gold continuation's log-likelihood per token (nats; the continuation's own tokens, as scored). */
+export function goldLogLikelihoodPerToken(logLikelihoods: readonly number[], continuationTokens: readonly number[], gold: number): number {
+  const tokens = continuationTokens[gold]
+  if (tokens === undefined || !(tokens > 0)) throw new Error(`the gold continuation must have at least one token, got ${tokens}`)
+  return (logLikelihoods[gold] as number) / tokens
+}

@@ -54,7 +54,11 @@ describe.each([arcEasy, arcChallenge])('$name', task => {
   })
 
   test('reports acc and acc_norm, version 1.0, test split', () => {
-    expect([Object.keys(task.metrics), task.version, task.dataset.split]).toEqual([['acc', 'acc_norm'], '1.0', 'test'])
+    expect([Object.keys(task.metrics), task.version, task.dataset.split]).toEqual([
+      ['acc', 'acc_norm', 'gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token'],
+      '1.0',
+      'test',
+    ])
   })
 })
 
@@ -63,7 +67,7 @@ describe('boolq', () => {
     const [first, second] = fixtureRows.boolq.map(boolq.toDocument)
     expect(shape(first!)).toEqual(shared('The Sun is the star at the centre of the Solar System.\nQuestion: is the sun a star?\nAnswer:', [' no', ' yes'], 1))
     expect(shape(second!)).toEqual(shared('Most fish breathe through gills.\nQuestion: do fish have lungs?\nAnswer:', [' no', ' yes'], 0))
-    expect([Object.keys(boolq.metrics), boolq.version]).toEqual([['acc'], '2.0'])
+    expect([Object.keys(boolq.metrics), boolq.version]).toEqual([['acc', 'gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token'], '2.0'])
   })
 
   test('a label outside 0..1 names the field', () => {
@@ -176,7 +180,7 @@ describe('siqa', () => {
       ),
     )
     expect(siqa.toDocument(fixtureRows.siqa[1]!).gold).toBe(0)
-    expect(Object.keys(siqa.metrics)).toEqual(['acc'])
+    expect(Object.keys(siqa.metrics)).toEqual(['acc', 'gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token'])
   })
 })
 
@@ -239,6 +243,11 @@ describe('sciq', () => {
   })
 
   test('reports acc and acc_norm, version 1.0, test split, chance 1/4', () => {
-    expect([Object.keys(sciq.metrics), sciq.version, sciq.dataset.split, sciq.chance]).toEqual([['acc', 'acc_norm'], '1.0', 'test', 1 / 4])
+    expect([Object.keys(sciq.metrics), sciq.version, sciq.dataset.split, sciq.chance]).toEqual([
+      ['acc', 'acc_norm', 'gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token'],
+      '1.0',
+      'test',
+      1 / 4,
+    ])
   })
 })

@@ -2,7 +2,7 @@
 import { choicesAfterContext, labelIndex } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonLstrip } from './python-strings.ts'
-import { acc, accNorm } from './metric-definitions.ts'
+import { acc, accNorm, choiceScores } from './metric-definitions.ts'
 
 export const openbookqa = hubChoiceTask({
   name: 'openbookqa',
@@ -23,5 +23,5 @@ export const openbookqa = hubChoiceTask({
   },
   toDocument: row => choicesAfterContext(row.question_stem, row.choices.text, labelIndex('answerKey', pythonLstrip(row.answerKey), row.choices.label)),
   chance: 1 / 4,
-  metrics: { acc, acc_norm: accNorm },
+  metrics: { acc, acc_norm: accNorm, ...choiceScores },
 })

@@ -34,9 +34,16 @@ describe('task registry', () => {
       for (const metric of metrics) {
         expect(['higher', 'lower']).toContain(metric.direction)
         expect(metric.aggregation).toBe(task.kind === 'multiple_choice' ? 'mean' : 'corpus')
-        // Accuracies go up; perplexities, NLL and bits go down.
-        expect(metric.direction).toBe(metric.kind === 'accuracy' ? 'higher' : 'lower')
+        // Accuracies, probabilities, margins and log-likelihoods go up; perplexities, NLL, bits and Brier scores go down.
+        expect(metric.direction).toBe(['accuracy', 'probability', 'margin', 'log_likelihood'].includes(metric.kind) ? 'higher' : 'lower')
       }
+    }
+  })
+
+  test('every multiple-choice task reports the continuous scores beside its accuracies', () => {
+    for (const task of Object.values(tasks)) {
+      if (task.kind !== 'multiple_choice') continue
+      expect(Object.keys(task.metrics)).toEqual(expect.arrayContaining(['gold_prob', 'gold_margin', 'brier', 'gold_ll_per_token']))
     }
   })
 

@@ -4,7 +4,7 @@
  */
 import { choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
-import { acc, accNorm } from './metric-definitions.ts'
+import { acc, accNorm, choiceScores } from './metric-definitions.ts'
 import { pythonLstrip } from './python-strings.ts'
 
 /** doc_to_target is the constant 3: the correct answer is the last of the four choices. */
@@ -36,5 +36,5 @@ export const sciq = hubChoiceTask({
       CORRECT_ANSWER_INDEX,
     ),
   chance: 1 / 4,
-  metrics: { acc, acc_norm: accNorm },
+  metrics: { acc, acc_norm: accNorm, ...choiceScores },
 })

@@ -2,7 +2,7 @@
 import { choiceIndex, choicesAfterContext } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonInt } from './python-strings.ts'
-import { acc } from './metric-definitions.ts'
+import { acc, choiceScores } from './metric-definitions.ts'
 
 export const siqa = hubChoiceTask({
   name: 'siqa',
@@ -29,6 +29,7 @@ export const siqa = hubChoiceTask({
       [row.answerA, row.answerB, row.answerC],
       choiceIndex('label', pythonInt('label', row.label) - 1, 3),
     ),
+  clusterKey: 'context',
   chance: 1 / 3,
-  metrics: { acc },
+  metrics: { acc, ...choiceScores },
 })

@@ -15,6 +15,8 @@ export interface ChoiceDocument {
   readonly choices: readonly string[]
   /** Index of the correct choice. */
   readonly gold: number
+  /** The value of the task's cluster key (e.g. the passage): documents that share it form one cluster. */
+  readonly cluster?: string
 }
 
 /** One document scored whole by `loglikelihoodRolling`, with counts taken from its original text. */
@@ -25,10 +27,13 @@ export interface RollingDocument {
   readonly bytes: number
 }
 
-/** A metric of a multiple-choice task: a value per document (from its choices' log-likelihoods), then the mean. */
+/**
+ * A metric of a multiple-choice task: a value per document (from its choices' log-likelihoods and their
+ * continuations' token counts), then the mean.
+ */
 export interface ChoiceMetric extends MetricInfo {
   readonly aggregation: 'mean'
-  perDocument(logLikelihoods: readonly number[], document: ChoiceDocument): number
+  perDocument(logLikelihoods: readonly number[], document: ChoiceDocument, continuationTokens: readonly number[]): number
 }
 
 /** A rolling document's scores: its log-likelihood and its original page's words and bytes. */
@@ -66,6 +71,8 @@ interface TaskDeclaration<Name extends string, Metric extends MetricInfo, M exte
 
 export interface MultipleChoiceTask<Name extends string = string, M extends string = string> extends TaskDeclaration<Name, ChoiceMetric, M> {
   readonly kind: 'multiple_choice'
+  /** The field whose shared values make documents one cluster, when the task has one (clustered standard errors). */
+  readonly clusterKey?: string
   /** Every document of the evaluated split, in dataset order. */
   loadDocuments(options: DataOptions): Promise<ChoiceDocument[]>
 }
@@ -100,6 +107,7 @@ export function taskInfo(task: Task): TaskInfo {
     ...(task.chance === undefined ? {} : { chance: task.chance }),
     metrics,
     ...(task.kind === 'token_perplexity' ? { options: { ...task.options } } : {}),
+    ...(task.kind === 'multiple_choice' && task.clusterKey !== undefined ? { clusterKey: task.clusterKey } : {}),
   }
 }
 

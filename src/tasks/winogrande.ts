@@ -6,7 +6,7 @@ import { FieldError } from '../hub/file-errors.ts'
 import { contextsBeforeTarget } from './choice-documents.ts'
 import { hubChoiceTask } from './hub-task.ts'
 import { pythonStrip } from './python-strings.ts'
-import { acc } from './metric-definitions.ts'
+import { acc, choiceScores } from './metric-definitions.ts'
 
 const ANSWER_INDEX: Readonly<Record<string, number>> = { '1': 0, '2': 1 }
 
@@ -32,5 +32,5 @@ export const winogrande = hubChoiceTask({
     return contextsBeforeTarget([prefix + row.option1, prefix + row.option2], suffix, gold)
   },
   chance: 1 / 2,
-  metrics: { acc },
+  metrics: { acc, ...choiceScores },
 })

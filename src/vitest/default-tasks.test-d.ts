@@ -10,8 +10,9 @@ test('an unknown task name is a compile error', () => {
 })
 
 test('task metric names are typed per task, matching the harness catalog', () => {
-  expectTypeOf<TaskMetrics['boolq']>().toEqualTypeOf<'acc'>()
-  expectTypeOf<TaskMetrics['hellaswag']>().toEqualTypeOf<'acc' | 'acc_norm'>()
+  type Scores = 'gold_prob' | 'gold_margin' | 'brier' | 'gold_ll_per_token'
+  expectTypeOf<TaskMetrics['boolq']>().toEqualTypeOf<'acc' | Scores>()
+  expectTypeOf<TaskMetrics['hellaswag']>().toEqualTypeOf<'acc' | 'acc_norm' | Scores>()
   expectTypeOf<TaskMetrics>().toEqualTypeOf<{ readonly [N in keyof TaskMetrics]: DefaultTasks[N] }>()
   expectTypeOf<DefaultTasks['brown_heldout_ppl']>().toEqualTypeOf<'perplexity' | 'nll' | 'bits_per_byte'>()
   expectTypeOf<DefaultTasks['wikitext']>().toEqualTypeOf<'word_perplexity' | 'byte_perplexity' | 'bits_per_byte'>()

@@ -65,11 +65,11 @@ async function lookUp(
   const stored = readCaseFile(caseFilePath(resolve(reportsDir), study, model, name), message => console.warn(message))
   const items = stored?.record.model.hash === entry.record.model.hash && stored.record.finishedAt === entry.record.finishedAt ? stored.items : undefined
   const picked = (index: number): number | null => {
-    const ll = (items?.[index] as { ll?: number[] } | undefined)?.ll
+    const { ll, tokens } = (items?.[index] as { ll?: number[]; tokens?: number[] } | undefined) ?? {}
     const doc = docs[index]
     if (!ll || !doc || !definition) return null
     // The choice the declared metric credits: the first one that would score 1 were it the gold choice.
-    const choice = doc.choices.findIndex((_, c) => definition.perDocument(ll, { ...doc, gold: c }) === 1)
+    const choice = doc.choices.findIndex((_, c) => definition.perDocument(ll, { ...doc, gold: c }, tokens ?? []) === 1)
     return choice < 0 ? null : choice
   }
   const listed = (indices: readonly number[], direction: FlippedDocument['direction']): FlippedDocument[] =>

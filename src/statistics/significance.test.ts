@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { discordantPairs, holmAdjust, mcnemarExactP, twoSidedNormalP } from './statistics.ts'
+import { discordantPairs, holmAdjust, mcnemarExactP, twoSidedNormalP } from './significance.ts'
 
 describe('mcnemarExactP', () => {
   test('matches hand-computed binomial tails', () => {
