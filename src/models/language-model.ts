@@ -19,6 +19,7 @@ import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
 import { modelIdentity, type ModelIdentity } from './model-identity.ts'
+import { oneRowPerCallReason } from './batch-invariance.ts'
 import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -32,7 +33,10 @@ export interface LanguageModelOptions {
   readonly allowFallback?: boolean
   readonly dtype?: Dtype
   readonly threads?: number
-  /** Rows per onnxruntime call. Results do not depend on it. */
+  /**
+   * Rows per onnxruntime call (default 8). Results do not depend on it: q8, fp16 and q4f16 graphs run one row per
+   * call whatever this says (see `rowsPerCall`).
+   */
   readonly batchSize?: number
   /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
   readonly maxLength?: number
@@ -84,6 +88,11 @@ export class LanguageModel implements Scorer {
       Pick<LanguageModelOptions, 'device' | 'dtype' | 'batchSize' | 'lmEval' | 'bos' | 'scoring' | 'shareContexts' | 'chunkLength'>
     > & {
       readonly threads?: number
+      /**
+       * Rows per onnxruntime call: batchSize, or 1 for a graph whose rows would change with their neighbours in a
+       * shared call (per-tensor activation quantization, float16 arithmetic: see batch-invariance.ts).
+       */
+      readonly rowsPerCall: number
     },
     private readonly session: DecoderSession,
     /** The files' sha256 and the settings that change what the model computes: results are keyed by its hash. */
@@ -106,8 +115,8 @@ export class LanguageModel implements Scorer {
       encode: (text: string, { addSpecialTokens }: { addSpecialTokens: boolean }) => raw.encode(text, { add_special_tokens: addSpecialTokens }),
     }
     const specialTokens = specialTokenIds(raw, config, files.dir)
-    const hidden = Number(config.hidden_size ?? 0)
-    const parameters = countParameters(await readOnnxModel(files.onnx), hidden)
+    const graph = await readOnnxModel(files.onnx)
+    const parameters = countParameters(graph, { hiddenSize: Number(config.hidden_size ?? 0), tieWordEmbeddings: config.tie_word_embeddings === true })
     const maxLength = options.maxLength ?? Number(config.max_position_embeddings ?? config.n_positions ?? config.n_ctx ?? 2048)
     const device = options.device ?? 'cpu'
     const scoring = options.scoring ?? 'graph'
@@ -140,6 +149,7 @@ export class LanguageModel implements Scorer {
       ...(options.allowFallback ? { allowFallback: true } : {}),
     })
     const { id, ...modelOptions } = settings
+    const rowsPerCall = oneRowPerCallReason(graph) ? 1 : settings.batchSize
     return new LanguageModel(
       id,
       files.dir,
@@ -149,7 +159,7 @@ export class LanguageModel implements Scorer {
       specialTokens,
       parameters,
       maxLength,
-      { ...modelOptions, ...(options.threads ? { threads: options.threads } : {}) },
+      { ...modelOptions, rowsPerCall, ...(options.threads ? { threads: options.threads } : {}) },
       session,
       identity,
     )
@@ -232,7 +242,7 @@ export class LanguageModel implements Scorer {
   }
 
   private batchOptions() {
-    return { batchSize: this.options.batchSize, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
+    return { batchSize: this.options.rowsPerCall, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
   }
 
   /**
