@@ -14,7 +14,7 @@ import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
 import { forwardInChunks } from './chunked-forward.ts'
-import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
+import { DecoderSession, type DecoderOutputs, type DecoderUsage } from './decoder-session.ts'
 import { greedyDecode, type GreedyOptions } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
@@ -215,6 +215,30 @@ export class LanguageModel implements Scorer {
     const tokens = this.tokenizer.encode(text, { addSpecialTokens: true })
     const total = await planNll(tokens, methodWindows(tokens.length, method), this.scoreBatch, this.batchOptions(), onProgress)
     return { ...total, bytes: Buffer.byteLength(text, 'utf8') }
+  }
+
+  /**
+   * The logits of `tokens` (one row) in chunks of `chunkLength` positions through the KV cache, one chunk at a time,
+   * so no more than chunkLength × vocabulary logits are held at once. Needs a model loaded with `scoring: 'logits'`.
+   */
+  async *logitsInChunks(
+    tokens: readonly number[],
+    chunkLength: number,
+  ): AsyncGenerator<{ readonly start: number; readonly logits: Float32Array; readonly vocabSize: number }> {
+    if (this.session.kind !== 'logits') throw new Error(`model ${this.id}: full distributions need the plain graph; load it with { scoring: 'logits' }`)
+    let past: DecoderOutputs['past'] | undefined
+    for (let start = 0; start < tokens.length; start += chunkLength) {
+      const end = Math.min(start + chunkLength, tokens.length)
+      const outputs = await this.session.forward({
+        inputIds: [tokens.slice(start, end)],
+        attentionMask: [new Array<number>(end).fill(1)],
+        ...(past ? { past } : {}),
+        wantPast: end < tokens.length && this.session.hasCache,
+      })
+      if (end < tokens.length && !this.session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
+      past = outputs.past
+      yield { start, logits: outputs.logits!, vocabSize: outputs.vocabSize! }
+    }
   }
 
   /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */
