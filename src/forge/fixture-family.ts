@@ -167,14 +167,7 @@ async function forgeFixtureModels(dir: string): Promise<FixtureManifest> {
         : randomDecoderWeights(config, WEIGHT_SEED)
     const path = await forgeDecoder(config, weights, llamaBigram.tokenizer, join(modelsDir, spec.name))
     await writeSafetensors(join(path, 'model.safetensors'), weights)
-    models.push({
-      name: spec.name,
-      family: spec.family,
-      kind: spec.kind,
-      ...(spec.rank ? { rank: spec.rank } : {}),
-      path,
-      ...(await exportsOf(spec.name, path)),
-    })
+    models.push(await manifestEntry(spec, path))
   }
 
   const neoxBigram = await bigramSvd(dir, 'tokenizer-neox', trainTexts, pieces, GPT_NEOX_FIXTURE_VOCAB_SIZE, false)
@@ -186,14 +179,7 @@ async function forgeFixtureModels(dir: string): Promise<FixtureManifest> {
         : randomGptNeoxWeights(config, WEIGHT_SEED)
     const path = await forgeDecoder(config, weights, neoxBigram.tokenizer, join(modelsDir, spec.name), gptNeox)
     await writeSafetensors(join(path, 'model.safetensors'), weights)
-    models.push({
-      name: spec.name,
-      family: spec.family,
-      kind: spec.kind,
-      ...(spec.rank ? { rank: spec.rank } : {}),
-      path,
-      ...(await exportsOf(spec.name, path)),
-    })
+    models.push(await manifestEntry(spec, path))
   }
 
   const manifest: FixtureManifest = { version: FIXTURE_FORMAT_VERSION, modelsDir, models }
@@ -201,10 +187,12 @@ async function forgeFixtureModels(dir: string): Promise<FixtureManifest> {
   return manifest
 }
 
-async function exportsOf(name: string, path: string): Promise<{ externalDataPath?: string }> {
-  if (!(EXPORTED_FIXTURES as readonly string[]).includes(name)) return {}
+/** A forged model's manifest entry, after writing its export formats when it is one of EXPORTED_FIXTURES. */
+async function manifestEntry(spec: FixtureModelSpec | GptNeoxFixtureSpec, path: string): Promise<FixtureManifest['models'][number]> {
+  const entry = { name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path }
+  if (!(EXPORTED_FIXTURES as readonly string[]).includes(spec.name)) return entry
   await writeExportFormats(path)
-  return { externalDataPath: await writeExternalDataCopy(path, `${path}-external-data`) }
+  return { ...entry, externalDataPath: await writeExternalDataCopy(path, `${path}-external-data`) }
 }
 
 /** A family's tokenizer and the SVD of its smoothed bigram table, counted with the very tokenizer the models ship. */
