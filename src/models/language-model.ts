@@ -226,6 +226,7 @@ export class LanguageModel implements Scorer {
     chunkLength: number,
   ): AsyncGenerator<{ readonly start: number; readonly logits: Float32Array; readonly vocabSize: number }> {
     if (this.session.kind !== 'logits') throw new Error(`model ${this.id}: full distributions need the plain graph; load it with { scoring: 'logits' }`)
+    if (tokens.length > chunkLength && !this.session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
     let past: DecoderOutputs['past'] | undefined
     for (let start = 0; start < tokens.length; start += chunkLength) {
       const end = Math.min(start + chunkLength, tokens.length)
@@ -233,9 +234,8 @@ export class LanguageModel implements Scorer {
         inputIds: [tokens.slice(start, end)],
         attentionMask: [new Array<number>(end).fill(1)],
         ...(past ? { past } : {}),
-        wantPast: end < tokens.length && this.session.hasCache,
+        wantPast: end < tokens.length,
       })
-      if (end < tokens.length && !this.session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
       past = outputs.past
       yield { start, logits: outputs.logits!, vocabSize: outputs.vocabSize! }
     }
