@@ -2,7 +2,7 @@
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { withExternalData as splitWeights } from '../src/onnx/external-data.ts'
+import { withExternalData as splitWeights } from '../src/onnx/external-data-file.ts'
 import { onnx } from '../src/onnx/proto.ts'
 
 /** A copy of a model directory whose onnx/model.onnx keeps every initializer in onnx/model.onnx_data. */

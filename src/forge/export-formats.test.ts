@@ -3,7 +3,7 @@
  * that every quantized weight dequantizes to within half a quantization step of the original.
  */
 import { beforeAll, describe, expect, test } from 'vitest'
-import { withExternalData } from '../onnx/external-data.ts'
+import { withExternalData } from '../onnx/external-data-file.ts'
 import { floatValues, numel } from '../onnx/initializers.ts'
 import { DataType, onnx, type OnnxNamespace } from '../onnx/proto.ts'
 import { floatToHalf } from '../onnx/float16.ts'

@@ -7,7 +7,7 @@
  */
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { withExternalData } from '../onnx/external-data.ts'
+import { withExternalData } from '../onnx/external-data-file.ts'
 import { cloneModel, floatValues, rawTensor } from '../onnx/initializers.ts'
 import { onnx, DataType, type OnnxNamespace } from '../onnx/proto.ts'
 import { quantizeDynamicInt8 } from '../onnx/quantize-dynamic.ts'
