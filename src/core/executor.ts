@@ -5,7 +5,7 @@
 import type { TaskInfo } from './task-info.ts'
 
 export type Device = 'cpu' | 'cuda'
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4'
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16'
 
 /**
  * Whether contexts get the tokenizer's special tokens: 'none' reproduces lm-eval 0.4.0–0.4.9.1, 'tokenizer'

@@ -15,7 +15,7 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
 /** Where a model runs and the weights it loads: one list for study options, plugin options and records. */
 export const deviceSchema = z.enum(['cpu', 'cuda'])
-export const dtypeSchema = z.enum(['fp32', 'fp16', 'q8', 'q4'])
+export const dtypeSchema = z.enum(['fp32', 'fp16', 'q8', 'q4', 'q4f16'])
 
 /** An expected range for a metric: bounds (inclusive), or a value with a relative tolerance. */
 export const bandSchema = z.union([

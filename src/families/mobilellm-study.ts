@@ -76,6 +76,7 @@ export const PERPLEXITY_TOLERANCE_BY_DTYPE: Readonly<Record<Dtype, number>> = {
   fp16: PERPLEXITY_TOLERANCE_FULL_PRECISION,
   q8: 0.08,
   q4: 0.25,
+  q4f16: 0.25,
 }
 
 /**
@@ -86,7 +87,7 @@ export const ACCURACY_PIPELINE_ALLOWANCE = 0.05
 /** Sampling error: the band also spans this many binomial standard errors sqrt(p(1−p)/n) of the task's n. */
 export const ACCURACY_STANDARD_ERRORS = 3
 /** Quantised weights cost accuracy too; full precision costs nothing beyond numerics. */
-export const ACCURACY_QUANTIZATION_ALLOWANCE: Readonly<Record<Dtype, number>> = { fp32: 0, fp16: 0, q8: 0.01, q4: 0.03 }
+export const ACCURACY_QUANTIZATION_ALLOWANCE: Readonly<Record<Dtype, number>> = { fp32: 0, fp16: 0, q8: 0.01, q4: 0.03, q4f16: 0.03 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4
 

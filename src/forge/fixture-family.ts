@@ -15,6 +15,7 @@ import { bigramDecoderWeights, centredLogTableSvd, countBigrams, type LowRankFac
 import { documentText, loadBrownCorpus } from '../data/brown-corpus.ts'
 import { byteLevelTokenizerJson, countPieces, SPECIAL_TOKENS, trainByteLevelBpe } from './byte-level-bpe.ts'
 import type { DecoderConfig } from './config.ts'
+import { EXPORT_FILES, type ExportDtype, writeExportFormats, writeExternalDataCopy } from './export-formats.ts'
 import { forgeDecoder, type ForgedTokenizer } from './forge-decoder.ts'
 import { gptNeox } from './gpt-neox.ts'
 import { gptNeoxBigramWeights } from './gpt-neox-bigram.ts'
@@ -23,7 +24,7 @@ import { randomDecoderWeights, randomGptNeoxWeights } from './random-weights.ts'
 import { writeSafetensors } from './safetensors.ts'
 
 /** Bump when anything below changes what is generated: cached fixtures of another version are rebuilt. */
-export const FIXTURE_FORMAT_VERSION = 2
+export const FIXTURE_FORMAT_VERSION = 3
 export const FIXTURE_VOCAB_SIZE = 512
 export const GPT_NEOX_FIXTURE_VOCAB_SIZE = 384
 const WEIGHT_SEED = 20_261_122
@@ -57,6 +58,14 @@ export const FIXTURE_MODELS: readonly FixtureModelSpec[] = [
 ]
 
 export const BIGRAM_FAMILY = FIXTURE_MODELS.filter(m => m.kind === 'bigram')
+
+/**
+ * The fixtures also forged in the hub's export formats (fp16, q8, q4, q4f16 beside model.onnx, and fp32 with
+ * external data as `<name>-external-data`): a bigram model of each architecture (untied heads, perplexities that
+ * mean something) and the tied LLaMA model with active attention. Small models keep forging short.
+ */
+export const EXPORTED_FIXTURES = ['brown-bigram-s', 'random-attention', 'brown-neox-s'] as const
+export const EXPORTED_DTYPES = Object.keys(EXPORT_FILES) as ExportDtype[]
 
 export interface GptNeoxFixtureSpec {
   readonly name: string
@@ -116,6 +125,8 @@ export interface FixtureManifest {
     readonly kind: FixtureModelSpec['kind']
     readonly rank?: number
     readonly path: string
+    /** Exported fixtures: the fp32 graph with its weights in onnx/model.onnx_data (other dtypes sit beside model.onnx). */
+    readonly externalDataPath?: string
   }[]
 }
 
@@ -199,8 +210,16 @@ async function forgeFamilyModels<Spec extends FamilySpec, Config>(
         : build.randomWeights(config, WEIGHT_SEED)
     const path = await build.forge(config, weights, spec.name)
     await writeSafetensors(join(path, 'model.safetensors'), weights)
-    build.done({ name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path })
+    build.done(await manifestEntry(spec, path))
   }
+}
+
+/** A forged model's manifest entry, after writing its export formats when it is one of EXPORTED_FIXTURES. */
+async function manifestEntry(spec: FamilySpec, path: string): Promise<ManifestEntry> {
+  const entry = { name: spec.name, family: spec.family, kind: spec.kind, ...(spec.rank ? { rank: spec.rank } : {}), path }
+  if (!(EXPORTED_FIXTURES as readonly string[]).includes(spec.name)) return entry
+  await writeExportFormats(path)
+  return { ...entry, externalDataPath: await writeExternalDataCopy(path, `${path}-external-data`) }
 }
 
 /** A family's tokenizer and the SVD of its smoothed bigram table, counted with the very tokenizer the models ship. */

@@ -6,12 +6,13 @@ import { existsSync, readdirSync } from 'node:fs'
 import { basename, dirname, join, relative, resolve } from 'node:path'
 import type { Dtype } from '../core/executor.ts'
 
-/** transformers.js's file naming: onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx. */
+/** transformers.js's file naming: onnx/model.onnx, onnx/model_fp16.onnx, onnx/model_quantized.onnx, onnx/model_q4.onnx, onnx/model_q4f16.onnx. */
 export const ONNX_FILE_BY_DTYPE: Readonly<Record<Dtype, string>> = {
   fp32: 'onnx/model.onnx',
   fp16: 'onnx/model_fp16.onnx',
   q8: 'onnx/model_quantized.onnx',
   q4: 'onnx/model_q4.onnx',
+  q4f16: 'onnx/model_q4f16.onnx',
 }
 
 export const REQUIRED_MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const

@@ -14,11 +14,12 @@ import { planNll, rollingLoglikelihoods } from '../scoring/perplexity.ts'
 import type { LoglikelihoodRequest, LoglikelihoodResult, OnProgress, RollingResult, Scorer, TokenNll } from '../scoring/scorer.ts'
 import { methodWindowLength, methodWindows } from '../scoring/windows.ts'
 import { forwardInChunks } from './chunked-forward.ts'
-import { DecoderSession, type DecoderUsage } from './decoder-session.ts'
+import { DecoderSession, type DecoderOutputs, type DecoderUsage } from './decoder-session.ts'
 import { decodeSteps, greedyDecode, prefillRows, type GreedyOptions, type PrefilledRows } from './greedy-decode.ts'
 import { resolveHubModel } from '../hub/hub-model-files.ts'
 import { describeSource, localModelFiles, ModelFilesError, type ModelSource } from '../hub/model-layout.ts'
 import { modelIdentity, type ModelIdentity } from './model-identity.ts'
+import { oneRowPerCallReason } from './batch-invariance.ts'
 import { countParameters, readOnnxModel } from './parameter-count.ts'
 import { scoreOutputs } from './score-logits.ts'
 import { ensureScoringGraph, ScoringGraphError } from './scoring-graph.ts'
@@ -37,7 +38,10 @@ export interface LanguageModelOptions {
    * session on the same graph, created on first use: batch-1 decode steps are too small to gain from threads.
    */
   readonly decodeThreads?: number
-  /** Rows per onnxruntime call. Results do not depend on it. */
+  /**
+   * Rows per onnxruntime call (default 8). Results do not depend on it: q8, fp16 and q4f16 graphs run one row per
+   * call whatever this says (see `rowsPerCall`).
+   */
   readonly batchSize?: number
   /** lm-eval's max_length; defaults to config.json's max_position_embeddings (lm-eval's rule), else 2048. */
   readonly maxLength?: number
@@ -90,6 +94,11 @@ export class LanguageModel implements Scorer {
     > & {
       readonly threads?: number
       readonly decodeThreads?: number
+      /**
+       * Rows per onnxruntime call: batchSize, or 1 for a graph whose rows would change with their neighbours in a
+       * shared call (per-tensor activation quantization, float16 arithmetic: see batch-invariance.ts).
+       */
+      readonly rowsPerCall: number
     },
     private readonly session: DecoderSession,
     private readonly graphPath: string,
@@ -113,8 +122,8 @@ export class LanguageModel implements Scorer {
       encode: (text: string, { addSpecialTokens }: { addSpecialTokens: boolean }) => raw.encode(text, { add_special_tokens: addSpecialTokens }),
     }
     const specialTokens = specialTokenIds(raw, config, files.dir)
-    const hidden = Number(config.hidden_size ?? 0)
-    const parameters = countParameters(await readOnnxModel(files.onnx), hidden)
+    const graph = await readOnnxModel(files.onnx)
+    const parameters = countParameters(graph, { hiddenSize: Number(config.hidden_size ?? 0), tieWordEmbeddings: config.tie_word_embeddings === true })
     const maxLength = options.maxLength ?? Number(config.max_position_embeddings ?? config.n_positions ?? config.n_ctx ?? 2048)
     const device = options.device ?? 'cpu'
     const scoring = options.scoring ?? 'graph'
@@ -147,6 +156,7 @@ export class LanguageModel implements Scorer {
       ...(options.allowFallback ? { allowFallback: true } : {}),
     })
     const { id, ...modelOptions } = settings
+    const rowsPerCall = oneRowPerCallReason(graph) ? 1 : settings.batchSize
     return new LanguageModel(
       id,
       files.dir,
@@ -158,6 +168,7 @@ export class LanguageModel implements Scorer {
       maxLength,
       {
         ...modelOptions,
+        rowsPerCall,
         ...(options.threads ? { threads: options.threads } : {}),
         ...(options.decodeThreads ? { decodeThreads: options.decodeThreads } : {}),
       },
@@ -219,6 +230,30 @@ export class LanguageModel implements Scorer {
     return { ...total, bytes: Buffer.byteLength(text, 'utf8') }
   }
 
+  /**
+   * The logits of `tokens` (one row) in chunks of `chunkLength` positions through the KV cache, one chunk at a time,
+   * so no more than chunkLength × vocabulary logits are held at once. Needs a model loaded with `scoring: 'logits'`.
+   */
+  async *logitsInChunks(
+    tokens: readonly number[],
+    chunkLength: number,
+  ): AsyncGenerator<{ readonly start: number; readonly logits: Float32Array; readonly vocabSize: number }> {
+    if (this.session.kind !== 'logits') throw new Error(`model ${this.id}: full distributions need the plain graph; load it with { scoring: 'logits' }`)
+    if (tokens.length > chunkLength && !this.session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
+    let past: DecoderOutputs['past'] | undefined
+    for (let start = 0; start < tokens.length; start += chunkLength) {
+      const end = Math.min(start + chunkLength, tokens.length)
+      const outputs = await this.session.forward({
+        inputIds: [tokens.slice(start, end)],
+        attentionMask: [new Array<number>(end).fill(1)],
+        ...(past ? { past } : {}),
+        wantPast: end < tokens.length,
+      })
+      past = outputs.past
+      yield { start, logits: outputs.logits!, vocabSize: outputs.vocabSize! }
+    }
+  }
+
   /** Greedy continuation of `prompt` by `count` tokens at batch 1, with the KV cache unless `cache: false`. */
   async greedyDecode(prompt: readonly number[], count: number, options: GreedyOptions = {}): Promise<number[]> {
     return greedyDecode(await this.decoder(), prompt, count, options)
@@ -266,7 +301,7 @@ export class LanguageModel implements Scorer {
   }
 
   private batchOptions() {
-    return { batchSize: this.options.batchSize, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
+    return { batchSize: this.options.rowsPerCall, padTokenId: this.specialTokens.pad, maxLength: this.maxLength }
   }
 
   /**

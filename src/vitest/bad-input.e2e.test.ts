@@ -67,7 +67,10 @@ describe('bad input: study definitions are refused at collection, naming the fil
       message: 'defineStudy("threads"): invalid study\n  threads: Too small: expected number to be >0 (got -3)',
     },
     'limit.bench.ts': { source: study('limit', 'limit: 0'), message: 'limit: Too small: expected number to be >0 (got 0)' },
-    'dtype.bench.ts': { source: study('dtype', "dtype: 'int4'"), message: 'dtype: Invalid option: expected one of "fp32"|"fp16"|"q8"|"q4" (got "int4")' },
+    'dtype.bench.ts': {
+      source: study('dtype', "dtype: 'int4'"),
+      message: 'dtype: Invalid option: expected one of "fp32"|"fp16"|"q8"|"q4"|"q4f16" (got "int4")',
+    },
     'device.bench.ts': { source: study('device', "device: 'gpu'"), message: 'device: Invalid option: expected one of "cpu"|"cuda" (got "gpu")' },
     'misspelled.bench.ts': {
       source: study('misspelled', 'thread: 2'),

@@ -112,8 +112,8 @@ async function loadLanguageModel(spec: ModelSpec, options: LoadOptions, threads:
   return LanguageModel.load({ hub: spec.source, revision: spec.revision }, modelOptions)
 }
 
-/** Bytes per weight of each export, for the decode bound (q4 packs two weights per byte). */
-const BYTES_PER_WEIGHT: Readonly<Record<Dtype, number>> = { fp32: 4, fp16: 2, q8: 1, q4: 0.5 }
+/** Bytes per weight of each export, for the decode bound (q4 and q4f16 pack two weights per byte). */
+const BYTES_PER_WEIGHT: Readonly<Record<Dtype, number>> = { fp32: 4, fp16: 2, q8: 1, q4: 0.5, q4f16: 0.5 }
 /** Prompt lengths of the prefill curve and contexts of the decode curve, capped by the model's maximum length. */
 const PREFILL_LENGTHS = [128, 512, 2048]
 const DECODE_CONTEXTS = [128, 512]

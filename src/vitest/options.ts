@@ -1,6 +1,7 @@
 /** The plugin's options: typed, validated with zod, resolved with environment overrides. */
 import { z } from 'zod'
 import type { CompareSettings } from '../core/comparison.ts'
+import type { Dtype } from '../core/executor.ts'
 import { deviceSchema, dtypeSchema } from '../core/schema.ts'
 import { ConfigError, zodProblems } from './config-error.ts'
 
@@ -46,7 +47,7 @@ export interface ResolvedLmscaleOptions {
   readonly reportsDir: string
   readonly baselinesDir: string
   readonly device: 'cpu' | 'cuda' | null
-  readonly dtype: 'fp32' | 'fp16' | 'q8' | 'q4' | null
+  readonly dtype: Dtype | null
   readonly threads: number | null
   readonly resume: boolean
   /** null: follow Vitest's `-u` / `--update` (see updateFromVitest). */
