@@ -228,9 +228,9 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
     }))
   })
   const title = 'Throughput by phase'
-  const caption = "tinybench's tokens/s per phase: a point per case (each case times its model's workload), the line through each model's median."
+  const caption = "tinybench's tokens/s per phase: a point per model, timed once by its first case; the line joins the models."
   return logScalePlot({ file: 'throughput-vs-params.svg', title, caption, axis: 'tokens/s' }, data, y => interactive => {
-    const chart = seriesChart(title, "a point per case; the line joins each model's median", data, y, interactive) as { layer: object[] } & TopLevelSpec
+    const chart = seriesChart(title, 'a point per model and phase; the line joins the models', data, y, interactive) as { layer: object[] } & TopLevelSpec
     const [line, points] = chart.layer as [{ encoding: object }, object]
     const median = {
       ...line,

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { resultsSchema } from '../../src/core/schema.ts'
 import type { ResultsDocument } from '../../src/core/schema.ts'
+import { namedRates, timedHere } from '../../src/core/throughput-phases.ts'
 import { repositoryRoot } from '../../test-support/package/pack.ts'
 import { type OpenedPage, openReportPage } from '../../test-support/report-page.ts'
 
@@ -34,8 +35,11 @@ describe.runIf(pagePath)('the default study’s report page', () => {
     const chanceTasks = new Set(
       records.filter(r => r.task.chance !== null && Object.keys(r.metrics).some(m => r.task.metrics[m]?.kind === 'accuracy')).map(r => r.task.name),
     ).size
-    const rates = records.reduce((n, r) => n + Object.keys(r.throughput ?? {}).length, 0)
-    const phases = new Set(records.flatMap(r => Object.keys(r.throughput ?? {}))).size
+    // Throughput is timed once per model, by the case named in measuredIn: a point per model and phase.
+    const timed = doc.cases.filter(timedHere).flatMap(c => (c.record?.throughput ? namedRates(c.record.throughput) : []))
+    const rates = timed.length
+    const phases = new Set(timed.map(r => r.phase)).size
+    expect(rates).toBe(models * phases)
     const marks = await opened.marks()
     // Below, within and above the measured sizes: the fitted line and its band in three stretches.
     expect(marks['chart-scaling-fit-fixtures']).toEqual({ area: 3, line: 3, symbol: models })
