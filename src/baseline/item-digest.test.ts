@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { decodeBits, encodeBits } from '../core/bitset.ts'
+import { decodeBits, decodeFloats, encodeBits } from '../core/bitset.ts'
 import { digestItems } from './item-digest.ts'
 
 describe('bitsets', () => {
@@ -41,14 +41,24 @@ describe('digestItems', () => {
   })
 
   test('the digest is the sha256 of the canonical JSON and sees the last bit of any log-likelihood', () => {
-    const items = [{ tokens: 10, nll: 23.5, bytes: 40 }]
+    const items = [{ start: 1, tokens: 10, nll: 23.5 }]
     const perplexity = { perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus' } } as const
-    // keys sorted: bytes, nll, tokens
+    // keys sorted: nll, start, tokens
     const digest = digestItems({ kind: 'token_perplexity', items }, perplexity)
-    expect(digest.sha256).toBe(createHash('sha256').update('[{"bytes":40,"nll":23.5,"tokens":10}]').digest('hex'))
-    const nudged = [{ tokens: 10, nll: 23.5 + 2 ** -48, bytes: 40 }]
+    expect(digest.sha256).toBe(createHash('sha256').update('[{"nll":23.5,"start":1,"tokens":10}]').digest('hex'))
+    const nudged = [{ start: 1, tokens: 10, nll: 23.5 + 2 ** -48 }]
     expect(digestItems({ kind: 'token_perplexity', items: nudged }, perplexity).sha256).not.toBe(digest.sha256)
     expect(digest).toMatchObject({ kind: 'token_perplexity', n: 1, correct: {} })
+  })
+
+  test('token-perplexity windows keep their NLL and token counts as float32, in stream order', () => {
+    const items = [
+      { start: 1, tokens: 511, nll: 2049.25 },
+      { start: 512, tokens: 256, nll: 1010.5 },
+    ]
+    const digest = digestItems({ kind: 'token_perplexity', items }, {})
+    expect(decodeFloats(digest.values!.nll!, 2, 'nll')).toEqual([2049.25, 1010.5])
+    expect(decodeFloats(digest.values!.tokens!, 2, 'tokens')).toEqual([511, 256])
   })
 
   test('rolling items and other executors’ items keep their declared kind, without bitsets', () => {

@@ -1,7 +1,8 @@
 /**
  * A case's per-item records in compact form: correctness bits of every per-item accuracy metric the task
- * declares (for the paired test), float32 values of its continuous per-item metrics and the items' clusters (for
- * paired intervals), and a digest of every per-item number (for exact comparison).
+ * declares (for the paired test), float32 values of its continuous per-item metrics and the items' clusters, or each
+ * rolling document's or perplexity window's NLL and units (for paired intervals), and a digest of every per-item
+ * number (for exact comparison).
  */
 import { canonicalHash } from '../core/canonical-hash.ts'
 import type { CaseItems, JsonValue } from '../core/executor.ts'
@@ -25,6 +26,11 @@ export function digestItems(records: CaseItems, metrics: Readonly<Record<string,
     values.nll = encodeFloats(records.items.map(item => -item.ll))
     values.words = encodeFloats(records.items.map(item => item.words))
     values.bytes = encodeFloats(records.items.map(item => item.bytes))
+  }
+  if (records.kind === 'token_perplexity') {
+    // Per window, in stream order: NLL and tokens scored, for a paired block-bootstrap interval of the perplexity ratio.
+    values.nll = encodeFloats(records.items.map(item => item.nll))
+    values.tokens = encodeFloats(records.items.map(item => item.tokens))
   }
   const clusters =
     records.kind === 'choice' && records.items.every(item => typeof item.cluster === 'number') ? records.items.map(item => item.cluster as number) : []

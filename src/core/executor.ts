@@ -194,11 +194,14 @@ export interface RollingItem {
   readonly tokens: number
 }
 
-/** One text under a token-level window plan: tokens scored, their total NLL in nats, and the text's UTF-8 bytes. */
+/**
+ * One window of a token-level plan over the task's text, in stream order: the position of its first scored token,
+ * the tokens it scored and their NLL in nats. Windows score disjoint tokens, so they partition the text's total.
+ */
 export interface TokenPerplexityItem {
+  readonly start: number
   readonly tokens: number
   readonly nll: number
-  readonly bytes: number
 }
 
 /** A case's per-item records, typed by their shape, kept in the case file for the baseline gate. */

@@ -134,7 +134,8 @@ export const itemDigestSchema = z.strictObject({
   correct: z.record(z.string(), z.string()),
   /**
    * Base64 float32 per item (little-endian), for paired intervals: each continuous per-item metric of a
-   * multiple-choice case; `nll`, `words` and `bytes` per document of a rolling case.
+   * multiple-choice case; `nll`, `words` and `bytes` per document of a rolling case; `nll` and `tokens` per window
+   * (in stream order) of a token-perplexity case.
    */
   values: z.record(z.string(), z.string()).optional(),
   /** Each item's cluster (the index of its shared passage or context, in order of first appearance) when the task declares a cluster key. */

@@ -188,6 +188,6 @@ async function evaluateTokenPerplexity(task: TokenPerplexityTask, scorer: Scorer
     taskVersion: task.version,
     n: totals.tokens,
     metrics: Object.fromEntries(Object.entries(task.metrics).map(([name, metric]) => [name, { value: metric.corpus(totals) }])),
-    items: { kind: 'token_perplexity', items: [{ tokens: totals.tokens, nll: totals.nll, bytes: totals.bytes }] },
+    items: { kind: 'token_perplexity', items: totals.windows.map(({ start, tokens, nll }) => ({ start, tokens, nll })) },
   }
 }

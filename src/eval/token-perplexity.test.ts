@@ -4,6 +4,7 @@ import { closedFormLogLikelihood, closedFormLogProbTable } from '../forge/bigram
 import { ensureFixtureModels, fixtureDecoderConfig, FIXTURE_MODELS, type FixtureManifest } from '../forge/fixture-family.ts'
 import { readSafetensors } from '../forge/safetensors.ts'
 import { LanguageModel } from '../models/language-model.ts'
+import { slidingWindowPlan } from '../scoring/windows.ts'
 import { tasks } from '../tasks/registry.ts'
 import { evaluateTask } from './evaluate-task.ts'
 
@@ -25,6 +26,15 @@ test('brown_heldout_ppl reports the closed-form token perplexity, mean NLL and b
   expect(Math.abs(result.metrics.nll!.value - nll / (tokens.length - 1)) / (nll / (tokens.length - 1))).toBeLessThan(1e-5)
   expect(result.metrics.perplexity!.value).toBeCloseTo(Math.exp(nll / (tokens.length - 1)), 3)
   expect(result.metrics.bits_per_byte!.value).toBeCloseTo(nll / (Buffer.byteLength(text) * Math.LN2), 6)
+  // One item per 512/256 window, in stream order: its scored tokens and their closed-form NLL; together the whole text.
+  const plan = slidingWindowPlan(tokens.length, { maxLength: 512, stride: 256 })
+  if (result.items.kind !== 'token_perplexity') throw new Error(`items of kind ${result.items.kind}`)
+  expect(result.items.items.map(w => [w.start, w.tokens])).toEqual(plan.map(w => [w.scoredStart, w.scoredEnd - w.scoredStart]))
+  result.items.items.forEach((w, i) => {
+    const expected = -closedFormLogLikelihood(table, 512, tokens, plan[i]!.scoredStart, plan[i]!.scoredEnd)
+    expect(Math.abs(w.nll - expected) / expected).toBeLessThan(1e-5)
+  })
+  expect(result.items.items.reduce((sum, w) => sum + w.tokens, 0)).toBe(result.n)
   await model.release()
 })
 

@@ -59,6 +59,13 @@ describe.each(['brown-bigram-m', 'brown-neox-m'])('perplexity methods of %s agai
       const expected = closedFormLogLikelihood(table, V, tokens)
       expect(result.tokens).toBe(tokens.length - 1)
       expect(relative(-result.nll, expected)).toBeLessThan(1e-5)
+      // Each window's own NLL, over the tokens it scores; in stream order they add up to the total, bit for bit.
+      const plan = slidingWindowPlan(tokens.length, { maxLength, stride })
+      expect(result.windows.map(w => [w.start, w.tokens])).toEqual(plan.map(w => [w.scoredStart, w.scoredEnd - w.scoredStart]))
+      result.windows.forEach((w, i) => {
+        expect(relative(-w.nll, closedFormLogLikelihood(table, V, tokens, plan[i]!.scoredStart, plan[i]!.scoredEnd))).toBeLessThan(1e-5)
+      })
+      expect(result.windows.reduce((sum, w) => sum + w.nll, 0)).toBe(result.nll)
     }
   })
 
@@ -95,6 +102,10 @@ describe.each(['brown-bigram-m', 'brown-neox-m'])('perplexity methods of %s agai
     }
     expect(result.tokens).toBe(Math.floor(tokens.length / chunk) * (chunk - 1))
     expect(relative(-result.nll, expected)).toBeLessThan(1e-5)
+    expect(result.windows.map(w => w.start)).toEqual(Array.from({ length: Math.floor(tokens.length / chunk) }, (_, k) => k * chunk + 1))
+    result.windows.forEach(w => {
+      expect(relative(-w.nll, closedFormLogLikelihood(table, V, tokens, w.start, w.start + chunk - 1))).toBeLessThan(1e-5)
+    })
   })
 })
 

@@ -4,7 +4,7 @@
  * lm-eval-spec.md §2.4; word and byte perplexities over documents are task metrics, not computed here).
  */
 import { progressCounter, scoreRows, sumLogProbs, type BatchOptions, type ScoreBatch } from './batching.ts'
-import type { OnProgress, RollingResult } from './scorer.ts'
+import type { OnProgress, RollingResult, WindowNll } from './scorer.ts'
 import { rollingWindowPlan, windowRow, type ScoringWindow } from './windows.ts'
 
 /** Negative log-likelihood in nats summed over `tokens` scored tokens. */
@@ -18,24 +18,29 @@ export interface PrefixOptions {
   readonly prefixTokenId?: number
 }
 
-/** Scores one token stream with a plan; windows are summed in plan order, whatever order they ran in. Progress counts windows. */
+/**
+ * Scores one token stream with a plan: each window's NLL, and their total summed in plan order whatever order they
+ * ran in (so the total is the same for any batch size). Progress counts windows.
+ */
 export async function planNll(
   tokens: readonly number[],
   plan: readonly ScoringWindow[],
   scoreBatch: ScoreBatch,
   options: BatchOptions & PrefixOptions,
   onProgress?: OnProgress,
-): Promise<NllTotal> {
+): Promise<NllTotal & { readonly windows: WindowNll[] }> {
   const rows = plan.map(window => windowRow(tokens, window, options.prefixTokenId))
   const describe = (index: number): string => `window ${index} (tokens ${plan[index]!.scoredStart}–${plan[index]!.scoredEnd - 1})`
   const scores = await scoreRows(rows, scoreBatch, options, describe, progressCounter(rows.length, onProgress))
   let nll = 0
   let count = 0
-  scores.forEach((score, index) => {
-    nll -= sumLogProbs(score)
-    count += rows[index]!.scored
+  const windows = scores.map((score, index): WindowNll => {
+    const window = { start: plan[index]!.scoredStart, tokens: rows[index]!.scored, nll: -sumLogProbs(score) }
+    nll += window.nll
+    count += window.tokens
+    return window
   })
-  return { nll, tokens: count }
+  return { nll, tokens: count, windows }
 }
 
 /**

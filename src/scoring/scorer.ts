@@ -26,6 +26,14 @@ export interface RollingResult {
   readonly tokens: number
 }
 
+/** One window of a token-perplexity plan: the stream position of its first scored token, the tokens it scored and their NLL. */
+export interface WindowNll {
+  readonly start: number
+  readonly tokens: number
+  /** Negative log-likelihood summed over the window's scored tokens, nats. */
+  readonly nll: number
+}
+
 /** One text under a window method; perplexity, mean NLL and bits per byte are the caller's to derive. */
 export interface TokenNll {
   /** Tokens scored (the method decides which: see windows.ts). */
@@ -34,6 +42,11 @@ export interface TokenNll {
   readonly nll: number
   /** UTF-8 length of the text. */
   readonly bytes: number
+  /**
+   * Each window in stream order. Windows overlap in context but score disjoint tokens, so these partition the
+   * text's scored tokens: summed in order they give `tokens` and, bit for bit, `nll`.
+   */
+  readonly windows: readonly WindowNll[]
 }
 
 /**
