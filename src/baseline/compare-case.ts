@@ -13,8 +13,7 @@ import { decodeBits, decodeFloats } from '../core/bitset.ts'
 import type { CompareSettings, Comparison, Verdict } from '../core/comparison.ts'
 import type { BaselineEntry } from './schema.ts'
 import { discordantPairs, mcnemarExactP, twoSidedNormalP } from '../statistics/significance.ts'
-import { pairedPerplexityRatio } from '../statistics/paired.ts'
-import { BOOTSTRAP_SAMPLES, pairedSummary, type PairedSummary } from '../statistics/paired-summary.ts'
+import { documentPerplexityRatio, pairedSummary, type PairedSummary, windowPerplexityRatio } from '../statistics/paired-summary.ts'
 
 type Row = Omit<Comparison, 'study' | 'model' | 'task'>
 
@@ -181,19 +180,29 @@ function statisticalRow(
   return { ...figures, method: 'tolerance', detail: `${excess >= 0 ? '+' : ''}${show(excess)} against a tolerance of ±${show(allowed)}${paired}`, verdict }
 }
 
-/** A per-word or per-byte perplexity of the same documents: the ratio's paired bootstrap interval over documents, shown beside the tolerance. */
+/**
+ * A perplexity of the same documents or windows: the paired interval of its ratio, shown beside the tolerance.
+ * Per word or byte, over documents resampled one by one; per token, over the windows of one text with their
+ * neighbours' correlation allowed for (statistics/paired-summary.ts).
+ */
 function perplexityInterval(unit: string | undefined, baseline: BaselineEntry, entry: CaseEntry): string {
-  const units = unit === 'word' ? 'words' : unit === 'byte' ? 'bytes' : undefined
+  const units = unit === 'word' ? 'words' : unit === 'byte' ? 'bytes' : unit === 'token' ? 'tokens' : undefined
   const [base, now] = [baseline.items, entry.items]
   if (!units || !base?.values?.nll || !now?.values?.nll || !now.values[units] || base.n !== now.n) return ''
   const n = base.n
-  const interval = pairedPerplexityRatio(
-    decodeFloats(base.values.nll, n, 'baseline items.values.nll'),
-    decodeFloats(now.values.nll, n, 'run items.values.nll'),
-    decodeFloats(now.values[units], n, `run items.values.${units}`),
-    { samples: BOOTSTRAP_SAMPLES, seed: n },
-  )
-  return `; paired over ${n} documents ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)}`
+  const baseNll = decodeFloats(base.values.nll, n, 'baseline items.values.nll')
+  const nowNll = decodeFloats(now.values.nll, n, 'run items.values.nll')
+  const nowUnits = decodeFloats(now.values[units], n, `run items.values.${units}`)
+  if (units !== 'tokens') {
+    const interval = documentPerplexityRatio(baseNll, nowNll, nowUnits)
+    return `; paired over ${n} documents ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)}`
+  }
+  const baseUnits = base.values.tokens && decodeFloats(base.values.tokens, n, 'baseline items.values.tokens')
+  if (!baseUnits || baseUnits.some((t, i) => t !== nowUnits[i]))
+    return "; the windows score other tokens than the baseline's (another tokenization): no paired interval"
+  const interval = windowPerplexityRatio(baseNll, nowNll, nowUnits)
+  if (!interval) return ''
+  return `; paired over ${n} windows ×${interval.ratio.toFixed(4)}, 95% interval ×${interval.low.toFixed(4)}–×${interval.high.toFixed(4)} (neighbouring windows correlate ${interval.lag1.toFixed(2)}, allowed for)`
 }
 
 type Figures = Pick<Row, 'metric' | 'baseline' | 'current' | 'change'>

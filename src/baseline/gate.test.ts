@@ -105,7 +105,7 @@ function entry(c: Case): CaseEntry {
     n === undefined
       ? undefined
       : {
-          kind: c.values?.nll ? ('rolling' as const) : ('choice' as const),
+          kind: c.values?.tokens ? ('token_perplexity' as const) : c.values?.nll ? ('rolling' as const) : ('choice' as const),
           n,
           correct: c.bits ? { acc: encodeBits(c.bits) } : ({} as Record<string, string>),
           ...(c.values ? { values: Object.fromEntries(Object.entries(c.values).map(([k, v]) => [k, encodeFloats(v)])) } : {}),
@@ -268,6 +268,40 @@ describe('perplexity of the same documents: a paired interval beside the toleran
     ).studies[0]!.comparisons
     expect(row!.verdict).toBe('regression')
     expect(row!.detail).toMatch(/^\+3\.05% against a tolerance of ±1\.00%; paired over 50 documents ×1\.0305, 95% interval ×1\.027\d–×1\.033\d$/)
+  })
+})
+
+describe('token perplexity over the windows of one text: a paired interval that allows for neighbouring windows', () => {
+  // 60 windows of 256 tokens; NLL 1024 → 1024 + 256 · 0.03 plus noise of ±3 nats that repeats in runs of three windows.
+  const tokens = Array.from({ length: 60 }, () => 256)
+  const base = tokens.map(() => 1024)
+  const noise = tokens.map((_, w) => [3, 3, 3, -3, -3, -3][w % 6]!)
+  const now = base.map((v, w) => v + 256 * 0.03 + noise[w]!)
+  const perplexity = (nll: number[]) => Math.exp(nll.reduce((a, b) => a + b, 0) / (256 * 60))
+  const side = (nll: number[], hash: string, windowTokens = tokens) => ({
+    task: 'ppl',
+    metrics: { perplexity: { value: perplexity(nll) } },
+    values: { nll, tokens: windowTokens },
+    hash,
+  })
+
+  test('ratio e^0.03 = 1.0305 with its interval and the windows’ lag-1 correlation, a regression beyond 1%', () => {
+    const [row] = gate(doc(side(base, 'h1')), doc(side(now, 'h2'))).studies[0]!.comparisons
+    expect(row!.verdict).toBe('regression')
+    const match = row!.detail.match(
+      /^\+3\.05% against a tolerance of ±1\.00%; paired over 60 windows ×1\.0305, 95% interval ×(\d\.\d+)–×(\d\.\d+) \(neighbouring windows correlate (0\.\d\d), allowed for\)$/,
+    )
+    expect(match, row!.detail).not.toBeNull()
+    // Runs of three equal deviations: lag-1 correlation (2 · 9 · 20 − 9 · 19) / (9 · 59) ≈ 0.36 over the first 59 windows.
+    expect(Number(match![3])).toBeCloseTo((2 * 9 * 20 - 9 * 19) / (9 * 59), 2)
+    expect(Number(match![1])).toBeLessThan(1.0305)
+    expect(Number(match![2])).toBeGreaterThan(1.0305)
+  })
+
+  test('windows that score other tokens (another tokenizer) get no paired interval', () => {
+    const other = tokens.map((t, w) => (w === 0 ? t + 1 : t))
+    const [row] = gate(doc(side(base, 'h1')), doc(side(now, 'h2', other))).studies[0]!.comparisons
+    expect(row!.detail).toMatch(/the windows score other tokens than the baseline's \(another tokenization\): no paired interval$/)
   })
 })
 

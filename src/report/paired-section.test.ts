@@ -49,7 +49,53 @@ describe('report.md: per-item scores by size', () => {
     expect(section).toMatch(/\| gold_prob \| \+0\.0200 \[\+0\.01\d+, \+0\.02\d+\] \(±0\.0020\) ✔ \|/)
   })
 
-  test('no multiple-choice case with per-item records: no section', () => {
+  test('token perplexity: each step as a ratio over the same windows, with its interval and the windows’ lag-1 correlation', () => {
+    const tokens = Array.from({ length: 40 }, () => 100)
+    const windows = (model: string, nll: number[], windowTokens = tokens) =>
+      ({
+        study: 's',
+        model,
+        task: 'ppl',
+        name: `${model} › ppl`,
+        file: 'x',
+        state: 'passed',
+        resumed: false,
+        errors: [],
+        bands: [],
+        record: {
+          task: {
+            name: 'ppl',
+            version: '1',
+            kind: 'token_perplexity',
+            chance: null,
+            metrics: { perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' } },
+          },
+          metrics: { perplexity: { value: Math.exp(nll.reduce((a, b) => a + b, 0) / 4000) } },
+        },
+        items: { kind: 'token_perplexity', n: 40, correct: {}, values: { nll: encodeFloats(nll), tokens: encodeFloats(windowTokens) }, sha256: model },
+      }) as unknown as CaseEntry
+    // 4 nats per token, then 0.1 nats fewer (ratio e^−0.1 = 0.9048) with ±2 nats per window in runs of two: +2 +2 −2 −2 …
+    // Lag-1 products over windows 1–39: 20 of +4 and 19 of −4, over 39 · 4: ρ₁ = 4 / 156 = 0.03.
+    const small = tokens.map(() => 400)
+    const large = small.map((v, w) => v - 10 + (w % 4 < 2 ? 2 : -2))
+    const doc = (...cases: CaseEntry[]) => ({ schemaVersion: 2, generatedAt: '', vitest: { version: '4', mode: 'benchmark' }, cases }) as ResultsDocument
+    const section = pairedSection(doc(windows('small', small), windows('large', large)))!
+    expect(section).toContain('| perplexity | 54.60 | 49.40 |')
+    expect(section).toMatch(/\| perplexity \| ×0\.9048 \[×0\.89\d\d, ×0\.91\d\d\] \(ρ₁ 0\.03\) ✔ \|/)
+    const other = pairedSection(
+      doc(
+        windows('small', small),
+        windows(
+          'other',
+          large,
+          tokens.map((t, w) => (w ? t : t + 1)),
+        ),
+      ),
+    )!
+    expect(other).toContain('| perplexity | other tokens (another tokenizer) |')
+  })
+
+  test('no case with per-item records: no section', () => {
     expect(pairedSection({ schemaVersion: 2, generatedAt: '', vitest: { version: '4', mode: 'benchmark' }, cases: [] } as ResultsDocument)).toBeUndefined()
   })
 })
