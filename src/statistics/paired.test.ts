@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from 'vitest'
 import { seededRandom, type Random } from '../core/random.ts'
-import { mcnemarExactP } from './significance.ts'
+import { pairedSummary } from './paired-summary.ts'
+import { mcnemarExactP, twoSidedNormalP } from './significance.ts'
 import {
   clusteredStandardError,
   minimumDetectableEffect,
@@ -148,6 +149,37 @@ describe('minimum detectable effect', () => {
     const [e0, e1, p0, p1] = [grid[above - 1]!, grid[above]!, powers[above - 1]!, powers[above]!]
     const simulated = e0 + ((0.8 - p0) / (p1 - p0)) * (e1 - e0)
     expect(Math.abs(simulated / mde - 1), `simulated 80% point ${simulated}, MDE ${mde}`).toBeLessThan(0.1)
+  })
+})
+
+describe('minimum detectable effect with clustered items', () => {
+  test("the MDE from the clustered SE (design effect 1 + (5 − 1) · 0.64 = 3.56) is within 10% of the clustered z-test's simulated 80%-power point; the items-as-independent MDE is not", () => {
+    // 120 passages of 5 items, shared shift sd 0.04, item noise sd 0.03: the gate's continuous-score test (clustered z, α = 0.05).
+    const random = seededRandom(25)
+    const sample = clusteredRun(random, 120, 5, 0)
+    const summary = pairedSummary(new Array(600).fill(0), sample.differences, { clusters: sample.clusterOf })
+    const mde = summary.mde!
+    const naive = minimumDetectableEffect(clusteredStandardError(sample.differences)!)
+    const power = (effect: number): number => {
+      let detected = 0
+      for (let run = 0; run < RUNS; run++) {
+        const { differences, clusterOf } = clusteredRun(random, 120, 5, effect)
+        const mean = differences.reduce((a, b) => a + b, 0) / differences.length
+        if (twoSidedNormalP(mean / clusteredStandardError(differences, clusterOf)!) < 0.05) detected++
+      }
+      return detected / RUNS
+    }
+    const grid = [0.6, 0.8, 1, 1.2, 1.4].map(f => f * mde)
+    const powers = grid.map(power)
+    const above = powers.findIndex(p => p >= 0.8)
+    expect(above, `powers ${powers}`).toBeGreaterThan(0)
+    const [e0, e1, p0, p1] = [grid[above - 1]!, grid[above]!, powers[above - 1]!, powers[above]!]
+    const simulated = e0 + ((0.8 - p0) / (p1 - p0)) * (e1 - e0)
+    // Closed form: SE = sqrt((0.04² + 0.03² / 5) / 120) = 0.003851, so MDE ≈ 2.8016 · 0.003851 = 0.01079.
+    expect(mde).toBeGreaterThan(0.0108 * 0.9)
+    expect(mde).toBeLessThan(0.0108 * 1.1)
+    expect(Math.abs(simulated / mde - 1), `simulated 80% point ${simulated}, MDE ${mde}`).toBeLessThan(0.1)
+    expect(Math.abs(simulated / naive - 1), `items-as-independent MDE ${naive}`).toBeGreaterThan(0.3)
   })
 })
 
