@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { caseEntry, resultsDocument } from '../../test-support/case-entries.ts'
+import { encodeBits, encodeFloats } from '../core/bitset.ts'
 import type { BaselineReport, Comparison } from '../core/comparison.ts'
 import { baselineMarkdown } from './baseline-section.ts'
 import { markdownReport } from './markdown.ts'
@@ -94,4 +95,51 @@ test('the baseline diff shows what the gate judged different, folds unchecked an
   expect(folds[0]).toContain('| 6943 | 609 | −91.2% (raw) |')
   expect(folds[0]).toContain('| 100 | 100 | ±0.0% (raw) |')
   expect(folds[1]).toContain('<summary>1 unchanged</summary>')
+})
+
+describe('report.md: the per-item section', () => {
+  // 20 items. acc: the small model gets items 0–4 right, the large one also item 5 (one discordant pair).
+  // gold_prob: 0.25 everywhere for the small one; 0.25 + 0.02 ± 0.01 alternating for the large one.
+  const probability = { direction: 'higher', kind: 'probability', aggregation: 'mean' } as const
+  const item = (model: string, parameters: number, right: number, prob: number[]) => {
+    const base = caseEntry({
+      model,
+      parameters,
+      task: 'choice',
+      n: 20,
+      metrics: {
+        acc: { value: right / 20, stderr: Math.sqrt(((right / 20) * (1 - right / 20)) / 19) },
+        gold_prob: { value: prob.reduce((a, b) => a + b, 0) / 20, stderr: 0.001 },
+      },
+    })
+    const record = { ...base.record!, task: { ...base.record!.task, metrics: { acc: base.record!.task.metrics.acc!, gold_prob: probability } } }
+    const items = {
+      kind: 'choice' as const,
+      n: 20,
+      correct: { acc: encodeBits(Array.from({ length: 20 }, (_, i) => i < right)) },
+      values: { gold_prob: encodeFloats(prob) },
+      sha256: model,
+    }
+    return { ...base, record, items }
+  }
+  const flat = new Array(20).fill(0.25)
+  const rising = flat.map((p, i) => p + 0.02 + (i % 2 ? 0.01 : -0.01))
+  const report = markdownReport(resultsDocument([item('small', 1e5, 5, flat), item('large', 1e6, 6, rising)]))
+  const perItem = report.slice(report.indexOf('## Per-item scores by size'))
+
+  test('each model’s value with its 95% interval, value ± 1.96 · stderr', () => {
+    expect(perItem).toContain('#### choice')
+    // acc 0.25, stderr sqrt(0.25 · 0.75 / 19) = 0.09934: 0.25 ± 0.19470; 0.30, stderr 0.10513: 0.30 ± 0.20605.
+    expect(perItem).toContain('| acc | higher | 0.2500 [0.05530, 0.4447] | 0.3000 [0.09395, 0.5061] |')
+  })
+
+  test('each step up in size: the paired difference, its bootstrap interval and the MDE, by hand', () => {
+    // One discordant item of 20: difference 0.05; the bootstrap mean is Binomial(20, 1/20) / 20, whose 2.5% and 97.5%
+    // quantiles are 0 and 3/20 (P(X ≤ 2) = 0.925, P(X ≤ 3) = 0.984); MDE = 2.8016 · √1 / 20 = 0.140.
+    expect(perItem).toContain('| acc | +0.0500 [±0.00, +0.150] (±0.14) |')
+    // Differences 0.01 and 0.03 alternating: mean 0.02, SE = 0.01 · √(20/19) / √20 = 0.002294, MDE = 2.8016 · SE = 0.0064;
+    // the bootstrap mean is 0.01 + 0.02 · Binomial(20, 1/2) / 20, whose 2.5% and 97.5% quantiles are 6/20 and 14/20: [0.016, 0.024].
+    expect(perItem).toContain('| gold_prob | higher | 0.2500 [0.2480, 0.2520] | 0.2700 [0.2680, 0.2720] |')
+    expect(perItem).toContain('| gold_prob | +0.0200 [+0.0160, +0.0240] (±0.0064) ✔ |')
+  })
 })
