@@ -8,27 +8,37 @@ const metrics = {
   gold_prob: { direction: 'higher', kind: 'probability', aggregation: 'mean' },
 } as const
 
-/** 200 items; acc: the same 60 right for both models (flat); gold_prob: 0.25 everywhere, plus `rise` ± 0.01 alternating. */
-function entry(model: string, rise: number): CaseEntry {
-  const bits = Array.from({ length: 200 }, (_, i) => i < 60)
-  const prob = bits.map((_, i) => 0.25 + rise + (rise ? (i % 2 ? 0.01 : -0.01) : 0))
-  const mean = prob.reduce((a, b) => a + b, 0) / prob.length
+/** A passed case of study `s`: the record's task and metrics and the item digest are what the section reads. */
+function caseOf(model: string, task: string, record: object, items: object): CaseEntry {
   return {
     study: 's',
     model,
-    task: 'mc',
-    name: `${model} › mc`,
+    task,
+    name: `${model} › ${task}`,
     file: 'x',
     state: 'passed',
     resumed: false,
     errors: [],
     bands: [],
-    record: {
+    record,
+    items,
+  } as unknown as CaseEntry
+}
+
+/** 200 items; acc: the same 60 right for both models (flat); gold_prob: 0.25 everywhere, plus `rise` ± 0.01 alternating. */
+function entry(model: string, rise: number): CaseEntry {
+  const bits = Array.from({ length: 200 }, (_, i) => i < 60)
+  const prob = bits.map((_, i) => 0.25 + rise + (rise ? (i % 2 ? 0.01 : -0.01) : 0))
+  const mean = prob.reduce((a, b) => a + b, 0) / prob.length
+  return caseOf(
+    model,
+    'mc',
+    {
       task: { name: 'mc', version: '1', kind: 'multiple_choice', chance: 0.25, metrics },
       metrics: { acc: { value: 0.3, stderr: 0.0325 }, gold_prob: { value: mean, stderr: 0.001 } },
     },
-    items: { kind: 'choice', n: 200, correct: { acc: encodeBits(bits) }, values: { gold_prob: encodeFloats(prob) }, sha256: model },
-  } as unknown as CaseEntry
+    { kind: 'choice', n: 200, correct: { acc: encodeBits(bits) }, values: { gold_prob: encodeFloats(prob) }, sha256: model },
+  )
 }
 
 describe('report.md: per-item scores by size', () => {
@@ -51,29 +61,17 @@ describe('report.md: per-item scores by size', () => {
 
   test('token perplexity: each step as a ratio over the same windows, with its interval and the windows’ lag-1 correlation', () => {
     const tokens = Array.from({ length: 40 }, () => 100)
+    const perplexity = { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' }
     const windows = (model: string, nll: number[], windowTokens = tokens) =>
-      ({
-        study: 's',
+      caseOf(
         model,
-        task: 'ppl',
-        name: `${model} › ppl`,
-        file: 'x',
-        state: 'passed',
-        resumed: false,
-        errors: [],
-        bands: [],
-        record: {
-          task: {
-            name: 'ppl',
-            version: '1',
-            kind: 'token_perplexity',
-            chance: null,
-            metrics: { perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'token' } },
-          },
+        'ppl',
+        {
+          task: { name: 'ppl', version: '1', kind: 'token_perplexity', chance: null, metrics: { perplexity } },
           metrics: { perplexity: { value: Math.exp(nll.reduce((a, b) => a + b, 0) / 4000) } },
         },
-        items: { kind: 'token_perplexity', n: 40, correct: {}, values: { nll: encodeFloats(nll), tokens: encodeFloats(windowTokens) }, sha256: model },
-      }) as unknown as CaseEntry
+        { kind: 'token_perplexity', n: 40, correct: {}, values: { nll: encodeFloats(nll), tokens: encodeFloats(windowTokens) }, sha256: model },
+      )
     // 4 nats per token, then 0.1 nats fewer (ratio e^−0.1 = 0.9048) with ±2 nats per window in runs of two: +2 +2 −2 −2 …
     // Lag-1 products over windows 1–39: 20 of +4 and 19 of −4, over 39 · 4: ρ₁ = 4 / 156 = 0.03.
     const small = tokens.map(() => 400)
