@@ -58,13 +58,14 @@ describe('window plans executed through the batched scorer', () => {
     const tokens = stream(10, 1)
     // sliding stride 2: t1..t3 see 1,2,3 tokens; then pairs seeing 2,3 (windows begin at 2, 4, 6)
     const sliding = await planNll(tokens, slidingWindowPlan(10, { maxLength: 4, stride: 2 }), contextCounter, { ...batch, batchSize: 3 })
-    expect(sliding).toEqual({ nll: 1 + 2 + 3 + (2 + 3) * 3, tokens: 9 })
+    const window = (start: number, tokens: number, nll: number) => ({ start, tokens, nll })
+    expect(sliding).toEqual({ nll: 1 + 2 + 3 + (2 + 3) * 3, tokens: 9, windows: [window(1, 3, 6), window(4, 2, 5), window(6, 2, 5), window(8, 2, 5)] })
     // rolling: t0..t3 see 1..4 (prefix first); t4..t7 see 1..4; t8, t9 see 3, 4 (the last window's extra context)
     const rolling = await planNll(tokens, rollingWindowPlan(10, 4), contextCounter, { ...batch, batchSize: 2, prefixTokenId: PREFIX })
-    expect(rolling).toEqual({ nll: 10 + 10 + 3 + 4, tokens: 10 })
+    expect(rolling).toEqual({ nll: 10 + 10 + 3 + 4, tokens: 10, windows: [window(0, 4, 10), window(4, 4, 10), window(8, 2, 7)] })
     // chunks of 4: two chunks, t1..t3 and t5..t7 see 1, 2, 3; t8, t9 dropped
     const chunks = await planNll(tokens, fixedChunkPlan(10, 4), contextCounter, { ...batch, batchSize: 1 })
-    expect(chunks).toEqual({ nll: 12, tokens: 6 })
+    expect(chunks).toEqual({ nll: 12, tokens: 6, windows: [window(1, 3, 6), window(5, 3, 6)] })
   })
 
   test('on a bigram model every plan gives the closed-form NLL, for any batch size', async () => {
