@@ -66,6 +66,39 @@ describe('analyzeScaling', () => {
   })
 })
 
+describe('the saturating law: variable projection first, Huber beside it', () => {
+  const truth = { E: 1.69, A: 406.4, alpha: 0.34 }
+  const exact = [1e7, 3e7, 1e8, 3e8, 1e9, 3e9].map((N, i) => ({ modelId: `m${i}`, params: { total: N }, loss: truth.E + truth.A * N ** -truth.alpha }))
+  test('on an exact law both recover the truth, and the report says they agree', () => {
+    const law = analyzeScaling(exact, { bootstrapSamples: 20 }).conventions[0]!.saturatingLaw
+    expect(law.fit.method).toBe('variable projection')
+    expect(law.lossExponentAlpha.estimate).toBeCloseTo(truth.alpha, 6)
+    expect(law.irreducibleLoss.estimate).toBeCloseTo(truth.E, 6)
+    expect(law.huberCrossCheck.agrees).toBe(true)
+    expect(law.huberCrossCheck.statement).toMatch(/they agree within 5%/)
+    expect(law.goodnessOfFit).toMatchObject({ available: false, reason: 'no per-model standard error of every point' })
+  })
+  test('on the default study’s losses Huber’s α is 3.4% lower (within 5%: agree); with per-model SEs a χ² test flags the scatter', () => {
+    // The default study's five losses (brown-bigram xs … xl): least squares and Huber δ = 1e-3 give α 0.0618 and 0.0597.
+    const losses = [5.0595, 4.8021, 4.4849, 4.1894, 3.9623]
+    const sizes = [42080, 139584, 393888, 885888, 2558400]
+    const points = sizes.map((N, i) => ({ modelId: `b${i}`, params: { total: N }, loss: losses[i]!, lossStderr: 0.01 }))
+    const law = analyzeScaling(points, { bootstrapSamples: 20 }).conventions[0]!.saturatingLaw
+    expect(law.lossExponentAlpha.estimate).toBeCloseTo(0.0618, 4)
+    expect(law.huberCrossCheck.alpha).toBeCloseTo(0.0597, 4)
+    expect(law.huberCrossCheck.agrees).toBe(true)
+    const residuals = law.fit.residuals
+    if (!law.goodnessOfFit.available) throw new Error(law.goodnessOfFit.reason)
+    // χ² by hand: Σ (r_i / (0.01 / L_i))² on 5 − 3 dof.
+    expect(law.goodnessOfFit.chiSquared).toBeCloseTo(
+      residuals.reduce((s, r, i) => s + (r / (0.01 / losses[i]!)) ** 2, 0),
+      10,
+    )
+    expect(law.goodnessOfFit.dof).toBe(2)
+    expect(law.goodnessOfFit.describesPoints).toBe(false)
+  })
+})
+
 describe('input validation', () => {
   test('errors name the field and the value', () => {
     const bad = priorStudyPoints()

@@ -9,7 +9,11 @@ import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear, type LinearFit } from './linear-fit.ts'
 import { LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 import { compareLossForms } from './model-selection.ts'
+import { goodnessOfFit } from './goodness-of-fit.ts'
+import { huberCrossCheck } from './huber-cross-check.ts'
+import { predictSaturating, saturatingInference } from './saturating-inference.ts'
 import { fitSaturatingHuber, saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
+import { fitSaturatingProjection } from './variable-projection.ts'
 import { sampleStandardDeviation } from 'simple-statistics'
 
 const DEFAULTS = { level: 0.95, seed: 20240601, bootstrapSamples: 1000, bootstrapMethod: 'parametric', huberDelta: 1e-3, curvePoints: 41 } as const
@@ -48,24 +52,47 @@ function bootstrapEstimate(point: number, draws: number[] | null, level: number)
   }
 }
 
-function analyzeConvention(convention: ParameterConvention, ids: string[], params: number[], loss: number[], o: Resolved): ConventionAnalysis {
+/** `lossSe`: each model's standard error of its loss (nats), null where unknown. */
+function analyzeConvention(
+  convention: ParameterConvention,
+  ids: string[],
+  params: number[],
+  loss: number[],
+  lossSe: (number | null)[],
+  o: Resolved,
+): ConventionAnalysis {
   const logN = params.map(Math.log)
   const pct = Math.round(o.level * 100)
   const pplLine = fitLinear(logN, loss, { level: o.level })
   const lossLine = fitLinear(logN, loss.map(Math.log), { level: o.level })
 
-  const fit = fitSaturatingHuber(params, loss, { delta: o.huberDelta })
+  const fit = fitSaturatingProjection(params, loss)
+  const inference = saturatingInference(params, fit)
   const outcome = bootstrapSaturating(params, loss, fit, {
     method: o.bootstrapMethod,
     samples: o.bootstrapSamples,
     seed: o.seed,
-    delta: o.huberDelta,
     ...(o.logLossNoiseSd !== undefined ? { logLossNoiseSd: o.logLossNoiseSd } : {}),
   })
   const replicates: SaturatingParameters[] | null = outcome.available ? outcome.bootstrap.replicates : null
-  const { E, A, alpha, ...fitInfo } = fit
+  const { E, A, alpha } = fit
   const saturatingLaw: SaturatingLawResult = {
-    fit: fitInfo,
+    fit: {
+      method: 'variable projection',
+      rss: fit.rss,
+      residuals: fit.residuals,
+      converged: fit.converged,
+      irreducibleAtZero: fit.irreducibleAtZero,
+      dof: inference.dof,
+      residualSd: inference.residualSd,
+    },
+    huberCrossCheck: huberCrossCheck(fit, fitSaturatingHuber(params, loss, { delta: o.huberDelta }), loss),
+    // SE of ln L is SE(L)/L; the law spent three parameters.
+    goodnessOfFit: goodnessOfFit(
+      fit.residuals,
+      lossSe.map((se, i) => (se === null ? null : se / loss[i]!)),
+      3,
+    ),
     irreducibleLoss: bootstrapEstimate(E, replicates && replicates.map(r => r.E), o.level),
     coefficientA: bootstrapEstimate(A, replicates && replicates.map(r => r.A), o.level),
     lossExponentAlpha: bootstrapEstimate(alpha, replicates && replicates.map(r => r.alpha), o.level),
@@ -88,8 +115,8 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
   const leave = {} as Record<LossForm, HeldOutPrediction[] | null>
   const rollout = {} as Record<LossForm, HeldOutPrediction[]>
   for (const form of LOSS_FORM_NAMES) {
-    leave[form] = leaveOneOut(form, params, loss, o.huberDelta)
-    rollout[form] = forwardRollout(form, params, loss, o.huberDelta)
+    leave[form] = leaveOneOut(form, params, loss)
+    rollout[form] = forwardRollout(form, params, loss)
   }
 
   const olsBand = (line: LinearFit, back: (v: number) => number) => (N: number) => {
@@ -111,13 +138,13 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
           replicates.map(r => saturatingLoss(r, N)),
           o.level,
         ),
-      newModelLossInterval: null,
+      newModelLossInterval: predictSaturating(fit, inference, N, o.level).predictionInterval,
     }),
   }
   const methods: Record<LossForm, string> = {
     logLinear: `${pct}% t confidence interval of the fitted line (${pplLine.dof} dof)`,
     powerLaw: `${pct}% t confidence interval of the fitted line in ln L (${lossLine.dof} dof)`,
-    saturating: replicates ? `${pct}% bootstrap percentile of the fitted curve` : 'none (bootstrap unavailable)',
+    saturating: `${replicates ? `${pct}% bootstrap percentile of the fitted curve` : 'curve: none (bootstrap unavailable)'}; new model: ${pct}% t prediction interval, ${inference.dof} dof`,
   }
   const predictions = o.predictAt.map(N => {
     const forms = {} as Record<LossForm, FormPrediction>
@@ -176,7 +203,13 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
   const opts = input.options
   const models: ModelSummary[] = input.points.map(p => {
     const loss = p.loss ?? Math.log(p.perplexity!)
-    return { modelId: p.modelId, params: { total: p.params.total, nonEmbedding: p.params.nonEmbedding ?? null }, loss, perplexity: Math.exp(loss) }
+    return {
+      modelId: p.modelId,
+      params: { total: p.params.total, nonEmbedding: p.params.nonEmbedding ?? null },
+      loss,
+      perplexity: Math.exp(loss),
+      lossStderr: p.lossStderr ?? null,
+    }
   })
   const level = opts.level ?? DEFAULTS.level
   const conventions: ParameterConvention[] = models.every(m => m.params.nonEmbedding !== null) ? ['total', 'nonEmbedding'] : ['total']
@@ -199,6 +232,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
       sorted.map(m => m.modelId),
       sorted.map(m => sizeOf(m, convention)),
       sorted.map(m => m.loss),
+      sorted.map(m => m.lossStderr),
       {
         level,
         seed: opts.seed ?? DEFAULTS.seed,

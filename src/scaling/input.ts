@@ -23,6 +23,8 @@ export interface ScalingPoint {
   /** Mean loss in nats per token; give this or perplexity (ln PPL = loss). */
   loss?: number
   perplexity?: number
+  /** Standard error of the loss (nats) from the model's own evaluation (its items), for the χ² of the fit. */
+  lossStderr?: number
   accuracies?: Record<string, TaskAccuracy>
 }
 
@@ -56,6 +58,7 @@ const pointSchema = z
     params: z.strictObject({ total: positive, nonEmbedding: positive.optional() }),
     loss: positive.optional(),
     perplexity: z.number().finite().gt(1).optional(),
+    lossStderr: positive.optional(),
     accuracies: z.record(z.string().min(1), accuracySchema).optional(),
   })
   .refine(p => p.loss !== undefined || p.perplexity !== undefined, { message: 'give loss (nats) or perplexity' })

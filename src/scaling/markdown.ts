@@ -58,13 +58,16 @@ function lawsTable(c: ConventionAnalysis): string {
   const ppl = c.perplexityLaw
   const pow = c.lossPowerLaw
   const sat = c.saturatingLaw
-  const flags = Object.entries(sat.fit.onBoundary)
+  const huber = sat.huberCrossCheck
+  const flags = Object.entries(huber.onBoundary)
     .filter(([, on]) => on)
     .map(([name]) => name)
-  const satNote = [
-    sat.fit.converged ? 'converged' : 'NOT converged',
-    `${sat.fit.startsReachingBest}/${sat.fit.starts} starts agree`,
+  const satNote = [sat.fit.converged ? 'converged' : 'NOT converged', ...(sat.fit.irreducibleAtZero ? ['E at its bound 0'] : [])].join('; ')
+  const huberNote = [
+    huber.converged ? 'converged' : 'NOT converged',
+    `${huber.startsReachingBest}/${huber.starts} starts agree`,
     ...flags.map(f => `boundary: ${f}`),
+    huber.agrees ? 'agrees' : 'DISAGREES',
   ].join('; ')
   return table(
     ['law', 'fitted form', 'quantity', 'estimate ± SE', 'interval', 'fit'],
@@ -86,11 +89,19 @@ function lawsTable(c: ConventionAnalysis): string {
         `R² ${num(pow.rSquared, 4)}`,
       ],
       [
-        'saturating law in loss (Huber δ on ln L)',
+        'saturating law in loss (least squares on ln L, variable projection)',
         `L = ${num(sat.irreducibleLoss.estimate, 3)} + ${num(sat.coefficientA.estimate, 1)}·N^−${num(sat.lossExponentAlpha.estimate, 3)}`,
         'loss exponent α',
         ...saturatingAlphaCells(c),
         satNote,
+      ],
+      [
+        `cross-check: the same law by Huber δ = ${huber.delta} on ln L`,
+        `L = ${num(huber.E, 3)} + ${num(huber.A, 1)}·N^−${num(huber.alpha, 3)}`,
+        'loss exponent α',
+        num(huber.alpha, 3),
+        '—',
+        huberNote,
       ],
     ],
   )
@@ -152,6 +163,7 @@ function comparisonTable(c: ConventionAnalysis): string {
 
 function predictionsTable(c: ConventionAnalysis): string {
   if (c.predictions.length === 0) return ''
+  const exp = (i: [number, number] | null): [number, number] | null => i && [Math.exp(i[0]), Math.exp(i[1])]
   const rows = c.predictions.flatMap(p =>
     LOSS_FORM_NAMES.map(f => {
       const q = p.forms[f]
@@ -160,13 +172,29 @@ function predictionsTable(c: ConventionAnalysis): string {
         FORM_TITLES[f],
         num(q.loss, 3),
         interval(q.lossInterval),
+        interval(q.newModelLossInterval),
         num(q.perplexity, 2),
         interval(q.perplexityInterval, 2),
+        interval(exp(q.newModelLossInterval), 2),
         q.intervalMethod,
       ]
     }),
   )
-  return ['Predictions:', '', table(['N', 'form', 'loss', 'loss interval', 'PPL', 'PPL interval', 'interval'], rows)].join('\n')
+  return [
+    "Predictions: the curve's confidence interval, and the prediction interval a new model of that size measures inside (the curve's uncertainty plus the per-model scatter about the law):",
+    '',
+    table(['N', 'form', 'loss', 'curve interval', 'new model: loss', 'PPL', 'curve: PPL', 'new model: PPL', 'interval'], rows),
+  ].join('\n')
+}
+
+function goodnessOfFitLine(c: ConventionAnalysis): string {
+  const g = c.saturatingLaw.goodnessOfFit
+  if (!g.available)
+    return `**Goodness of fit.** No χ² test: ${g.reason} (they come from per-item losses in the results). Residual RMS of ln L: ${num(g.residualRms, 4)}.`
+  const verdict = g.describesPoints
+    ? 'the law describes the points within their standard errors'
+    : '⚠ the law does NOT describe the points: their scatter about it exceeds their own standard errors'
+  return `**Goodness of fit.** χ² = ${num(g.chiSquared, 2)} on ${g.dof} dof (ln L residuals over each model's standard error), p = ${num(g.pValue, 3)}: ${verdict}. Standardised residuals: ${g.standardised.map(z => num(z, 2)).join(', ')}.`
 }
 
 function conventionSection(c: ConventionAnalysis): string {
@@ -175,6 +203,10 @@ function conventionSection(c: ConventionAnalysis): string {
     `### N = ${c.label}`,
     '',
     lawsTable(c),
+    '',
+    `**Saturating law.** Fitted by variable projection (E and A by non-negative least squares inside a search over α), the Huber fit kept as a cross-check. ${sat.huberCrossCheck.statement}`,
+    '',
+    goodnessOfFitLine(c),
     '',
     `The perplexity slope (d ln PPL / d ln N) and the loss exponent α are different quantities: for L = E + A·N^−α the perplexity slope is −α·(L − E); here it is ${num(sat.perplexitySlopeAtSmallest, 3)} at the smallest and ${num(sat.perplexitySlopeAtLargest, 3)} at the largest model.`,
     sat.bootstrap.available
