@@ -111,8 +111,16 @@ export interface ConventionAnalysis {
     forwardRollout: Record<LossForm, HeldOutPrediction[]>
   }
   formComparison: FormComparison
-  predictions: { params: number; forms: Record<LossForm, FormPrediction> }[]
+  /** At each size the study names: every form's loss, and each task's accuracy through its sigmoid at the saturating law's loss. */
+  predictions: { params: number; forms: Record<LossForm, FormPrediction>; accuracies: AccuracyPrediction[] }[]
   curves: Record<LossForm, CurvePoint[]>
+}
+
+export interface AccuracyPrediction {
+  task: string
+  accuracy: number
+  /** From the sigmoid's band at the ends of the loss prediction interval; null when either is missing. */
+  interval: [number, number] | null
 }
 
 export interface AccuracyCurvePoint {

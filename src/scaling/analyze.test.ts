@@ -61,6 +61,19 @@ describe('analyzeScaling', () => {
     expect(piqa.versusLoss.fit.midpointLoss.estimate).toBeCloseTo(2.3, 4)
     expect(piqa.versusLogParams).toHaveLength(2)
   })
+  test("the predicted accuracy at 3e9 is each task's sigmoid at the saturating law's predicted loss, inside its interval", () => {
+    const prediction = analysis.conventions[0]!.predictions[0]!
+    const { loss, newModelLossInterval } = prediction.forms.saturating
+    expect(newModelLossInterval![0]).toBeLessThan(loss)
+    expect(newModelLossInterval![1]).toBeGreaterThan(loss)
+    const piqa = analysis.downstream.find(t => t.task === 'piqa')!
+    if (!piqa.versusLoss.available) throw new Error(piqa.versusLoss.reason)
+    const fit = piqa.versusLoss.fit
+    const predicted = prediction.accuracies.find(a => a.task === 'piqa')!
+    expect(predicted.accuracy).toBeCloseTo(0.5 + 0.5 / (1 + Math.exp(-fit.slope.estimate * (fit.midpointLoss.estimate - loss))), 12)
+    expect(predicted.interval![0]).toBeLessThan(predicted.accuracy)
+    expect(predicted.interval![1]).toBeGreaterThan(predicted.accuracy)
+  })
   test('the same seed reproduces the analysis exactly', () => {
     expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9, chanceLevels })).toEqual(analysis)
   })

@@ -1,7 +1,7 @@
 // The single entry point: per-model points in, a plain JSON-serialisable scaling analysis out.
 import type { ConventionAnalysis, CurvePoint, Estimate, FormPrediction, ModelSummary, SaturatingLawResult, ScalingAnalysis } from './analysis-types.ts'
 import { bootstrapSaturating, percentileInterval } from './bootstrap.ts'
-import { analyzeDownstream, type DownstreamModel } from './downstream.ts'
+import { accuracyAtPredictedLoss, analyzeDownstream, type DownstreamModel } from './downstream.ts'
 import { forwardRollout, leaveOneOut, type HeldOutPrediction } from './extrapolation.ts'
 import { CONVENTION_LABELS, validateScalingInput, type ParameterConvention, type ScalingOptions } from './input.ts'
 import { profileIrreducibleLoss } from './irreducible-profile.ts'
@@ -157,7 +157,7 @@ function analyzeConvention(
         intervalMethod: methods[form],
       }
     }
-    return { params: N, forms }
+    return { params: N, forms, accuracies: [] }
   })
   const curveSizes = logSpaced(params[0]! / 2, Math.max(params[params.length - 1]! * 2, ...o.predictAt), o.curvePoints)
   const curves = {} as Record<LossForm, CurvePoint[]>
@@ -259,5 +259,11 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
     fitSigmoidCeiling: opts.fitSigmoidCeiling ?? false,
     curvePoints: opts.curvePoints ?? DEFAULTS.curvePoints,
   })
+  for (const analysis of analyses) {
+    for (const prediction of analysis.predictions) {
+      const { loss, newModelLossInterval } = prediction.forms.saturating
+      prediction.accuracies = downstream.flatMap(task => accuracyAtPredictedLoss(task, loss, newModelLossInterval) ?? [])
+    }
+  }
   return { schema: 'lmscale.scaling/1', level, huberDelta: opts.huberDelta ?? DEFAULTS.huberDelta, models, conventions: analyses, downstream, notes }
 }

@@ -1,10 +1,10 @@
 // Downstream accuracy: a log-linear trend against log10 N (per convention) and a chance-floored
 // sigmoid against loss, both weighted by the binomial stderr of each accuracy.
-import type { AccuracyCurvePoint, TaskScaling } from './analysis-types.ts'
+import type { AccuracyCurvePoint, AccuracyPrediction, TaskScaling } from './analysis-types.ts'
 import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear } from './linear-fit.ts'
-import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
+import { fitChanceFlooredSigmoid, sigmoidBand } from './sigmoid.ts'
 
 export interface DownstreamModel {
   modelId: string
@@ -70,12 +70,7 @@ export function analyzeTask(
     const span = Math.max(...loss) - Math.min(...loss)
     const curve = Array.from({ length: options.curvePoints }, (_, i) => {
       const L = Math.min(...loss) - 0.25 * span + (1.5 * span * i) / (options.curvePoints - 1)
-      return {
-        x: L,
-        accuracy: chanceFlooredSigmoid(L, chance, fit.slope.estimate, fit.midpointLoss.estimate, fit.ceilingGap.estimate),
-        lower: null,
-        upper: null,
-      }
+      return { x: L, ...sigmoidBand(fit, L) }
     })
     versusLoss = { available: true, fit, curve }
   }
@@ -115,4 +110,18 @@ export function analyzeDownstream(models: readonly DownstreamModel[], options: D
     results.push(analyzeTask('average', averaged, chance, 'mean of tasks', options))
   }
   return results
+}
+
+/**
+ * A task's accuracy at a predicted loss through its sigmoid: the expected accuracy at the predicted loss, and an
+ * interval from the sigmoid's band at the loss interval's ends (accuracy falls as loss rises), so it carries both
+ * the loss prediction's and the sigmoid's uncertainty.
+ */
+export function accuracyAtPredictedLoss(task: TaskScaling, loss: number, lossInterval: [number, number] | null): AccuracyPrediction | null {
+  if (!task.versusLoss.available) return null
+  const fit = task.versusLoss.fit
+  const centre = sigmoidBand(fit, loss)
+  const interval: [number, number] | null =
+    lossInterval === null ? null : [sigmoidBand(fit, lossInterval[1]).lower ?? Number.NaN, sigmoidBand(fit, lossInterval[0]).upper ?? Number.NaN]
+  return { task: task.task, accuracy: centre.accuracy, interval: interval && interval.every(Number.isFinite) ? interval : null }
 }

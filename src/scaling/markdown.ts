@@ -1,5 +1,6 @@
 // The "Scaling" section of report.md, rendered from an analyzeScaling result (no fitting here).
 import type { ConventionAnalysis, Estimate, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
+import { GOODNESS_OF_FIT_ALPHA } from './goodness-of-fit.ts'
 import { LOSS_FORMS, LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 
 const FORM_TITLES: Record<LossForm, string> = {
@@ -184,7 +185,19 @@ function predictionsTable(c: ConventionAnalysis): string {
     "Predictions: the curve's confidence interval, and the prediction interval a new model of that size measures inside (the curve's uncertainty plus the per-model scatter about the law):",
     '',
     table(['N', 'form', 'loss', 'curve interval', 'new model: loss', 'PPL', 'curve: PPL', 'new model: PPL', 'interval'], rows),
+    ...accuracyPredictions(c),
   ].join('\n')
+}
+
+function accuracyPredictions(c: ConventionAnalysis): string[] {
+  const rows = c.predictions.flatMap(p => p.accuracies.map(a => [sci(p.params), a.task, num(a.accuracy, 3), interval(a.interval)]))
+  if (!rows.length) return []
+  return [
+    '',
+    "Accuracy at those sizes through each task's loss → accuracy sigmoid, at the saturating law's predicted loss; the interval is the sigmoid's 95% band at the ends of the new model's loss interval:",
+    '',
+    table(['N', 'task', 'accuracy', 'interval'], rows),
+  ]
 }
 
 function goodnessOfFitLine(c: ConventionAnalysis): string {
@@ -247,6 +260,9 @@ function downstreamSection(tasks: readonly TaskScaling[]): string {
         : '—',
       fit ? `${num(fit.slope.estimate, 2)} ${interval(fit.slope.interval, 2)}` : '—',
       fit ? `${num(fit.midpointLoss.estimate, 3)} ${interval(fit.midpointLoss.interval, 3)}` : t.versusLoss.available ? '—' : t.versusLoss.reason,
+      fit
+        ? `${num(fit.chiSquared, 2)} / ${fit.dof}, p ${num(fit.pValue, 3)}${fit.pValue !== null && fit.pValue < GOODNESS_OF_FIT_ALPHA ? ' ⚠ poor fit' : ''}`
+        : '—',
     ]
   })
   const label = tasks.find(t => t.versusLogParams[0])?.versusLogParams[0]?.label ?? 'total parameters'
@@ -255,7 +271,9 @@ function downstreamSection(tasks: readonly TaskScaling[]): string {
     '',
     `Accuracy points per tenfold N (${label}; weighted by 1/stderr²) and the chance-floored sigmoid acc = c + (1 − c)·σ(k·(L0 − L)) against loss:`,
     '',
-    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]'], rows),
+    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]', 'sigmoid χ² / dof, p'], rows),
+    '',
+    'Intervals of k and L0 use the normal quantile while the points scatter within their stderrs, and t on the dof with the SEs scaled by √(χ²/dof) once they scatter beyond them; ⚠ marks a sigmoid whose χ² rejects it at 5%.',
   ].join('\n')
 }
 
