@@ -136,3 +136,19 @@ test("the study's recorded loss wins over the fallback in the scaling section, t
   expect(scalingMarkdown([study!])).toContain('Fitted on heldout perplexity (loss = ln perplexity).')
   expect(scalingFitPlots([study!])[0]!.title).toBe('Scaling: law, heldout perplexity')
 })
+
+test("a study's `predict` sizes reach the analysis and report.md: the loss with its prediction interval at each size", () => {
+  const named = new Map([['law', { task: 'heldout', metric: 'perplexity', predict: [1e9] }]])
+  const [study] = analyzeStudies(points, named)
+  const total = study!.analysis!.conventions.find(c => c.convention === 'total')!
+  expect(total.predictions.map(p => p.params)).toEqual([1e9])
+  const saturating = total.predictions[0]!.forms.saturating
+  const [low, high] = saturating.newModelLossInterval!
+  expect(low).toBeLessThan(saturating.loss)
+  expect(high).toBeGreaterThan(saturating.loss)
+  const markdown = scalingMarkdown([study!])!
+  const row = markdown.split('\n').find(line => line.startsWith('| 1.00B | saturating'))!
+  expect(row).toContain(`| ${saturating.loss.toFixed(3)} |`)
+  expect(row).toContain(`[${low.toFixed(3)}, ${high.toFixed(3)}]`)
+  expect(row).toContain('new model: 95% t prediction interval, 2 dof')
+})

@@ -126,7 +126,8 @@ export function analyzeStudies(points: readonly MetricPoint[], named: ReadonlyMa
     const incomparable = tokensNotComparable(loss, own)
     if (incomparable) return { ...base, error: incomparable }
     try {
-      return { ...base, analysis: analyzeScaling(modelPoints, { chanceLevels }) }
+      const predict = named.get(study)?.predict
+      return { ...base, analysis: analyzeScaling(modelPoints, { chanceLevels, ...(predict ? { predictAt: { total: [...predict] } } : {}) }) }
     } catch (error) {
       return { ...base, error: (error as Error).message }
     }
