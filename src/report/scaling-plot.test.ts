@@ -152,3 +152,29 @@ test("a study's `predict` sizes reach the analysis and report.md: the loss with 
   expect(row).toContain(`[${low.toFixed(3)}, ${high.toFixed(3)}]`)
   expect(row).toContain('new model: 95% t prediction interval, 2 dof')
 })
+
+test('per-item digests reach the analysis: per-word losses and 0/1 accuracies feed the nested bootstrap', async () => {
+  const { encodeBits, encodeFloats } = await import('../core/bitset.ts')
+  const accuracy = { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } as const
+  const words = [10, 20, 30, 40]
+  const nllOf = (i: number) => words.map(w => w * Math.log(points[i]!.value) * (1 + 0.01 * ((w % 3) - 1)))
+  const perWord = points.map((p, i) => {
+    const nll = nllOf(i)
+    return { ...p, metric: 'word_perplexity', value: Math.exp(nll.reduce((s, v) => s + v, 0) / 100), info: { ...p.info!, unit: 'word' as const } }
+  })
+  const bits = (i: number) => [true, i > 1, i > 2, false, i > 3, true]
+  const mc = points.map((p, i) => ({ ...p, task: 'mc', metric: 'acc', value: bits(i).filter(Boolean).length / 6, stderr: 0.1, info: accuracy, chance: 0.25 }))
+  const lookup = (_: string, model: string, task: string) => {
+    const i = Number(model.slice(1))
+    if (task === 'mc') return { kind: 'choice' as const, n: 6, correct: { acc: encodeBits(bits(i)) }, sha256: '' }
+    return { kind: 'rolling' as const, n: 4, correct: {}, values: { nll: encodeFloats(nllOf(i)), words: encodeFloats(words) }, sha256: '' }
+  }
+  const [study] = analyzeStudies([...perWord, ...mc], new Map(), lookup)
+  const total = study!.analysis!.conventions.find(c => c.convention === 'total')!
+  expect(total.nestedBootstrap.available).toBe(true)
+  expect(total.saturatingLaw.goodnessOfFit.available).toBe(true)
+  const task = study!.analysis!.downstream.find(t => t.task === 'mc')!
+  if (!task.nestedBootstrap.available) throw new Error(task.nestedBootstrap.reason)
+  expect(task.nestedBootstrap.quantities[0]!.estimate).toBeCloseTo(task.versusLogParams[0]!.accuracyPerDecade.estimate, 12)
+  expect(scalingMarkdown([study!])).toContain('**mc, accuracy per decade.** Nested bootstrap (400 replicates per part')
+})

@@ -1,8 +1,37 @@
 /** The report's scaling section: src/scaling's analysis of each study's models, one section per study. */
 import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkdown } from '../scaling/index.ts'
-import type { CrossFamilyFit, FamilyPoint, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
+import type { CrossFamilyFit, FamilyPoint, LossItems, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
+import { decodeBits, decodeFloats } from '../core/bitset.ts'
+import type { ItemDigest, ResultsDocument } from '../core/schema.ts'
 import { lossMetric } from './results.ts'
 import type { MetricPoint, ScalingLoss } from './results.ts'
+
+/** A case's per-item digest, by study, model and task label (results.json's `items`). */
+export type ItemLookup = (study: string, model: string, task: string) => ItemDigest | undefined
+
+/** The digest's per-item denominator of a perplexity per unit: the units a document's NLL is divided by. */
+const UNIT_VALUES: Readonly<Record<string, string>> = { token: 'tokens', word: 'words', byte: 'bytes' }
+
+/** A corpus perplexity's items: per document (or window) its NLL and its units, when the digest holds both. */
+function perItemLoss(digest: ItemDigest | undefined, unit: string | undefined, where: string): LossItems | undefined {
+  const key = unit === undefined ? undefined : UNIT_VALUES[unit]
+  const values = digest?.values
+  if (!digest || !key || !values?.nll || !values[key]) return undefined
+  return { nll: decodeFloats(values.nll, digest.n, `${where} items.values.nll`), units: decodeFloats(values[key], digest.n, `${where} items.values.${key}`) }
+}
+
+/** An accuracy's per-item 0/1 and the items' clusters, when the digest holds them. */
+function correctItems(digest: ItemDigest | undefined, metric: string, where: string): { items?: number[]; clusters?: number[] } {
+  const bits = digest?.correct[metric]
+  if (!digest || bits === undefined) return {}
+  return { items: decodeBits(bits, digest.n, `${where} items.correct.${metric}`).map(Number), ...(digest.clusters ? { clusters: digest.clusters } : {}) }
+}
+
+/** Every case's digest of a results document, for analyzeStudies. */
+export function itemLookup(doc: ResultsDocument): ItemLookup {
+  const byCase = new Map(doc.cases.flatMap(c => (c.items ? [[JSON.stringify([c.study, c.model, c.task]), c.items] as const] : [])))
+  return (study, model, task) => byCase.get(JSON.stringify([study, model, task]))
+}
 
 /** The task's first metric declared as an accuracy, among one model's points (in the order the task declares them). */
 function isFirstAccuracy(point: MetricPoint, own: readonly MetricPoint[]): boolean {
@@ -16,6 +45,7 @@ function isFirstAccuracy(point: MetricPoint, own: readonly MetricPoint[]): boole
 export function scalingPoints(
   points: readonly MetricPoint[],
   named?: ScalingLoss,
+  items: ItemLookup = () => undefined,
 ): {
   points: ScalingPoint[]
   loss: ScalingLoss | undefined
@@ -33,13 +63,15 @@ export function scalingPoints(
     const accuracies = Object.fromEntries(
       own
         .filter(p => isFirstAccuracy(p, own) && p.chance !== null && p.stderr !== undefined && p.stderr > 0)
-        .map(p => [p.task, { acc: p.value, stderr: p.stderr! }]),
+        .map(p => [p.task, { acc: p.value, stderr: p.stderr!, ...correctItems(items(p.study, model, p.task), p.metric, `${model} › ${p.task}`) }]),
     )
     const first = own[0]!
+    const lossItems = perItemLoss(items(first.study, model, perplexity.task), perplexity.info?.unit, `${model} › ${perplexity.task}`)
     result.push({
       modelId: model,
       params: { total: first.parameters, nonEmbedding: first.nonEmbeddingParameters },
       perplexity: perplexity.value,
+      ...(lossItems ? { lossItems } : {}),
       ...(Object.keys(accuracies).length ? { accuracies } : {}),
     })
   }
@@ -115,11 +147,15 @@ export interface StudyScaling {
 }
 
 /** One scaling analysis per study, computed once for both the markdown section and the fit plot; `named` holds each study's loss. */
-export function analyzeStudies(points: readonly MetricPoint[], named: ReadonlyMap<string, ScalingLoss> = new Map()): StudyScaling[] {
+export function analyzeStudies(
+  points: readonly MetricPoint[],
+  named: ReadonlyMap<string, ScalingLoss> = new Map(),
+  items: ItemLookup = () => undefined,
+): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
   return studies.map(study => {
     const own = points.filter(p => p.study === study)
-    const { points: modelPoints, loss, withoutChance, chanceLevels } = scalingPoints(own, named.get(study))
+    const { points: modelPoints, loss, withoutChance, chanceLevels } = scalingPoints(own, named.get(study), items)
     const crossFamily = crossFamilyScaling(own)
     const base = { study, loss, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
     if (!loss) return base

@@ -10,7 +10,7 @@ import { markdownReport } from './markdown.ts'
 import { type FlippedDocuments, htmlReport } from './html-report.ts'
 import { plotSpecs, renderSvg, scalingStatement } from './plots.ts'
 import { metricPoints, recordedLosses } from './results.ts'
-import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
+import { analyzeStudies, itemLookup, scalingMarkdown } from './scaling-section.ts'
 import { resultsSchema } from '../core/schema.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
@@ -43,7 +43,7 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
-  const studies = analyzeStudies(points, recordedLosses(checked))
+  const studies = analyzeStudies(points, recordedLosses(checked), itemLookup(checked))
   const plots = plotSpecs(checked, studies)
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec(false)))
 

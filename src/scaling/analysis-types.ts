@@ -3,11 +3,14 @@ import type { BootstrapMethod } from './bootstrap.ts'
 import type { HeldOutPrediction } from './extrapolation.ts'
 import type { IrreducibleProfile } from './irreducible-profile.ts'
 import type { LossForm } from './loss-forms.ts'
+import type { NestedBootstrap } from './nested-bootstrap.ts'
 import type { FormComparison } from './model-selection.ts'
 import type { ParameterConvention } from './input.ts'
 import type { GoodnessOfFit } from './goodness-of-fit.ts'
 import type { HuberCrossCheck } from './huber-cross-check.ts'
 import type { SigmoidFit } from './sigmoid.ts'
+
+export type NestedBootstrapResult = NestedBootstrap | { available: false; reason: string }
 
 export interface Estimate {
   estimate: number
@@ -105,6 +108,8 @@ export interface ConventionAnalysis {
     dof: number
   }
   saturatingLaw: SaturatingLawResult
+  /** The saturating law's α, E and predicted losses resampled over items within each model and over models. */
+  nestedBootstrap: NestedBootstrapResult
   irreducibleProfile: IrreducibleProfile
   extrapolation: {
     leaveOneOut: Record<LossForm, HeldOutPrediction[] | null>
@@ -148,6 +153,8 @@ export interface TaskScaling {
     /** x is N. */
     curve: AccuracyCurvePoint[]
   }[]
+  /** accuracyPerDecade (first convention) resampled over items within each model and over models. */
+  nestedBootstrap: NestedBootstrapResult
   versusLoss: { available: true; fit: SigmoidFit /** x is loss (nats). */; curve: AccuracyCurvePoint[] } | { available: false; reason: string }
 }
 

@@ -112,6 +112,39 @@ describe('the saturating law: variable projection first, Huber beside it', () =>
   })
 })
 
+describe('per-item losses: the nested bootstrap and each model’s standard error', () => {
+  // Six models on a known law; each scores 300 documents of 40–80 tokens with per-token NLL noise SD 2 nats.
+  const random = seededRandom(71)
+  const truth = (N: number) => 1.8 + 300 * N ** -0.33
+  const withItems = [20e6, 50e6, 125e6, 350e6, 1e9, 3e9].map((N, i) => {
+    const units = Array.from({ length: 300 }, () => 40 + Math.floor(random.uniform() * 41))
+    const nll = units.map(u => u * truth(N) + 2 * Math.sqrt(u) * random.normal())
+    const loss = nll.reduce((s, v) => s + v, 0) / units.reduce((s, v) => s + v, 0)
+    return { modelId: `m${i}`, params: { total: N }, loss, lossItems: { nll, units } }
+  })
+  const total = analyzeScaling(withItems, { bootstrapSamples: 20, nestedSamples: 100, predictAt: { total: [1e10] } }).conventions[0]!
+  test('items, models and both: SDs of α, E and the predicted loss; the items part matches the per-model noise', () => {
+    if (!total.nestedBootstrap.available) throw new Error(total.nestedBootstrap.reason)
+    expect(total.nestedBootstrap.quantities.map(q => q.name)).toEqual(['loss exponent α', 'irreducible loss E', 'loss at N = 1.00e+10'])
+    // Each model's loss SE from its items ≈ 2 / √(Σ units) (closed form for independent per-token noise), within 20%.
+    total.nestedBootstrap.itemStandardErrors.forEach((se, i) => {
+      const closed = 2 / Math.sqrt(withItems[i]!.lossItems.units.reduce((s, u) => s + u, 0))
+      expect(se / closed).toBeGreaterThan(0.8)
+      expect(se / closed).toBeLessThan(1.2)
+    })
+    for (const q of total.nestedBootstrap.quantities) expect(q.nested.sd).toBeGreaterThan(q.items.sd)
+  })
+  test('the χ² uses those standard errors, and the true law passes it', () => {
+    if (!total.saturatingLaw.goodnessOfFit.available) throw new Error(total.saturatingLaw.goodnessOfFit.reason)
+    expect(total.saturatingLaw.goodnessOfFit.dof).toBe(3)
+    expect(total.saturatingLaw.goodnessOfFit.describesPoints).toBe(true)
+  })
+  test('items that do not give the loss are refused, naming the model', () => {
+    const wrong = withItems.map((p, i) => (i === 2 ? { ...p, loss: p.loss * 1.01 } : p))
+    expect(() => analyzeScaling(wrong)).toThrow(/points\[2\]\.lossItems: Σ nll \/ Σ units of lossItems is not the loss/)
+  })
+})
+
 describe('input validation', () => {
   test('errors name the field and the value', () => {
     const bad = priorStudyPoints()

@@ -1,9 +1,19 @@
 // The single entry point: per-model points in, a plain JSON-serialisable scaling analysis out.
-import type { ConventionAnalysis, CurvePoint, Estimate, FormPrediction, ModelSummary, SaturatingLawResult, ScalingAnalysis } from './analysis-types.ts'
+import type {
+  ConventionAnalysis,
+  CurvePoint,
+  Estimate,
+  FormPrediction,
+  ModelSummary,
+  NestedBootstrapResult,
+  SaturatingLawResult,
+  ScalingAnalysis,
+} from './analysis-types.ts'
 import { bootstrapSaturating, percentileInterval } from './bootstrap.ts'
 import { accuracyAtPredictedLoss, analyzeDownstream, type DownstreamModel } from './downstream.ts'
 import { forwardRollout, leaveOneOut, type HeldOutPrediction } from './extrapolation.ts'
-import { CONVENTION_LABELS, validateScalingInput, type ParameterConvention, type ScalingOptions } from './input.ts'
+import { CONVENTION_LABELS, validateScalingInput, type LossItems, type ParameterConvention, type ScalingOptions } from './input.ts'
+import { nestedBootstrap } from './nested-bootstrap.ts'
 import { profileIrreducibleLoss } from './irreducible-profile.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear, type LinearFit } from './linear-fit.ts'
@@ -13,10 +23,18 @@ import { goodnessOfFit } from './goodness-of-fit.ts'
 import { huberCrossCheck } from './huber-cross-check.ts'
 import { predictSaturating, saturatingInference } from './saturating-inference.ts'
 import { fitSaturatingHuber, saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
-import { fitSaturatingProjection } from './variable-projection.ts'
+import { fitSaturatingProjection, REPLICATE_PRECISION } from './variable-projection.ts'
 import { sampleStandardDeviation } from 'simple-statistics'
 
-const DEFAULTS = { level: 0.95, seed: 20240601, bootstrapSamples: 1000, bootstrapMethod: 'parametric', huberDelta: 1e-3, curvePoints: 41 } as const
+const DEFAULTS = {
+  level: 0.95,
+  seed: 20240601,
+  bootstrapSamples: 1000,
+  bootstrapMethod: 'parametric',
+  huberDelta: 1e-3,
+  curvePoints: 41,
+  nestedSamples: 400,
+} as const
 
 interface Resolved {
   level: number
@@ -28,6 +46,7 @@ interface Resolved {
   logLossNoiseSd: number | undefined
   profileE: number[]
   predictAt: number[]
+  nestedSamples: number
 }
 
 function olsEstimate(line: LinearFit, sign: 1 | -1, level: number): Estimate & { pValue: number | null } {
@@ -52,15 +71,30 @@ function bootstrapEstimate(point: number, draws: number[] | null, level: number)
   }
 }
 
-/** `lossSe`: each model's standard error of its loss (nats), null where unknown. */
+/** `lossSe`: each model's standard error of its loss (nats), null where unknown; `lossItems` when every model has them. */
 function analyzeConvention(
   convention: ParameterConvention,
   ids: string[],
   params: number[],
   loss: number[],
-  lossSe: (number | null)[],
+  givenLossSe: (number | null)[],
+  lossItems: LossItems[] | null,
   o: Resolved,
 ): ConventionAnalysis {
+  const nested: NestedBootstrapResult = lossItems
+    ? nestedBootstrap(
+        params,
+        lossItems.map(l => ({ numerator: l.nll, denominator: l.units })),
+        ['loss exponent α', 'irreducible loss E', ...o.predictAt.map(N => `loss at N = ${N.toPrecision(3)}`)],
+        (x, y) => {
+          const fit = fitSaturatingProjection(x, y, REPLICATE_PRECISION)
+          return [fit.alpha, fit.E, ...o.predictAt.map(N => saturatingLoss(fit, N))]
+        },
+        { samples: o.nestedSamples, seed: o.seed, level: o.level, minDistinct: 3 },
+      )
+    : { available: false, reason: 'the results hold no per-item losses for every model' }
+  // Each model's standard error from its own items when none was given.
+  const lossSe = givenLossSe.map((se, i) => se ?? (nested.available ? nested.itemStandardErrors[i]! : null))
   const logN = params.map(Math.log)
   const pct = Math.round(o.level * 100)
   const pplLine = fitLinear(logN, loss, { level: o.level })
@@ -186,6 +220,7 @@ function analyzeConvention(
       dof: lossLine.dof,
     },
     saturatingLaw,
+    nestedBootstrap: nested,
     irreducibleProfile: profile,
     extrapolation: { leaveOneOut: leave, forwardRollout: rollout },
     formComparison: compareLossForms(params, loss, profile.best.sse),
@@ -217,6 +252,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
   if (!conventions.includes('nonEmbedding')) notes.push('Non-embedding counts were not given for every model; only total parameters are analysed.')
   if (opts.predictAt?.nonEmbedding && !conventions.includes('nonEmbedding'))
     throw new Error('analyzeScaling: options.predictAt.nonEmbedding needs params.nonEmbedding on every point')
+  const itemsOf = new Map(input.points.flatMap(p => (p.lossItems ? [[p.modelId, p.lossItems] as const] : [])))
   const sizeOf = (m: ModelSummary, c: ParameterConvention) => (c === 'total' ? m.params.total : m.params.nonEmbedding!)
   const analyses = conventions.map(convention => {
     const sorted = [...models].sort((a, b) => sizeOf(a, convention) - sizeOf(b, convention))
@@ -233,6 +269,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
       sorted.map(m => sizeOf(m, convention)),
       sorted.map(m => m.loss),
       sorted.map(m => m.lossStderr),
+      sorted.every(m => itemsOf.has(m.modelId)) ? sorted.map(m => itemsOf.get(m.modelId)!) : null,
       {
         level,
         seed: opts.seed ?? DEFAULTS.seed,
@@ -243,6 +280,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
         logLossNoiseSd: opts.logLossNoiseSd,
         profileE: opts.profileE ?? [],
         predictAt: opts.predictAt?.[convention] ?? [],
+        nestedSamples: opts.nestedSamples ?? DEFAULTS.nestedSamples,
       },
     )
   })
@@ -258,6 +296,8 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
     chanceLevels: opts.chanceLevels ?? {},
     fitSigmoidCeiling: opts.fitSigmoidCeiling ?? false,
     curvePoints: opts.curvePoints ?? DEFAULTS.curvePoints,
+    nestedSamples: opts.nestedSamples ?? DEFAULTS.nestedSamples,
+    seed: opts.seed ?? DEFAULTS.seed,
   })
   for (const analysis of analyses) {
     for (const prediction of analysis.predictions) {

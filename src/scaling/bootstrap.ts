@@ -2,11 +2,11 @@
 // models) is degenerate, so replicates keep the sizes fixed and perturb the log losses around the fit:
 // either with the fit's own residuals (centred, inflated by √(n/(n−3)) for the fitted parameters) or with
 // Gaussian noise of a known or estimated standard deviation. Each replicate is refitted by variable projection
-// on a coarser α grid than the estimate's.
+// at a coarser precision than the estimate's.
 import { quantile } from 'simple-statistics'
 import { seededRandom } from '../core/random.ts'
 import { saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
-import { fitSaturatingProjection } from './variable-projection.ts'
+import { fitSaturatingProjection, REPLICATE_PRECISION } from './variable-projection.ts'
 
 export type BootstrapMethod = 'parametric' | 'residual'
 
@@ -31,9 +31,6 @@ export interface SaturatingBootstrap {
 }
 
 export type BootstrapOutcome = { available: true; bootstrap: SaturatingBootstrap } | { available: false; reason: string }
-
-/** α grid points per replicate: the golden-section search then refines inside the best step, at a sixth of the estimate's cost. */
-const REPLICATE_GRID = 41
 
 export function bootstrapSaturating(
   params: readonly number[],
@@ -66,7 +63,7 @@ export function bootstrapSaturating(
   let unconverged = 0
   for (let b = 0; b < options.samples; b++) {
     const simulated = fitted.map(f => Math.exp(f + (options.method === 'residual' ? pool[random.integer(n)]! : noiseSd * random.normal())))
-    const refit = fitSaturatingProjection(params, simulated, { gridPoints: REPLICATE_GRID })
+    const refit = fitSaturatingProjection(params, simulated, REPLICATE_PRECISION)
     if (!refit.converged) unconverged++
     replicates.push({ E: refit.E, A: refit.A, alpha: refit.alpha })
   }

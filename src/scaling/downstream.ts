@@ -1,9 +1,10 @@
 // Downstream accuracy: a log-linear trend against log10 N (per convention) and a chance-floored
 // sigmoid against loss, both weighted by the binomial stderr of each accuracy.
-import type { AccuracyCurvePoint, AccuracyPrediction, TaskScaling } from './analysis-types.ts'
+import type { AccuracyCurvePoint, AccuracyPrediction, NestedBootstrapResult, TaskScaling } from './analysis-types.ts'
 import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear } from './linear-fit.ts'
+import { nestedBootstrap } from './nested-bootstrap.ts'
 import { fitChanceFlooredSigmoid, sigmoidBand } from './sigmoid.ts'
 
 export interface DownstreamModel {
@@ -19,6 +20,29 @@ export interface DownstreamOptions {
   chanceLevels: Record<string, number>
   fitSigmoidCeiling: boolean
   curvePoints: number
+  nestedSamples: number
+  seed: number
+}
+
+/** The accuracy-per-decade slope (weights 1/stderr² of each drawn model) resampled over items and models. */
+function nestedAccuracySlope(
+  rows: readonly DownstreamModel[],
+  task: string,
+  convention: ParameterConvention,
+  options: DownstreamOptions,
+): NestedBootstrapResult {
+  const sizes = rows.map(m => m.params[convention])
+  const accuracies = rows.map(m => m.accuracies[task]!)
+  if (sizes.some(s => s === null) || accuracies.some(a => !a.items)) return { available: false, reason: 'the results hold no per-item scores for every model' }
+  const x = (sizes as number[]).map(Math.log10)
+  const weight = new Map(x.map((v, i) => [v, 1 / accuracies[i]!.stderr ** 2]))
+  return nestedBootstrap(
+    x,
+    accuracies.map(a => ({ numerator: a.items!, ...(a.clusters ? { clusters: a.clusters } : {}) })),
+    ['accuracy per decade (fraction)'],
+    (xs, ys) => [fitLinear(xs, ys, { weights: xs.map(v => weight.get(v)!) }).slope],
+    { samples: options.nestedSamples, seed: options.seed, level: options.level, minDistinct: 2 },
+  )
 }
 
 export function analyzeTask(
@@ -74,7 +98,11 @@ export function analyzeTask(
     })
     versusLoss = { available: true, fit, curve }
   }
-  return { task, chance, chanceSource, models: rows.map(m => m.modelId), versusLogParams, versusLoss }
+  const nested =
+    rows.length >= 3 && options.conventions[0]
+      ? nestedAccuracySlope(rows, task, options.conventions[0], options)
+      : { available: false as const, reason: 'fewer than 3 models' }
+  return { task, chance, chanceSource, models: rows.map(m => m.modelId), versusLogParams, nestedBootstrap: nested, versusLoss }
 }
 
 /** The chance level each task declared (results record it with every case): there is no table to fall back on. */

@@ -2,7 +2,7 @@
 export { analyzeScaling } from './analyze.ts'
 export { formatScalingMarkdown } from './markdown.ts'
 export type * from './analysis-types.ts'
-export { CONVENTION_LABELS, type ParameterConvention, type ScalingOptions, type ScalingPoint, type TaskAccuracy } from './input.ts'
+export { CONVENTION_LABELS, type LossItems, type ParameterConvention, type ScalingOptions, type ScalingPoint, type TaskAccuracy } from './input.ts'
 export { fitLinear, predictLinear, type LinearFit } from './linear-fit.ts'
 export { studentTCdf, studentTQuantile, studentTCritical, studentTTwoSidedPValue } from './student-t.ts'
 export { fitSaturatingHuber, saturatingLoss, type SaturatingFit, type SaturatingParameters } from './saturating-law.ts'

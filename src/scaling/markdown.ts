@@ -1,5 +1,5 @@
 // The "Scaling" section of report.md, rendered from an analyzeScaling result (no fitting here).
-import type { ConventionAnalysis, Estimate, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
+import type { ConventionAnalysis, Estimate, NestedBootstrapResult, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
 import { GOODNESS_OF_FIT_ALPHA } from './goodness-of-fit.ts'
 import { LOSS_FORMS, LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 
@@ -200,6 +200,26 @@ function accuracyPredictions(c: ConventionAnalysis): string[] {
   ]
 }
 
+/** The nested bootstrap's parts per quantity: items within each model's evaluation, the choice of models, both. */
+export function nestedTable(nested: NestedBootstrapResult, digits = 4): string {
+  if (!nested.available) return `Nested bootstrap: none — ${nested.reason}.`
+  const rows = nested.quantities.map(q => [
+    q.name,
+    num(q.estimate, digits),
+    num(q.items.sd, digits),
+    num(q.models.sd, digits),
+    num(q.nested.sd, digits),
+    interval(q.nested.interval, digits),
+  ])
+  const redrawn = nested.redrawn ? `; ${nested.redrawn} model draws with too few distinct sizes were redrawn` : ''
+  const failed = nested.failed ? `; ${nested.failed} replicates could not be fitted and are left out` : ''
+  return [
+    `Nested bootstrap (${nested.samples} replicates per part, seed ${nested.seed}${redrawn}${failed}): the SD from resampling items within each model's evaluation, from resampling the models, and from both (models, then items within each):`,
+    '',
+    table(['quantity', 'estimate', 'SD: items', 'SD: choice of models', 'SD: nested', 'nested 95% percentile interval'], rows),
+  ].join('\n')
+}
+
 function goodnessOfFitLine(c: ConventionAnalysis): string {
   const g = c.saturatingLaw.goodnessOfFit
   if (!g.available)
@@ -220,6 +240,8 @@ function conventionSection(c: ConventionAnalysis): string {
     `**Saturating law.** Fitted by variable projection (E and A by non-negative least squares inside a search over α), the Huber fit kept as a cross-check. ${sat.huberCrossCheck.statement}`,
     '',
     goodnessOfFitLine(c),
+    '',
+    nestedTable(c.nestedBootstrap),
     '',
     `The perplexity slope (d ln PPL / d ln N) and the loss exponent α are different quantities: for L = E + A·N^−α the perplexity slope is −α·(L − E); here it is ${num(sat.perplexitySlopeAtSmallest, 3)} at the smallest and ${num(sat.perplexitySlopeAtLargest, 3)} at the largest model.`,
     sat.bootstrap.available
@@ -273,6 +295,7 @@ function downstreamSection(tasks: readonly TaskScaling[]): string {
     '',
     table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]', 'sigmoid χ² / dof, p'], rows),
     '',
+    ...tasks.flatMap(t => (t.nestedBootstrap.available ? [`**${t.task}, accuracy per decade.** ${nestedTable(t.nestedBootstrap)}`, ''] : [])),
     'Intervals of k and L0 use the normal quantile while the points scatter within their stderrs, and t on the dof with the SEs scaled by √(χ²/dof) once they scatter beyond them; ⚠ marks a sigmoid whose χ² rejects it at 5%.',
   ].join('\n')
 }
