@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { crossFamilyPlots, renderSvg, scalingFitPlots } from './plots.ts'
+import type { ItemDigest } from '../core/schema.ts'
 import { lossMetric, type MetricPoint } from './results.ts'
 import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
 
@@ -164,10 +165,10 @@ test('per-item digests reach the analysis: per-word losses and 0/1 accuracies fe
   })
   const bits = (i: number) => [true, i > 1, i > 2, false, i > 3, true]
   const mc = points.map((p, i) => ({ ...p, task: 'mc', metric: 'acc', value: bits(i).filter(Boolean).length / 6, stderr: 0.1, info: accuracy, chance: 0.25 }))
-  const lookup = (_: string, model: string, task: string) => {
+  const lookup = (_: string, model: string, task: string): ItemDigest => {
     const i = Number(model.slice(1))
-    if (task === 'mc') return { kind: 'choice' as const, n: 6, correct: { acc: encodeBits(bits(i)) }, sha256: '' }
-    return { kind: 'rolling' as const, n: 4, correct: {}, values: { nll: encodeFloats(nllOf(i)), words: encodeFloats(words) }, sha256: '' }
+    if (task === 'mc') return { kind: 'choice', n: 6, correct: { acc: encodeBits(bits(i)) }, sha256: '' }
+    return { kind: 'rolling', n: 4, correct: {}, values: { nll: encodeFloats(nllOf(i)), words: encodeFloats(words) }, sha256: '' }
   }
   const [study] = analyzeStudies([...perWord, ...mc], new Map(), lookup)
   const total = study!.analysis!.conventions.find(c => c.convention === 'total')!
