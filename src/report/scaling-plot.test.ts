@@ -179,3 +179,33 @@ test('per-item digests reach the analysis: per-word losses and 0/1 accuracies fe
   expect(task.nestedBootstrap.quantities[0]!.estimate).toBeCloseTo(task.versusLogParams[0]!.accuracyPerDecade.estimate, 12)
   expect(scalingMarkdown([study!])).toContain('**mc, accuracy per decade.** Nested bootstrap (400 replicates per part')
 })
+
+test('report.md puts the speed laws beside the quality law and states the quality–speed Pareto front', () => {
+  // tokens/s = 1e7·N^−0.5 exactly, memory 1e6·N^0.25.
+  const speed = new Map([
+    [
+      'law',
+      points.map(p => ({
+        modelId: p.model,
+        params: p.parameters,
+        phases: { scoring: { tokensPerSecond: 1e7 * p.parameters ** -0.5, rssBytes: 1e6 * p.parameters ** 0.25 } },
+      })),
+    ],
+  ])
+  const [study] = analyzeStudies(points, new Map(), undefined, speed)
+  const front = points.map((p, i) => ({
+    study: 'law',
+    model: p.model,
+    speed: i === 0 ? 1 : 1e7 * p.parameters ** -0.5,
+    value: p.value,
+    metric: 'heldout perplexity',
+    onFront: i !== 0,
+  }))
+  const markdown = scalingMarkdown([study!], front)!
+  expect(markdown).toContain('### Speed against size')
+  expect(markdown).toContain('| scoring | tokens/s | 5 | −0.500 [−0.500, −0.500] | 0.707 | 1.000 |')
+  expect(markdown).toContain('| scoring | resident memory (bytes) | 5 | 0.250 [0.250, 0.250] | 1.189 | 1.000 |')
+  expect(markdown).toMatch(/Beside the quality law \(perplexity ∝ N\^−0\.25\d\d/)
+  expect(markdown).toContain('**Quality–speed Pareto front** (heldout perplexity against scoring tokens/s')
+  expect(markdown).toContain(`Dominated: m0 (1 scoring tok/s, ${points[0]!.value.toPrecision(4)}).`)
+})

@@ -3,8 +3,60 @@ import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkd
 import type { CrossFamilyFit, FamilyPoint, LossItems, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import { decodeBits, decodeFloats } from '../core/bitset.ts'
 import type { ItemDigest, ResultsDocument } from '../core/schema.ts'
-import { lossMetric } from './results.ts'
+import { namedRates, timedHere } from '../core/throughput-phases.ts'
+import { fitSpeedLaws, paretoFront, type SpeedLaw, type SpeedPoint } from '../scaling/index.ts'
+import { lossMetric, metricPoints, recordedLosses, summarizeModels } from './results.ts'
 import type { MetricPoint, ScalingLoss } from './results.ts'
+
+/** Per model of a study: its loss perplexity against its median scoring tokens/s, and whether it is on the Pareto front. */
+export interface QualitySpeedPoint {
+  readonly study: string
+  readonly model: string
+  readonly speed: number
+  readonly value: number
+  /** `task metric` of the study's loss, '' when it has none. */
+  readonly metric: string
+  readonly onFront: boolean
+}
+
+/** The quality–speed points of every study, for the plot and report.md alike. */
+export function qualitySpeedPoints(doc: ResultsDocument): QualitySpeedPoint[] {
+  const models = summarizeModels(doc)
+  const points = metricPoints(doc)
+  const named = recordedLosses(doc)
+  return [...new Set(models.map(m => m.study))].flatMap(study => {
+    const loss = lossMetric(
+      points.filter(p => p.study === study),
+      named.get(study),
+    )
+    const own = models.filter(m => m.study === study && m.perplexity !== undefined && m.throughput.scoring)
+    const front = paretoFront(own.map(m => ({ speed: m.throughput.scoring!.median, loss: m.perplexity! })))
+    return own.map((m, i) => ({
+      study,
+      model: m.model,
+      speed: m.throughput.scoring!.median,
+      value: m.perplexity!,
+      metric: loss ? `${loss.task} ${loss.metric}` : '',
+      onFront: front[i]!,
+    }))
+  })
+}
+
+/** Per study, each model's throughput phases from the case that timed them (once per model). */
+export function speedPoints(doc: ResultsDocument): Map<string, SpeedPoint[]> {
+  const byStudy = new Map<string, SpeedPoint[]>()
+  for (const entry of doc.cases) {
+    const throughput = entry.record?.throughput
+    if (!throughput || !timedHere(entry)) continue
+    const own = byStudy.get(entry.study) ?? []
+    if (own.some(p => p.modelId === entry.model)) continue
+    const phases = Object.fromEntries(
+      namedRates(throughput).map(({ phase, rate }) => [phase, { tokensPerSecond: rate.tokensPerSecond, rssBytes: rate.rssBytes }]),
+    )
+    byStudy.set(entry.study, [...own, { modelId: entry.model, params: entry.record!.model.parameters.total, phases }])
+  }
+  return byStudy
+}
 
 /** A case's per-item digest, by study, model and task label (results.json's `items`). */
 export type ItemLookup = (study: string, model: string, task: string) => ItemDigest | undefined
@@ -144,6 +196,8 @@ export interface StudyScaling {
   readonly analysis?: ScalingAnalysis
   readonly error?: string
   readonly withoutChance: readonly string[]
+  /** Tokens/s and memory against parameters per throughput phase (empty without throughput records). */
+  readonly speed: readonly SpeedLaw[]
 }
 
 /** One scaling analysis per study, computed once for both the markdown section and the fit plot; `named` holds each study's loss. */
@@ -151,13 +205,14 @@ export function analyzeStudies(
   points: readonly MetricPoint[],
   named: ReadonlyMap<string, ScalingLoss> = new Map(),
   items: ItemLookup = () => undefined,
+  speed: ReadonlyMap<string, readonly SpeedPoint[]> = new Map(),
 ): StudyScaling[] {
   const studies = [...new Set(points.map(p => p.study))].sort()
   return studies.map(study => {
     const own = points.filter(p => p.study === study)
     const { points: modelPoints, loss, withoutChance, chanceLevels } = scalingPoints(own, named.get(study), items)
     const crossFamily = crossFamilyScaling(own)
-    const base = { study, loss, withoutChance, ...(crossFamily ? { crossFamily } : {}) }
+    const base = { study, loss, withoutChance, speed: fitSpeedLaws(speed.get(study) ?? []), ...(crossFamily ? { crossFamily } : {}) }
     if (!loss) return base
     const incomparable = tokensNotComparable(loss, own)
     if (incomparable) return { ...base, error: incomparable }
@@ -170,10 +225,15 @@ export function analyzeStudies(
   })
 }
 
-export function scalingMarkdown(studies: readonly StudyScaling[]): string | undefined {
-  const sections = studies.map(({ study, loss, analysis, error, withoutChance, crossFamily }) => {
+export function scalingMarkdown(studies: readonly StudyScaling[], qualitySpeed: readonly QualitySpeedPoint[] = []): string | undefined {
+  const sections = studies.map(({ study, loss, analysis, error, withoutChance, crossFamily, speed }) => {
     const heading = `## Scaling: ${study}`
-    const across = crossFamily ? `\n\n${crossFamilyMarkdown(crossFamily)}` : ''
+    const speedSection = speedMarkdown(
+      speed,
+      analysis,
+      qualitySpeed.filter(p => p.study === study),
+    )
+    const across = `${speedSection ? `\n\n${speedSection}` : ''}${crossFamily ? `\n\n${crossFamilyMarkdown(crossFamily)}` : ''}`
     if (!loss) return `${heading}\n\nNot fitted: the study reports no perplexity metric.${across}`
     const fitted = `Fitted on ${loss.task} ${loss.metric} (loss = ln ${loss.metric}).`
     if (!analysis) return `${heading}\n\n${fitted} Not fitted: ${error}${across}`
@@ -182,6 +242,41 @@ export function scalingMarkdown(studies: readonly StudyScaling[]): string | unde
     return `${markdown.trim()}${skipped ? `\n\n${skipped.trim()}` : ''}${across}`
   })
   return sections.length ? sections.join('\n\n') : undefined
+}
+
+const signed = (v: number, digits = 3) => v.toFixed(digits).replace('-', '−')
+
+/** Speed laws beside the quality law, and the quality–speed Pareto front, in words and a table. */
+function speedMarkdown(laws: readonly SpeedLaw[], analysis: ScalingAnalysis | undefined, front: readonly QualitySpeedPoint[]): string | undefined {
+  if (!laws.length && !front.length) return undefined
+  const parts = ['### Speed against size', '']
+  if (laws.length) {
+    const quality = analysis?.conventions.find(c => c.convention === 'total')
+    const slope = quality?.perplexityLaw.perplexitySlope
+    if (slope)
+      parts.push(
+        `Beside the quality law (perplexity ∝ N^${signed(slope.estimate, 4)}, ${slope.interval ? `95% interval [${signed(slope.interval[0], 4)}, ${signed(slope.interval[1], 4)}]` : 'no interval'}), each throughput phase's tokens/s and the process's resident memory after it, fitted as y = c·N^b over total parameters (OLS in log-log):`,
+        '',
+      )
+    parts.push(
+      '| phase | quantity | models | exponent b [95% interval] | ×y per doubling of N | R² |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...laws.map(
+        l =>
+          `| ${l.phase} | ${l.quantity} | ${l.models} | ${signed(l.exponent.estimate)} ${l.exponent.interval ? `[${signed(l.exponent.interval[0])}, ${signed(l.exponent.interval[1])}]` : '—'} | ${l.perDoubling.toFixed(3)} | ${l.rSquared.toFixed(3)} |`,
+      ),
+    )
+  } else parts.push('No phase was timed on three or more model sizes: no speed law.')
+  if (front.length) {
+    const describe = (p: QualitySpeedPoint) => `${p.model} (${p.speed.toFixed(0)} scoring tok/s, ${p.value.toPrecision(4)})`
+    const on = front.filter(p => p.onFront)
+    const off = front.filter(p => !p.onFront)
+    parts.push(
+      '',
+      `**Quality–speed Pareto front** (${front[0]!.metric} against scoring tokens/s; a model is on it when no other is both at least as fast and at least as good, and better on one): ${on.map(describe).join(', ')}. Dominated: ${off.length ? off.map(describe).join(', ') : 'none'}.`,
+    )
+  }
+  return parts.join('\n')
 }
 
 const fixed = (v: number) => v.toFixed(4).replace('-', '−')

@@ -10,7 +10,7 @@ import { markdownReport } from './markdown.ts'
 import { type FlippedDocuments, htmlReport } from './html-report.ts'
 import { plotSpecs, renderSvg, scalingStatement } from './plots.ts'
 import { metricPoints, recordedLosses } from './results.ts'
-import { analyzeStudies, itemLookup, scalingMarkdown } from './scaling-section.ts'
+import { analyzeStudies, itemLookup, qualitySpeedPoints, scalingMarkdown, speedPoints } from './scaling-section.ts'
 import { resultsSchema } from '../core/schema.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
@@ -43,11 +43,11 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
-  const studies = analyzeStudies(points, recordedLosses(checked), itemLookup(checked))
+  const studies = analyzeStudies(points, recordedLosses(checked), itemLookup(checked), speedPoints(checked))
   const plots = plotSpecs(checked, studies)
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec(false)))
 
-  const scaling = scalingMarkdown(studies)
+  const scaling = scalingMarkdown(studies, qualitySpeedPoints(checked))
   const markdown = markdownReport(checked, {
     scaling,
     plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })),
