@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { crossFamilyPlots, renderSvg, scalingFitPlots } from './plots.ts'
 import type { ItemDigest } from '../core/schema.ts'
 import { lossMetric, type MetricPoint } from './results.ts'
-import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
+import { analyzeStudies, saturatingStatement, scalingMarkdown } from './scaling-section.ts'
 
 // Perplexities on an exact power law, PPL = 1000 · N^−0.25, with a little deterministic noise.
 const sizes = [1e6, 3e6, 1e7, 3e7, 1e8]
@@ -41,6 +41,12 @@ test('the scaling plot shows every measured point, the fitted law with its inter
   expect(lines.map(l => l[1])).toEqual(['extrapolation', 'measured range', 'extrapolation'])
   for (const line of lines) expect(line[0].includes('stroke-dasharray="6,4"')).toBe(line[1] === 'extrapolation')
   expect(scalingMarkdown(studies)).toContain(`N^${minus(slope.estimate)}`) // the markdown prints a true minus sign
+  // The HTML page's second statement: the saturating law by variable projection, the Huber cross-check, the χ² verdict.
+  const saturating = saturatingStatement(studies[0]!)!
+  const law = studies[0]!.analysis!.conventions[0]!.saturatingLaw
+  expect(saturating).toContain('Saturating law L = E + A·N^−α by variable projection: ')
+  expect(saturating).toContain(law.huberCrossCheck.statement)
+  expect(saturating).toContain('Goodness of fit: no χ² (no per-model standard error of every point).')
 })
 
 describe('a study whose models declare two families', () => {

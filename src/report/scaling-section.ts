@@ -244,6 +244,25 @@ export function scalingMarkdown(studies: readonly StudyScaling[], qualitySpeed: 
   return sections.length ? sections.join('\n\n') : undefined
 }
 
+/**
+ * The saturating law in words for the HTML page: the variable-projection fit (α, or its range when E is not
+ * identifiable), the Huber cross-check's agreement, and the χ² verdict.
+ */
+export function saturatingStatement(scaling: StudyScaling): string | undefined {
+  const total = scaling.analysis?.conventions.find(c => c.convention === 'total')
+  if (!total) return undefined
+  const law = total.saturatingLaw
+  const profile = total.irreducibleProfile
+  const alpha =
+    !profile.identifiable && profile.alphaRange
+      ? `α ${profile.alphaRange[0].toFixed(3)}–${profile.alphaRange[1].toFixed(3)} depending on E, which these points do not identify`
+      : `α ${law.lossExponentAlpha.estimate.toFixed(3)}${law.lossExponentAlpha.interval ? ` [${law.lossExponentAlpha.interval[0].toFixed(3)}, ${law.lossExponentAlpha.interval[1].toFixed(3)}]` : ''}, E ${law.irreducibleLoss.estimate.toFixed(3)}`
+  const fit = law.goodnessOfFit.available
+    ? `χ² ${law.goodnessOfFit.chiSquared.toFixed(2)} on ${law.goodnessOfFit.dof} dof, p ${law.goodnessOfFit.pValue.toFixed(3)}${law.goodnessOfFit.describesPoints ? '' : ': the law does not describe the points'}`
+    : `no χ² (${law.goodnessOfFit.reason})`
+  return `Saturating law L = E + A·N^−α by variable projection: ${alpha}. Cross-check: ${law.huberCrossCheck.statement} Goodness of fit: ${fit}.`
+}
+
 const signed = (v: number, digits = 3) => v.toFixed(digits).replace('-', '−')
 
 /** Speed laws beside the quality law, and the quality–speed Pareto front, in words and a table. */
