@@ -29,7 +29,7 @@ describe('saturating prediction interval', () => {
       const trueLoss = saturatingLoss(truth, next)
       if (trueLoss >= prediction.meanInterval![0] && trueLoss <= prediction.meanInterval![1]) meanCovered++
     }
-    // Measured: 95.1% for the new model's loss; the curve's confidence interval covers the true loss 94–95%.
+    // Measured: 95.1% for the new model's loss; the curve's confidence interval covers the true loss 95.5%.
     expect(covered / runs).toBeGreaterThanOrEqual(0.93)
     expect(covered / runs).toBeLessThanOrEqual(0.97)
     expect(meanCovered / runs).toBeGreaterThanOrEqual(0.93)
