@@ -18,6 +18,8 @@ defineStudy({
   bands: mobileLlmBands(settings.models, settings.dtype, settings.limit),
   // The prior study's method, and the task with reference numbers (not the 2048-token chunks).
   scaling: { task: 'wikitext2_sliding', metric: 'perplexity' },
+  // The next size up: the law's loss there with a prediction interval, and each task's accuracy through its sigmoid.
+  predict: [3e9],
   device: settings.device,
   dtype: settings.dtype,
   ...(settings.limit === undefined ? {} : { limit: settings.limit }),

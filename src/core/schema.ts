@@ -245,8 +245,8 @@ export const caseEntrySchema = z.strictObject({
   record: caseRecordSchema.nullable(),
   /** The per-item records in compact form, for the baseline gate; absent when the executor returned none. */
   items: itemDigestSchema.optional(),
-  /** The task (label) and perplexity metric the study's scaling fit uses; absent when the study reports no perplexity. */
-  scaling: z.strictObject({ task: z.string(), metric: z.string() }).optional(),
+  /** The task (label) and perplexity metric the study's scaling fit uses, and the sizes it predicts at; absent when the study reports no perplexity. */
+  scaling: z.strictObject({ task: z.string(), metric: z.string(), predict: z.array(finite.positive()).min(1).optional() }).optional(),
 })
 
 export const resultsSchema = z.strictObject({

@@ -8,10 +8,10 @@ import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import * as vega from 'vega'
 import { compile } from 'vega-lite'
 import type { TopLevelSpec } from 'vega-lite'
-import { type MetricPoint, lossMetric, metricPoints, recordedLosses, summarizeModels, throughputPhases } from './results.ts'
+import { type MetricPoint, metricPoints, throughputPhases } from './results.ts'
 import type { CurvePoint } from '../scaling/index.ts'
 import { formatCount } from './markdown.ts'
-import type { StudyScaling } from './scaling-section.ts'
+import { qualitySpeedPoints, type StudyScaling } from './scaling-section.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
 export interface PlotDatum {
@@ -90,7 +90,7 @@ export function plotSpecs(doc: ResultsDocument, studies: readonly StudyScaling[]
     ...scalingFitPlots(studies),
     ...accuracyPlot(points, series),
     ...perplexityPlot(points, series),
-    ...qualitySpeedPlot(doc, points),
+    ...qualitySpeedPlot(doc),
     ...throughputPlot(doc, series),
     ...crossFamilyPlots(studies),
   ]
@@ -244,35 +244,16 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
  * Quality against speed per study: each model's loss perplexity against its median scoring tokens/s, with the
  * Pareto front (no other model both faster and better) joined by a line.
  */
-function qualitySpeedPlot(doc: ResultsDocument, points: readonly MetricPoint[]): PlotSpec[] {
-  const models = summarizeModels(doc)
-  const named = recordedLosses(doc)
-  const rows = [...new Set(models.map(m => m.study))].flatMap(study => {
-    const loss = lossMetric(
-      points.filter(p => p.study === study),
-      named.get(study),
-    )
-    const own = models.filter(m => m.study === study && m.perplexity !== undefined && m.throughput.scoring)
-    return own.map(m => {
-      const speed = m.throughput.scoring!.median
-      const dominated = own.some(
-        o =>
-          o !== m &&
-          o.throughput.scoring!.median >= speed &&
-          o.perplexity! <= m.perplexity! &&
-          (o.throughput.scoring!.median > speed || o.perplexity! < m.perplexity!),
-      )
-      return {
-        study,
-        model: m.model,
-        speed,
-        value: m.perplexity!,
-        front: dominated ? 'dominated' : 'Pareto front',
-        metric: loss ? `${loss.task} ${loss.metric}` : '',
-        point: `${m.model}: ${loss?.task} ${loss?.metric} ${m.perplexity} at ${speed.toFixed(1)} scoring tokens/s${dominated ? '' : ' (Pareto front)'}`,
-      }
-    })
-  })
+function qualitySpeedPlot(doc: ResultsDocument): PlotSpec[] {
+  const rows = qualitySpeedPoints(doc).map(m => ({
+    study: m.study,
+    model: m.model,
+    speed: m.speed,
+    value: m.value,
+    front: m.onFront ? 'Pareto front' : 'dominated',
+    metric: m.metric,
+    point: `${m.model}: ${m.metric} ${m.value} at ${m.speed.toFixed(1)} scoring tokens/s${m.onFront ? ' (Pareto front)' : ''}`,
+  }))
   if (!rows.length) return []
   const title = 'Quality vs speed'
   const metric = [...new Set(rows.map(r => r.metric))].join(', ')

@@ -24,6 +24,8 @@ const perplexityUnits = ['token', 'word', 'byte'] as const
 export interface ScalingLoss {
   readonly task: string
   readonly metric: string
+  /** Total parameter counts the study asked the law to predict at. */
+  readonly predict?: readonly number[]
 }
 
 /** Each study's loss as its cases recorded it: the study's `scaling` option, else defineStudy's default for it. */

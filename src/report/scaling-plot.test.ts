@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { crossFamilyPlots, renderSvg, scalingFitPlots } from './plots.ts'
+import type { ItemDigest } from '../core/schema.ts'
 import { lossMetric, type MetricPoint } from './results.ts'
-import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
+import { analyzeStudies, saturatingStatement, scalingMarkdown } from './scaling-section.ts'
 
 // Perplexities on an exact power law, PPL = 1000 · N^−0.25, with a little deterministic noise.
 const sizes = [1e6, 3e6, 1e7, 3e7, 1e8]
@@ -40,6 +41,12 @@ test('the scaling plot shows every measured point, the fitted law with its inter
   expect(lines.map(l => l[1])).toEqual(['extrapolation', 'measured range', 'extrapolation'])
   for (const line of lines) expect(line[0].includes('stroke-dasharray="6,4"')).toBe(line[1] === 'extrapolation')
   expect(scalingMarkdown(studies)).toContain(`N^${minus(slope.estimate)}`) // the markdown prints a true minus sign
+  // The HTML page's second statement: the saturating law by variable projection, the Huber cross-check, the χ² verdict.
+  const saturating = saturatingStatement(studies[0]!)!
+  const law = studies[0]!.analysis!.conventions[0]!.saturatingLaw
+  expect(saturating).toContain('Saturating law L = E + A·N^−α by variable projection: ')
+  expect(saturating).toContain(law.huberCrossCheck.statement)
+  expect(saturating).toContain('Goodness of fit: no χ² (no per-model standard error of every point).')
 })
 
 describe('a study whose models declare two families', () => {
@@ -135,4 +142,76 @@ test("the study's recorded loss wins over the fallback in the scaling section, t
   study!.analysis!.models.forEach((m, i) => expect(m.perplexity / points[i]!.value).toBeCloseTo(1, 12))
   expect(scalingMarkdown([study!])).toContain('Fitted on heldout perplexity (loss = ln perplexity).')
   expect(scalingFitPlots([study!])[0]!.title).toBe('Scaling: law, heldout perplexity')
+})
+
+test("a study's `predict` sizes reach the analysis and report.md: the loss with its prediction interval at each size", () => {
+  const named = new Map([['law', { task: 'heldout', metric: 'perplexity', predict: [1e9] }]])
+  const [study] = analyzeStudies(points, named)
+  const total = study!.analysis!.conventions.find(c => c.convention === 'total')!
+  expect(total.predictions.map(p => p.params)).toEqual([1e9])
+  const saturating = total.predictions[0]!.forms.saturating
+  const [low, high] = saturating.newModelLossInterval!
+  expect(low).toBeLessThan(saturating.loss)
+  expect(high).toBeGreaterThan(saturating.loss)
+  const markdown = scalingMarkdown([study!])!
+  const row = markdown.split('\n').find(line => line.startsWith('| 1.00B | saturating'))!
+  expect(row).toContain(`| ${saturating.loss.toFixed(3)} |`)
+  expect(row).toContain(`[${low.toFixed(3)}, ${high.toFixed(3)}]`)
+  expect(row).toContain('new model: 95% t prediction interval, 2 dof')
+})
+
+test('per-item digests reach the analysis: per-word losses and 0/1 accuracies feed the nested bootstrap', async () => {
+  const { encodeBits, encodeFloats } = await import('../core/bitset.ts')
+  const accuracy = { direction: 'higher', kind: 'accuracy', aggregation: 'mean' } as const
+  const words = [10, 20, 30, 40]
+  const nllOf = (i: number) => words.map(w => w * Math.log(points[i]!.value) * (1 + 0.01 * ((w % 3) - 1)))
+  const perWord = points.map((p, i) => {
+    const nll = nllOf(i)
+    return { ...p, metric: 'word_perplexity', value: Math.exp(nll.reduce((s, v) => s + v, 0) / 100), info: { ...p.info!, unit: 'word' as const } }
+  })
+  const bits = (i: number) => [true, i > 1, i > 2, false, i > 3, true]
+  const mc = points.map((p, i) => ({ ...p, task: 'mc', metric: 'acc', value: bits(i).filter(Boolean).length / 6, stderr: 0.1, info: accuracy, chance: 0.25 }))
+  const lookup = (_: string, model: string, task: string): ItemDigest => {
+    const i = Number(model.slice(1))
+    if (task === 'mc') return { kind: 'choice', n: 6, correct: { acc: encodeBits(bits(i)) }, sha256: '' }
+    return { kind: 'rolling', n: 4, correct: {}, values: { nll: encodeFloats(nllOf(i)), words: encodeFloats(words) }, sha256: '' }
+  }
+  const [study] = analyzeStudies([...perWord, ...mc], new Map(), lookup)
+  const total = study!.analysis!.conventions.find(c => c.convention === 'total')!
+  expect(total.nestedBootstrap.available).toBe(true)
+  expect(total.saturatingLaw.goodnessOfFit.available).toBe(true)
+  const task = study!.analysis!.downstream.find(t => t.task === 'mc')!
+  if (!task.nestedBootstrap.available) throw new Error(task.nestedBootstrap.reason)
+  expect(task.nestedBootstrap.quantities[0]!.estimate).toBeCloseTo(task.versusLogParams[0]!.accuracyPerDecade.estimate, 12)
+  expect(scalingMarkdown([study!])).toContain('**mc, accuracy per decade.** Nested bootstrap (400 replicates per part')
+})
+
+test('report.md puts the speed laws beside the quality law and states the quality–speed Pareto front', () => {
+  // tokens/s = 1e7·N^−0.5 exactly, memory 1e6·N^0.25.
+  const speed = new Map([
+    [
+      'law',
+      points.map(p => ({
+        modelId: p.model,
+        params: p.parameters,
+        phases: { scoring: { tokensPerSecond: 1e7 * p.parameters ** -0.5, rssBytes: 1e6 * p.parameters ** 0.25 } },
+      })),
+    ],
+  ])
+  const [study] = analyzeStudies(points, new Map(), undefined, speed)
+  const front = points.map((p, i) => ({
+    study: 'law',
+    model: p.model,
+    speed: i === 0 ? 1 : 1e7 * p.parameters ** -0.5,
+    value: p.value,
+    metric: 'heldout perplexity',
+    onFront: i !== 0,
+  }))
+  const markdown = scalingMarkdown([study!], front)!
+  expect(markdown).toContain('### Speed against size')
+  expect(markdown).toContain('| scoring | tokens/s | 5 | −0.500 [−0.500, −0.500] | 0.707 | 1.000 |')
+  expect(markdown).toContain('| scoring | resident memory (bytes) | 5 | 0.250 [0.250, 0.250] | 1.189 | 1.000 |')
+  expect(markdown).toMatch(/Beside the quality law \(perplexity ∝ N\^−0\.25\d\d/)
+  expect(markdown).toContain('**Quality–speed Pareto front** (heldout perplexity against scoring tokens/s')
+  expect(markdown).toContain(`Dominated: m0 (1 scoring tok/s, ${points[0]!.value.toPrecision(4)}).`)
 })

@@ -10,7 +10,7 @@ import { markdownReport } from './markdown.ts'
 import { type FlippedDocuments, htmlReport } from './html-report.ts'
 import { plotSpecs, renderSvg, scalingStatement } from './plots.ts'
 import { metricPoints, recordedLosses } from './results.ts'
-import { analyzeStudies, scalingMarkdown } from './scaling-section.ts'
+import { analyzeStudies, itemLookup, qualitySpeedPoints, saturatingStatement, scalingMarkdown, speedPoints } from './scaling-section.ts'
 import { resultsSchema } from '../core/schema.ts'
 import type { ResultsDocument } from '../core/schema.ts'
 
@@ -43,21 +43,18 @@ export async function writeReports(doc: ResultsDocument, options: WriteReportsOp
   write('junit.xml', junitXml(checked, options.baseline, root))
 
   const points = metricPoints(checked)
-  const studies = analyzeStudies(points, recordedLosses(checked))
+  const studies = analyzeStudies(points, recordedLosses(checked), itemLookup(checked), speedPoints(checked))
   const plots = plotSpecs(checked, studies)
   for (const plot of plots) write(join('plots', plot.file), await renderSvg(plot.spec(false)))
 
-  const scaling = scalingMarkdown(studies)
+  const scaling = scalingMarkdown(studies, qualitySpeedPoints(checked))
   const markdown = markdownReport(checked, {
     scaling,
     plots: plots.map(p => ({ file: `plots/${p.file}`, title: p.title })),
     ...(options.baseline ? { baseline: baselineMarkdown(options.baseline, root) } : {}),
   })
   write('report.md', markdown)
-  const statements = studies.flatMap(s => {
-    const text = scalingStatement(s)
-    return text ? [{ study: s.study, text }] : []
-  })
+  const statements = studies.flatMap(s => [scalingStatement(s), saturatingStatement(s)].flatMap(text => (text ? [{ study: s.study, text }] : [])))
   write('index.html', htmlReport({ doc: checked, plots, statements, baseline: options.baseline, flipped: options.flipped ?? [] }))
   if (options.stepSummary) appendStepSummary(options.stepSummary, markdown)
   return written

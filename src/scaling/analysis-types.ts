@@ -3,10 +3,14 @@ import type { BootstrapMethod } from './bootstrap.ts'
 import type { HeldOutPrediction } from './extrapolation.ts'
 import type { IrreducibleProfile } from './irreducible-profile.ts'
 import type { LossForm } from './loss-forms.ts'
+import type { NestedBootstrap } from './nested-bootstrap.ts'
 import type { FormComparison } from './model-selection.ts'
 import type { ParameterConvention } from './input.ts'
-import type { SaturatingFit } from './saturating-law.ts'
+import type { GoodnessOfFit } from './goodness-of-fit.ts'
+import type { HuberCrossCheck } from './huber-cross-check.ts'
 import type { SigmoidFit } from './sigmoid.ts'
+
+export type NestedBootstrapResult = NestedBootstrap | { available: false; reason: string }
 
 export interface Estimate {
   estimate: number
@@ -21,6 +25,8 @@ export interface ModelSummary {
   params: { total: number; nonEmbedding: number | null }
   loss: number
   perplexity: number
+  /** Standard error of the loss (nats) from the model's own evaluation; null when unknown. */
+  lossStderr: number | null
 }
 
 export interface CurvePoint {
@@ -34,7 +40,7 @@ export interface CurvePoint {
 export interface FormPrediction {
   loss: number
   lossInterval: [number, number] | null
-  /** Interval for one new model's measured loss (OLS forms only). */
+  /** Prediction interval: where one new model's measured loss falls (the curve's uncertainty plus the per-model scatter). */
   newModelLossInterval: [number, number] | null
   perplexity: number
   perplexityInterval: [number, number] | null
@@ -42,7 +48,22 @@ export interface FormPrediction {
 }
 
 export interface SaturatingLawResult {
-  fit: Omit<SaturatingFit, 'E' | 'A' | 'alpha'>
+  /** The primary fit: least squares on ln L by variable projection. */
+  fit: {
+    method: 'variable projection'
+    /** Σ squared ln L residuals and the residuals, in the order of `order`. */
+    rss: number
+    residuals: number[]
+    converged: boolean
+    irreducibleAtZero: boolean
+    /** n − 3 and the residual SD of ln L on it (null without dof). */
+    dof: number
+    residualSd: number | null
+  }
+  /** The Huber fit (Chinchilla's method) of the same law, beside it. */
+  huberCrossCheck: HuberCrossCheck
+  /** χ² of the ln L residuals against each model's standard error, when every model has one. */
+  goodnessOfFit: GoodnessOfFit
   irreducibleLoss: Estimate
   coefficientA: Estimate
   /** α of L − E ∝ N^−α (a loss exponent, not a perplexity slope). */
@@ -87,14 +108,24 @@ export interface ConventionAnalysis {
     dof: number
   }
   saturatingLaw: SaturatingLawResult
+  /** The saturating law's α, E and predicted losses resampled over items within each model and over models. */
+  nestedBootstrap: NestedBootstrapResult
   irreducibleProfile: IrreducibleProfile
   extrapolation: {
     leaveOneOut: Record<LossForm, HeldOutPrediction[] | null>
     forwardRollout: Record<LossForm, HeldOutPrediction[]>
   }
   formComparison: FormComparison
-  predictions: { params: number; forms: Record<LossForm, FormPrediction> }[]
+  /** At each size the study names: every form's loss, and each task's accuracy through its sigmoid at the saturating law's loss. */
+  predictions: { params: number; forms: Record<LossForm, FormPrediction>; accuracies: AccuracyPrediction[] }[]
   curves: Record<LossForm, CurvePoint[]>
+}
+
+export interface AccuracyPrediction {
+  task: string
+  accuracy: number
+  /** From the sigmoid's band at the ends of the loss prediction interval; null when either is missing. */
+  interval: [number, number] | null
 }
 
 export interface AccuracyCurvePoint {
@@ -122,6 +153,8 @@ export interface TaskScaling {
     /** x is N. */
     curve: AccuracyCurvePoint[]
   }[]
+  /** accuracyPerDecade (first convention) resampled over items within each model and over models. */
+  nestedBootstrap: NestedBootstrapResult
   versusLoss: { available: true; fit: SigmoidFit /** x is loss (nats). */; curve: AccuracyCurvePoint[] } | { available: false; reason: string }
 }
 

@@ -61,8 +61,87 @@ describe('analyzeScaling', () => {
     expect(piqa.versusLoss.fit.midpointLoss.estimate).toBeCloseTo(2.3, 4)
     expect(piqa.versusLogParams).toHaveLength(2)
   })
+  test("the predicted accuracy at 3e9 is each task's sigmoid at the saturating law's predicted loss, inside its interval", () => {
+    const prediction = analysis.conventions[0]!.predictions[0]!
+    const { loss, newModelLossInterval } = prediction.forms.saturating
+    expect(newModelLossInterval![0]).toBeLessThan(loss)
+    expect(newModelLossInterval![1]).toBeGreaterThan(loss)
+    const piqa = analysis.downstream.find(t => t.task === 'piqa')!
+    if (!piqa.versusLoss.available) throw new Error(piqa.versusLoss.reason)
+    const fit = piqa.versusLoss.fit
+    const predicted = prediction.accuracies.find(a => a.task === 'piqa')!
+    expect(predicted.accuracy).toBeCloseTo(0.5 + 0.5 / (1 + Math.exp(-fit.slope.estimate * (fit.midpointLoss.estimate - loss))), 12)
+    expect(predicted.interval![0]).toBeLessThan(predicted.accuracy)
+    expect(predicted.interval![1]).toBeGreaterThan(predicted.accuracy)
+  })
   test('the same seed reproduces the analysis exactly', () => {
     expect(analyzeScaling(points, { bootstrapSamples: 100, predictAt: { total: [3e9] }, curvePoints: 9, chanceLevels })).toEqual(analysis)
+  })
+})
+
+describe('the saturating law: variable projection first, Huber beside it', () => {
+  const truth = { E: 1.69, A: 406.4, alpha: 0.34 }
+  const exact = [1e7, 3e7, 1e8, 3e8, 1e9, 3e9].map((N, i) => ({ modelId: `m${i}`, params: { total: N }, loss: truth.E + truth.A * N ** -truth.alpha }))
+  test('on an exact law both recover the truth, and the report says they agree', () => {
+    const law = analyzeScaling(exact, { bootstrapSamples: 20 }).conventions[0]!.saturatingLaw
+    expect(law.fit.method).toBe('variable projection')
+    expect(law.lossExponentAlpha.estimate).toBeCloseTo(truth.alpha, 6)
+    expect(law.irreducibleLoss.estimate).toBeCloseTo(truth.E, 6)
+    expect(law.huberCrossCheck.agrees).toBe(true)
+    expect(law.huberCrossCheck.statement).toMatch(/they agree within 5%/)
+    expect(law.goodnessOfFit).toMatchObject({ available: false, reason: 'no per-model standard error of every point' })
+  })
+  test('on the default study’s losses Huber’s α is 3.3% lower (within 5%: agree); with per-model SEs a χ² test flags the scatter', () => {
+    // The default study's five losses (brown-bigram xs … xl): least squares and Huber δ = 1e-3 give α 0.0618 and 0.0597.
+    const losses = [5.0595, 4.8021, 4.4849, 4.1894, 3.9623]
+    const sizes = [42080, 139584, 393888, 885888, 2558400]
+    const points = sizes.map((N, i) => ({ modelId: `b${i}`, params: { total: N }, loss: losses[i]!, lossStderr: 0.01 }))
+    const law = analyzeScaling(points, { bootstrapSamples: 20 }).conventions[0]!.saturatingLaw
+    expect(law.lossExponentAlpha.estimate).toBeCloseTo(0.0618, 4)
+    expect(law.huberCrossCheck.alpha).toBeCloseTo(0.0597, 4)
+    expect(law.huberCrossCheck.agrees).toBe(true)
+    const residuals = law.fit.residuals
+    if (!law.goodnessOfFit.available) throw new Error(law.goodnessOfFit.reason)
+    // χ² by hand: Σ (r_i / (0.01 / L_i))² on 5 − 3 dof.
+    expect(law.goodnessOfFit.chiSquared).toBeCloseTo(
+      residuals.reduce((s, r, i) => s + (r / (0.01 / losses[i]!)) ** 2, 0),
+      10,
+    )
+    expect(law.goodnessOfFit.dof).toBe(2)
+    expect(law.goodnessOfFit.describesPoints).toBe(false)
+  })
+})
+
+describe('per-item losses: the nested bootstrap and each model’s standard error', () => {
+  // Six models on a known law; each scores 300 documents of 40–80 tokens with per-token NLL noise SD 2 nats.
+  const random = seededRandom(71)
+  const truth = (N: number) => 1.8 + 300 * N ** -0.33
+  const withItems = [20e6, 50e6, 125e6, 350e6, 1e9, 3e9].map((N, i) => {
+    const units = Array.from({ length: 300 }, () => 40 + Math.floor(random.uniform() * 41))
+    const nll = units.map(u => u * truth(N) + 2 * Math.sqrt(u) * random.normal())
+    const loss = nll.reduce((s, v) => s + v, 0) / units.reduce((s, v) => s + v, 0)
+    return { modelId: `m${i}`, params: { total: N }, loss, lossItems: { nll, units } }
+  })
+  const total = analyzeScaling(withItems, { bootstrapSamples: 20, nestedSamples: 100, predictAt: { total: [1e10] } }).conventions[0]!
+  test('items, models and both: SDs of α, E and the predicted loss; the items part matches the per-model noise', () => {
+    if (!total.nestedBootstrap.available) throw new Error(total.nestedBootstrap.reason)
+    expect(total.nestedBootstrap.quantities.map(q => q.name)).toEqual(['loss exponent α', 'irreducible loss E', 'loss at N = 1.00e+10'])
+    // Each model's loss SE from its items ≈ 2 / √(Σ units) (closed form for independent per-token noise), within 20%.
+    total.nestedBootstrap.itemStandardErrors.forEach((se, i) => {
+      const closed = 2 / Math.sqrt(withItems[i]!.lossItems.units.reduce((s, u) => s + u, 0))
+      expect(se / closed).toBeGreaterThan(0.8)
+      expect(se / closed).toBeLessThan(1.2)
+    })
+    for (const q of total.nestedBootstrap.quantities) expect(q.nested.sd).toBeGreaterThan(q.items.sd)
+  })
+  test('the χ² uses those standard errors, and the true law passes it', () => {
+    if (!total.saturatingLaw.goodnessOfFit.available) throw new Error(total.saturatingLaw.goodnessOfFit.reason)
+    expect(total.saturatingLaw.goodnessOfFit.dof).toBe(3)
+    expect(total.saturatingLaw.goodnessOfFit.describesPoints).toBe(true)
+  })
+  test('items that do not give the loss are refused, naming the model', () => {
+    const wrong = withItems.map((p, i) => (i === 2 ? { ...p, loss: p.loss * 1.01 } : p))
+    expect(() => analyzeScaling(wrong)).toThrow(/points\[2\]\.lossItems: Σ nll \/ Σ units of lossItems is not the loss/)
   })
 })
 

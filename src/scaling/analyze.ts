@@ -1,18 +1,40 @@
 // The single entry point: per-model points in, a plain JSON-serialisable scaling analysis out.
-import type { ConventionAnalysis, CurvePoint, Estimate, FormPrediction, ModelSummary, SaturatingLawResult, ScalingAnalysis } from './analysis-types.ts'
+import type {
+  ConventionAnalysis,
+  CurvePoint,
+  Estimate,
+  FormPrediction,
+  ModelSummary,
+  NestedBootstrapResult,
+  SaturatingLawResult,
+  ScalingAnalysis,
+} from './analysis-types.ts'
 import { bootstrapSaturating, percentileInterval } from './bootstrap.ts'
-import { analyzeDownstream, type DownstreamModel } from './downstream.ts'
+import { accuracyAtPredictedLoss, analyzeDownstream, type DownstreamModel } from './downstream.ts'
 import { forwardRollout, leaveOneOut, type HeldOutPrediction } from './extrapolation.ts'
-import { CONVENTION_LABELS, validateScalingInput, type ParameterConvention, type ScalingOptions } from './input.ts'
+import { CONVENTION_LABELS, validateScalingInput, type LossItems, type ParameterConvention, type ScalingOptions } from './input.ts'
+import { nestedBootstrap } from './nested-bootstrap.ts'
 import { profileIrreducibleLoss } from './irreducible-profile.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear, type LinearFit } from './linear-fit.ts'
 import { LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 import { compareLossForms } from './model-selection.ts'
+import { goodnessOfFit } from './goodness-of-fit.ts'
+import { huberCrossCheck } from './huber-cross-check.ts'
+import { predictSaturating, saturatingInference } from './saturating-inference.ts'
 import { fitSaturatingHuber, saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
+import { fitSaturatingProjection, REPLICATE_PRECISION } from './variable-projection.ts'
 import { sampleStandardDeviation } from 'simple-statistics'
 
-const DEFAULTS = { level: 0.95, seed: 20240601, bootstrapSamples: 1000, bootstrapMethod: 'parametric', huberDelta: 1e-3, curvePoints: 41 } as const
+const DEFAULTS = {
+  level: 0.95,
+  seed: 20240601,
+  bootstrapSamples: 1000,
+  bootstrapMethod: 'parametric',
+  huberDelta: 1e-3,
+  curvePoints: 41,
+  nestedSamples: 400,
+} as const
 
 interface Resolved {
   level: number
@@ -24,6 +46,7 @@ interface Resolved {
   logLossNoiseSd: number | undefined
   profileE: number[]
   predictAt: number[]
+  nestedSamples: number
 }
 
 function olsEstimate(line: LinearFit, sign: 1 | -1, level: number): Estimate & { pValue: number | null } {
@@ -48,24 +71,62 @@ function bootstrapEstimate(point: number, draws: number[] | null, level: number)
   }
 }
 
-function analyzeConvention(convention: ParameterConvention, ids: string[], params: number[], loss: number[], o: Resolved): ConventionAnalysis {
+/** `lossSe`: each model's standard error of its loss (nats), null where unknown; `lossItems` when every model has them. */
+function analyzeConvention(
+  convention: ParameterConvention,
+  ids: string[],
+  params: number[],
+  loss: number[],
+  givenLossSe: (number | null)[],
+  lossItems: LossItems[] | null,
+  o: Resolved,
+): ConventionAnalysis {
+  const nested: NestedBootstrapResult = lossItems
+    ? nestedBootstrap(
+        params,
+        lossItems.map(l => ({ numerator: l.nll, denominator: l.units })),
+        ['loss exponent α', 'irreducible loss E', ...o.predictAt.map(N => `loss at N = ${N.toPrecision(3)}`)],
+        (x, y) => {
+          const fit = fitSaturatingProjection(x, y, REPLICATE_PRECISION)
+          return [fit.alpha, fit.E, ...o.predictAt.map(N => saturatingLoss(fit, N))]
+        },
+        { samples: o.nestedSamples, seed: o.seed, level: o.level, minDistinct: 3 },
+      )
+    : { available: false, reason: 'the results hold no per-item losses for every model' }
+  // Each model's standard error from its own items when none was given.
+  const lossSe = givenLossSe.map((se, i) => se ?? (nested.available ? nested.itemStandardErrors[i]! : null))
   const logN = params.map(Math.log)
   const pct = Math.round(o.level * 100)
   const pplLine = fitLinear(logN, loss, { level: o.level })
   const lossLine = fitLinear(logN, loss.map(Math.log), { level: o.level })
 
-  const fit = fitSaturatingHuber(params, loss, { delta: o.huberDelta })
+  const fit = fitSaturatingProjection(params, loss)
+  const inference = saturatingInference(params, fit)
   const outcome = bootstrapSaturating(params, loss, fit, {
     method: o.bootstrapMethod,
     samples: o.bootstrapSamples,
     seed: o.seed,
-    delta: o.huberDelta,
     ...(o.logLossNoiseSd !== undefined ? { logLossNoiseSd: o.logLossNoiseSd } : {}),
   })
   const replicates: SaturatingParameters[] | null = outcome.available ? outcome.bootstrap.replicates : null
-  const { E, A, alpha, ...fitInfo } = fit
+  const { E, A, alpha } = fit
   const saturatingLaw: SaturatingLawResult = {
-    fit: fitInfo,
+    fit: {
+      method: 'variable projection',
+      rss: fit.rss,
+      residuals: fit.residuals,
+      converged: fit.converged,
+      irreducibleAtZero: fit.irreducibleAtZero,
+      dof: inference.dof,
+      residualSd: inference.residualSd,
+    },
+    huberCrossCheck: huberCrossCheck(fit, fitSaturatingHuber(params, loss, { delta: o.huberDelta }), loss),
+    // SE of ln L is SE(L)/L; the law spent three parameters.
+    goodnessOfFit: goodnessOfFit(
+      fit.residuals,
+      lossSe.map((se, i) => (se === null ? null : se / loss[i]!)),
+      3,
+    ),
     irreducibleLoss: bootstrapEstimate(E, replicates && replicates.map(r => r.E), o.level),
     coefficientA: bootstrapEstimate(A, replicates && replicates.map(r => r.A), o.level),
     lossExponentAlpha: bootstrapEstimate(alpha, replicates && replicates.map(r => r.alpha), o.level),
@@ -88,8 +149,8 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
   const leave = {} as Record<LossForm, HeldOutPrediction[] | null>
   const rollout = {} as Record<LossForm, HeldOutPrediction[]>
   for (const form of LOSS_FORM_NAMES) {
-    leave[form] = leaveOneOut(form, params, loss, o.huberDelta)
-    rollout[form] = forwardRollout(form, params, loss, o.huberDelta)
+    leave[form] = leaveOneOut(form, params, loss)
+    rollout[form] = forwardRollout(form, params, loss)
   }
 
   const olsBand = (line: LinearFit, back: (v: number) => number) => (N: number) => {
@@ -111,13 +172,13 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
           replicates.map(r => saturatingLoss(r, N)),
           o.level,
         ),
-      newModelLossInterval: null,
+      newModelLossInterval: predictSaturating(fit, inference, N, o.level).predictionInterval,
     }),
   }
   const methods: Record<LossForm, string> = {
     logLinear: `${pct}% t confidence interval of the fitted line (${pplLine.dof} dof)`,
     powerLaw: `${pct}% t confidence interval of the fitted line in ln L (${lossLine.dof} dof)`,
-    saturating: replicates ? `${pct}% bootstrap percentile of the fitted curve` : 'none (bootstrap unavailable)',
+    saturating: `${replicates ? `${pct}% bootstrap percentile of the fitted curve` : 'curve: none (bootstrap unavailable)'}; new model: ${pct}% t prediction interval, ${inference.dof} dof`,
   }
   const predictions = o.predictAt.map(N => {
     const forms = {} as Record<LossForm, FormPrediction>
@@ -130,7 +191,7 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
         intervalMethod: methods[form],
       }
     }
-    return { params: N, forms }
+    return { params: N, forms, accuracies: [] }
   })
   const curveSizes = logSpaced(params[0]! / 2, Math.max(params[params.length - 1]! * 2, ...o.predictAt), o.curvePoints)
   const curves = {} as Record<LossForm, CurvePoint[]>
@@ -159,6 +220,7 @@ function analyzeConvention(convention: ParameterConvention, ids: string[], param
       dof: lossLine.dof,
     },
     saturatingLaw,
+    nestedBootstrap: nested,
     irreducibleProfile: profile,
     extrapolation: { leaveOneOut: leave, forwardRollout: rollout },
     formComparison: compareLossForms(params, loss, profile.best.sse),
@@ -176,7 +238,13 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
   const opts = input.options
   const models: ModelSummary[] = input.points.map(p => {
     const loss = p.loss ?? Math.log(p.perplexity!)
-    return { modelId: p.modelId, params: { total: p.params.total, nonEmbedding: p.params.nonEmbedding ?? null }, loss, perplexity: Math.exp(loss) }
+    return {
+      modelId: p.modelId,
+      params: { total: p.params.total, nonEmbedding: p.params.nonEmbedding ?? null },
+      loss,
+      perplexity: Math.exp(loss),
+      lossStderr: p.lossStderr ?? null,
+    }
   })
   const level = opts.level ?? DEFAULTS.level
   const conventions: ParameterConvention[] = models.every(m => m.params.nonEmbedding !== null) ? ['total', 'nonEmbedding'] : ['total']
@@ -184,6 +252,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
   if (!conventions.includes('nonEmbedding')) notes.push('Non-embedding counts were not given for every model; only total parameters are analysed.')
   if (opts.predictAt?.nonEmbedding && !conventions.includes('nonEmbedding'))
     throw new Error('analyzeScaling: options.predictAt.nonEmbedding needs params.nonEmbedding on every point')
+  const itemsOf = new Map(input.points.flatMap(p => (p.lossItems ? [[p.modelId, p.lossItems] as const] : [])))
   const sizeOf = (m: ModelSummary, c: ParameterConvention) => (c === 'total' ? m.params.total : m.params.nonEmbedding!)
   const analyses = conventions.map(convention => {
     const sorted = [...models].sort((a, b) => sizeOf(a, convention) - sizeOf(b, convention))
@@ -199,6 +268,8 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
       sorted.map(m => m.modelId),
       sorted.map(m => sizeOf(m, convention)),
       sorted.map(m => m.loss),
+      sorted.map(m => m.lossStderr),
+      sorted.every(m => itemsOf.has(m.modelId)) ? sorted.map(m => itemsOf.get(m.modelId)!) : null,
       {
         level,
         seed: opts.seed ?? DEFAULTS.seed,
@@ -209,6 +280,7 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
         logLossNoiseSd: opts.logLossNoiseSd,
         profileE: opts.profileE ?? [],
         predictAt: opts.predictAt?.[convention] ?? [],
+        nestedSamples: opts.nestedSamples ?? DEFAULTS.nestedSamples,
       },
     )
   })
@@ -224,6 +296,14 @@ export function analyzeScaling(points: unknown, options: ScalingOptions = {}): S
     chanceLevels: opts.chanceLevels ?? {},
     fitSigmoidCeiling: opts.fitSigmoidCeiling ?? false,
     curvePoints: opts.curvePoints ?? DEFAULTS.curvePoints,
+    nestedSamples: opts.nestedSamples ?? DEFAULTS.nestedSamples,
+    seed: opts.seed ?? DEFAULTS.seed,
   })
+  for (const analysis of analyses) {
+    for (const prediction of analysis.predictions) {
+      const { loss, newModelLossInterval } = prediction.forms.saturating
+      prediction.accuracies = downstream.flatMap(task => accuracyAtPredictedLoss(task, loss, newModelLossInterval) ?? [])
+    }
+  }
   return { schema: 'lmscale.scaling/1', level, huberDelta: opts.huberDelta ?? DEFAULTS.huberDelta, models, conventions: analyses, downstream, notes }
 }

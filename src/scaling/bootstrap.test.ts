@@ -11,7 +11,7 @@ const fit = fitSaturatingHuber(sizes, loss)
 
 describe('bootstrapSaturating', () => {
   test('the same seed gives the same replicates; another seed does not', () => {
-    const run = (seed: number) => bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 30, seed, delta: 1e-3 })
+    const run = (seed: number) => bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 30, seed })
     const a = run(1)
     const b = run(1)
     const c = run(2)
@@ -21,7 +21,7 @@ describe('bootstrapSaturating', () => {
   })
   test('a given noise SD is used as is; a larger one widens the α interval', () => {
     const width = (sd: number) => {
-      const out = bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 100, seed: 5, delta: 1e-3, logLossNoiseSd: sd })
+      const out = bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 100, seed: 5, logLossNoiseSd: sd })
       if (!out.available) throw new Error(out.reason)
       expect(out.bootstrap.logLossNoiseSd).toBe(sd)
       expect(out.bootstrap.noiseSource).toBe('given')
@@ -34,7 +34,7 @@ describe('bootstrapSaturating', () => {
     expect(width(0.02)).toBeGreaterThan(2 * width(0.002))
   })
   test('residual bootstrap scales residuals by √(n/(n−3)); the estimated SD uses n − 3 dof', () => {
-    const out = bootstrapSaturating(sizes, loss, fit, { method: 'residual', samples: 20, seed: 1, delta: 1e-3 })
+    const out = bootstrapSaturating(sizes, loss, fit, { method: 'residual', samples: 20, seed: 1 })
     if (!out.available) throw new Error(out.reason)
     const r = sizes.map((N, i) => Math.log(loss[i]!) - Math.log(saturatingLoss(fit, N)))
     const mean = r.reduce((s, v) => s + v, 0) / r.length
@@ -45,11 +45,9 @@ describe('bootstrapSaturating', () => {
     const three = sizes.slice(0, 3)
     const threeLoss = loss.slice(0, 3)
     const threeFit = fitSaturatingHuber(three, threeLoss)
-    const out = bootstrapSaturating(three, threeLoss, threeFit, { method: 'parametric', samples: 20, seed: 1, delta: 1e-3 })
+    const out = bootstrapSaturating(three, threeLoss, threeFit, { method: 'parametric', samples: 20, seed: 1 })
     expect(out.available).toBe(false)
-    expect(bootstrapSaturating(three, threeLoss, threeFit, { method: 'parametric', samples: 20, seed: 1, delta: 1e-3, logLossNoiseSd: 0.01 }).available).toBe(
-      true,
-    )
+    expect(bootstrapSaturating(three, threeLoss, threeFit, { method: 'parametric', samples: 20, seed: 1, logLossNoiseSd: 0.01 }).available).toBe(true)
   })
   test('percentileInterval of 0…100 at 90% is [5, 95]', () => {
     const values = Array.from({ length: 101 }, (_, i) => i)

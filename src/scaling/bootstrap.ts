@@ -1,10 +1,12 @@
 // Residual and parametric bootstrap of the saturating law. With 4–6 models a pairs bootstrap (resampling
 // models) is degenerate, so replicates keep the sizes fixed and perturb the log losses around the fit:
 // either with the fit's own residuals (centred, inflated by √(n/(n−3)) for the fitted parameters) or with
-// Gaussian noise of a known or estimated standard deviation. Each replicate is refitted from the estimate.
+// Gaussian noise of a known or estimated standard deviation. Each replicate is refitted by variable projection
+// at a coarser precision than the estimate's.
 import { quantile } from 'simple-statistics'
 import { seededRandom } from '../core/random.ts'
-import { refitSaturatingHuber, saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
+import { saturatingLoss, type SaturatingParameters } from './saturating-law.ts'
+import { fitSaturatingProjection, REPLICATE_PRECISION } from './variable-projection.ts'
 
 export type BootstrapMethod = 'parametric' | 'residual'
 
@@ -12,7 +14,6 @@ export interface BootstrapOptions {
   method: BootstrapMethod
   samples: number
   seed: number
-  delta: number
   /** SD of log-loss noise for the parametric bootstrap; estimated from the residuals when absent. */
   logLossNoiseSd?: number
 }
@@ -24,7 +25,7 @@ export interface SaturatingBootstrap {
   /** The noise SD used (parametric) or the RMS of the inflated residuals (residual). */
   logLossNoiseSd: number
   noiseSource: 'given' | 'residuals'
-  /** Replicates whose simplex did not meet its tolerances (they are kept; a count above a few % is a warning). */
+  /** Replicates whose fit did not converge (α at the grid's edge or an inner solve unfinished; they are kept). */
   unconverged: number
   replicates: SaturatingParameters[]
 }
@@ -62,7 +63,7 @@ export function bootstrapSaturating(
   let unconverged = 0
   for (let b = 0; b < options.samples; b++) {
     const simulated = fitted.map(f => Math.exp(f + (options.method === 'residual' ? pool[random.integer(n)]! : noiseSd * random.normal())))
-    const refit = refitSaturatingHuber(params, simulated, fit, options.delta)
+    const refit = fitSaturatingProjection(params, simulated, REPLICATE_PRECISION)
     if (!refit.converged) unconverged++
     replicates.push({ E: refit.E, A: refit.A, alpha: refit.alpha })
   }

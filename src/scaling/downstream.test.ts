@@ -16,7 +16,15 @@ const models: DownstreamModel[] = Object.entries(averages).map(([modelId, avg], 
   loss: 2.5 - 0.12 * i,
   accuracies: { avg8: { acc: avg / 100, stderr: 0.0046 } },
 }))
-const options = { conventions: ['total', 'nonEmbedding'] as const, level: 0.95, chanceLevels: { avg8: 0.354 }, fitSigmoidCeiling: false, curvePoints: 5 }
+const options = {
+  conventions: ['total', 'nonEmbedding'] as const,
+  level: 0.95,
+  chanceLevels: { avg8: 0.354 },
+  fitSigmoidCeiling: false,
+  curvePoints: 5,
+  nestedSamples: 50,
+  seed: 1,
+}
 
 describe('accuracy against log N', () => {
   test("MobileLLM's average gains ≈ 12.2 points per decade of total N with R² 0.999", () => {

@@ -1,10 +1,11 @@
 // Downstream accuracy: a log-linear trend against log10 N (per convention) and a chance-floored
 // sigmoid against loss, both weighted by the binomial stderr of each accuracy.
-import type { AccuracyCurvePoint, TaskScaling } from './analysis-types.ts'
+import type { AccuracyCurvePoint, AccuracyPrediction, NestedBootstrapResult, TaskScaling } from './analysis-types.ts'
 import { CONVENTION_LABELS, type ParameterConvention, type TaskAccuracy } from './input.ts'
 import { logSpaced } from './log-spaced.ts'
 import { fitLinear, predictLinear } from './linear-fit.ts'
-import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
+import { nestedBootstrap } from './nested-bootstrap.ts'
+import { fitChanceFlooredSigmoid, sigmoidBand } from './sigmoid.ts'
 
 export interface DownstreamModel {
   modelId: string
@@ -19,6 +20,29 @@ export interface DownstreamOptions {
   chanceLevels: Record<string, number>
   fitSigmoidCeiling: boolean
   curvePoints: number
+  nestedSamples: number
+  seed: number
+}
+
+/** The accuracy-per-decade slope (weights 1/stderr² of each drawn model) resampled over items and models. */
+function nestedAccuracySlope(
+  rows: readonly DownstreamModel[],
+  task: string,
+  convention: ParameterConvention,
+  options: DownstreamOptions,
+): NestedBootstrapResult {
+  const sizes = rows.map(m => m.params[convention])
+  const accuracies = rows.map(m => m.accuracies[task]!)
+  if (sizes.some(s => s === null) || accuracies.some(a => !a.items)) return { available: false, reason: 'the results hold no per-item scores for every model' }
+  const x = (sizes as number[]).map(Math.log10)
+  const weight = new Map(x.map((v, i) => [v, 1 / accuracies[i]!.stderr ** 2]))
+  return nestedBootstrap(
+    x,
+    accuracies.map(a => ({ numerator: a.items!, ...(a.clusters ? { clusters: a.clusters } : {}) })),
+    ['accuracy per decade (fraction)'],
+    (xs, ys) => [fitLinear(xs, ys, { weights: xs.map(v => weight.get(v)!) }).slope],
+    { samples: options.nestedSamples, seed: options.seed, level: options.level, minDistinct: 2 },
+  )
 }
 
 export function analyzeTask(
@@ -70,16 +94,15 @@ export function analyzeTask(
     const span = Math.max(...loss) - Math.min(...loss)
     const curve = Array.from({ length: options.curvePoints }, (_, i) => {
       const L = Math.min(...loss) - 0.25 * span + (1.5 * span * i) / (options.curvePoints - 1)
-      return {
-        x: L,
-        accuracy: chanceFlooredSigmoid(L, chance, fit.slope.estimate, fit.midpointLoss.estimate, fit.ceilingGap.estimate),
-        lower: null,
-        upper: null,
-      }
+      return { x: L, ...sigmoidBand(fit, L) }
     })
     versusLoss = { available: true, fit, curve }
   }
-  return { task, chance, chanceSource, models: rows.map(m => m.modelId), versusLogParams, versusLoss }
+  const nested =
+    rows.length >= 3 && options.conventions[0]
+      ? nestedAccuracySlope(rows, task, options.conventions[0], options)
+      : { available: false as const, reason: 'fewer than 3 models' }
+  return { task, chance, chanceSource, models: rows.map(m => m.modelId), versusLogParams, nestedBootstrap: nested, versusLoss }
 }
 
 /** The chance level each task declared (results record it with every case): there is no table to fall back on. */
@@ -115,4 +138,18 @@ export function analyzeDownstream(models: readonly DownstreamModel[], options: D
     results.push(analyzeTask('average', averaged, chance, 'mean of tasks', options))
   }
   return results
+}
+
+/**
+ * A task's accuracy at a predicted loss through its sigmoid: the expected accuracy at the predicted loss, and an
+ * interval from the sigmoid's band at the loss interval's ends (accuracy falls as loss rises), so it carries both
+ * the loss prediction's and the sigmoid's uncertainty.
+ */
+export function accuracyAtPredictedLoss(task: TaskScaling, loss: number, lossInterval: [number, number] | null): AccuracyPrediction | null {
+  if (!task.versusLoss.available) return null
+  const fit = task.versusLoss.fit
+  const centre = sigmoidBand(fit, loss)
+  const interval: [number, number] | null =
+    lossInterval === null ? null : [sigmoidBand(fit, lossInterval[1]).lower ?? Number.NaN, sigmoidBand(fit, lossInterval[0]).upper ?? Number.NaN]
+  return { task: task.task, accuracy: centre.accuracy, interval: interval && interval.every(Number.isFinite) ? interval : null }
 }

@@ -15,12 +15,11 @@ export interface HeldOutPrediction {
   perplexityRelativeError: number
 }
 
-function heldOut(form: LossForm, params: readonly number[], loss: readonly number[], train: number[], target: number, delta: number): HeldOutPrediction {
+function heldOut(form: LossForm, params: readonly number[], loss: readonly number[], train: number[], target: number): HeldOutPrediction {
   const law = fitLossForm(
     form,
     train.map(i => params[i]!),
     train.map(i => loss[i]!),
-    delta,
   )
   const predictedLoss = law.predictLoss(params[target]!)
   const actualLoss = loss[target]!
@@ -42,7 +41,7 @@ function checkSorted(params: readonly number[], caller: string): void {
 }
 
 /** null when removing a point leaves fewer points than the law has parameters. */
-export function leaveOneOut(form: LossForm, params: readonly number[], loss: readonly number[], delta = 1e-3): HeldOutPrediction[] | null {
+export function leaveOneOut(form: LossForm, params: readonly number[], loss: readonly number[]): HeldOutPrediction[] | null {
   checkSorted(params, 'leaveOneOut')
   if (params.length - 1 < LOSS_FORMS[form].parameters) return null
   return params.map((_, target) =>
@@ -52,13 +51,12 @@ export function leaveOneOut(form: LossForm, params: readonly number[], loss: rea
       loss,
       params.map((__, i) => i).filter(i => i !== target),
       target,
-      delta,
     ),
   )
 }
 
 /** Fit on the k smallest, predict point k (0-based), for every k from the law's parameter count to n − 1. */
-export function forwardRollout(form: LossForm, params: readonly number[], loss: readonly number[], delta = 1e-3): HeldOutPrediction[] {
+export function forwardRollout(form: LossForm, params: readonly number[], loss: readonly number[]): HeldOutPrediction[] {
   checkSorted(params, 'forwardRollout')
   const results: HeldOutPrediction[] = []
   for (let k = LOSS_FORMS[form].parameters; k < params.length; k++) {
@@ -69,7 +67,6 @@ export function forwardRollout(form: LossForm, params: readonly number[], loss: 
         loss,
         Array.from({ length: k }, (_, i) => i),
         k,
-        delta,
       ),
     )
   }

@@ -15,6 +15,15 @@ export interface TaskAccuracy {
   acc: number
   /** Its standard error (binomial), > 0. */
   stderr: number
+  /** Per item 0/1 (or a continuous score whose mean is acc), for the nested bootstrap; clusters when the task declares them. */
+  items?: number[]
+  clusters?: number[]
+}
+
+/** A model's loss item by item: loss = Σ nll / Σ units (tokens, words or bytes), for the nested bootstrap and the χ². */
+export interface LossItems {
+  nll: number[]
+  units: number[]
 }
 
 export interface ScalingPoint {
@@ -23,6 +32,9 @@ export interface ScalingPoint {
   /** Mean loss in nats per token; give this or perplexity (ln PPL = loss). */
   loss?: number
   perplexity?: number
+  /** Standard error of the loss (nats) from the model's own evaluation, for the χ² of the fit (else from lossItems). */
+  lossStderr?: number
+  lossItems?: LossItems
   accuracies?: Record<string, TaskAccuracy>
 }
 
@@ -46,22 +58,43 @@ export interface ScalingOptions {
   chanceLevels?: Record<string, number>
   /** Fit the sigmoid's ceiling gap u as well (default false: u = 0). */
   fitSigmoidCeiling?: boolean
+  /** Replicates of each part of the nested bootstrap (default 400). */
+  nestedSamples?: number
 }
 
 const positive = z.number().finite().positive()
-const accuracySchema = z.strictObject({ acc: z.number().min(0).max(1), stderr: positive })
+const finiteList = z.array(z.number().finite()).min(2)
+const clusterList = z.array(z.number().int().nonnegative()).optional()
+const accuracySchema = z
+  .strictObject({ acc: z.number().min(0).max(1), stderr: positive, items: finiteList.optional(), clusters: clusterList })
+  .refine(a => a.clusters === undefined || a.clusters.length === a.items?.length, { message: 'clusters needs one entry per item', path: ['clusters'] })
+const lossItemsSchema = z
+  .strictObject({ nll: finiteList, units: z.array(positive) })
+  .refine(l => l.nll.length === l.units.length, { message: 'nll and units need one entry per item each', path: ['units'] })
 const pointSchema = z
   .strictObject({
     modelId: z.string().min(1),
     params: z.strictObject({ total: positive, nonEmbedding: positive.optional() }),
     loss: positive.optional(),
     perplexity: z.number().finite().gt(1).optional(),
+    lossStderr: positive.optional(),
+    lossItems: lossItemsSchema.optional(),
     accuracies: z.record(z.string().min(1), accuracySchema).optional(),
   })
   .refine(p => p.loss !== undefined || p.perplexity !== undefined, { message: 'give loss (nats) or perplexity' })
   .refine(p => p.loss === undefined || p.perplexity === undefined || Math.abs(Math.log(p.perplexity) - p.loss) <= 1e-6 * p.loss, {
     message: 'loss and perplexity disagree (ln perplexity must equal loss); give one of them',
   })
+  .refine(
+    p => {
+      if (!p.lossItems) return true
+      const loss = p.loss ?? Math.log(p.perplexity ?? Number.NaN)
+      const fromItems = p.lossItems.nll.reduce((s, v) => s + v, 0) / p.lossItems.units.reduce((s, v) => s + v, 0)
+      // Items are stored as float32: 1e-4 relative is far beyond their rounding and far below any real mismatch.
+      return Math.abs(fromItems / loss - 1) <= 1e-4
+    },
+    { message: 'Σ nll / Σ units of lossItems is not the loss: the items are not the ones the loss came from', path: ['lossItems'] },
+  )
   .refine(p => p.params.nonEmbedding === undefined || p.params.nonEmbedding < p.params.total, {
     message: 'params.nonEmbedding must be smaller than params.total',
     path: ['params', 'nonEmbedding'],
@@ -79,6 +112,7 @@ const optionsSchema = z.strictObject({
   curvePoints: z.number().int().min(2).max(10000).optional(),
   chanceLevels: z.record(z.string(), z.number().min(0).lt(1)).optional(),
   fitSigmoidCeiling: z.boolean().optional(),
+  nestedSamples: z.number().int().min(20).max(100000).optional(),
 })
 
 function describe(issues: readonly z.core.$ZodIssue[], root: string, value: unknown): string {

@@ -2,14 +2,14 @@
 // Since ln PPL = L (nats), the prior study's "PPL power law" (log PPL linear in log N) is the log-linear
 // loss law L = c + s·ln N, and s is the perplexity slope d ln PPL / d ln N.
 import { fitLinear } from './linear-fit.ts'
-import { fitSaturatingHuber } from './saturating-law.ts'
+import { fitSaturatingProjection } from './variable-projection.ts'
 
 export type LossForm = 'logLinear' | 'powerLaw' | 'saturating'
 
 export const LOSS_FORMS: Record<LossForm, { parameters: number; formula: string; fittedBy: string }> = {
   logLinear: { parameters: 2, formula: 'L = c + s·ln N  (≡ PPL = e^c·N^s)', fittedBy: 'OLS of L (= ln PPL) on ln N' },
   powerLaw: { parameters: 2, formula: 'L = A·N^−α', fittedBy: 'OLS of ln L on ln N' },
-  saturating: { parameters: 3, formula: 'L = E + A·N^−α', fittedBy: 'summed Huber (δ) on ln L residuals, grid of starts' },
+  saturating: { parameters: 3, formula: 'L = E + A·N^−α', fittedBy: 'least squares on ln L by variable projection (NNLS in E, A inside a search over α)' },
 }
 
 export const LOSS_FORM_NAMES = Object.keys(LOSS_FORMS) as LossForm[]
@@ -19,7 +19,7 @@ export interface FittedLossForm {
   predictLoss(params: number): number
 }
 
-export function fitLossForm(form: LossForm, params: readonly number[], loss: readonly number[], delta = 1e-3): FittedLossForm {
+export function fitLossForm(form: LossForm, params: readonly number[], loss: readonly number[]): FittedLossForm {
   const logN = params.map(Math.log)
   switch (form) {
     case 'logLinear': {
@@ -31,7 +31,7 @@ export function fitLossForm(form: LossForm, params: readonly number[], loss: rea
       return { form, predictLoss: N => Math.exp(line.intercept + line.slope * Math.log(N)) }
     }
     case 'saturating': {
-      const fit = fitSaturatingHuber(params, loss, { delta })
+      const fit = fitSaturatingProjection(params, loss)
       return { form, predictLoss: N => fit.E + fit.A * N ** -fit.alpha }
     }
   }

@@ -1,5 +1,6 @@
 // The "Scaling" section of report.md, rendered from an analyzeScaling result (no fitting here).
-import type { ConventionAnalysis, Estimate, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
+import type { ConventionAnalysis, Estimate, NestedBootstrapResult, ScalingAnalysis, TaskScaling } from './analysis-types.ts'
+import { GOODNESS_OF_FIT_ALPHA } from './goodness-of-fit.ts'
 import { LOSS_FORMS, LOSS_FORM_NAMES, type LossForm } from './loss-forms.ts'
 
 const FORM_TITLES: Record<LossForm, string> = {
@@ -58,13 +59,16 @@ function lawsTable(c: ConventionAnalysis): string {
   const ppl = c.perplexityLaw
   const pow = c.lossPowerLaw
   const sat = c.saturatingLaw
-  const flags = Object.entries(sat.fit.onBoundary)
+  const huber = sat.huberCrossCheck
+  const flags = Object.entries(huber.onBoundary)
     .filter(([, on]) => on)
     .map(([name]) => name)
-  const satNote = [
-    sat.fit.converged ? 'converged' : 'NOT converged',
-    `${sat.fit.startsReachingBest}/${sat.fit.starts} starts agree`,
+  const satNote = [sat.fit.converged ? 'converged' : 'NOT converged', ...(sat.fit.irreducibleAtZero ? ['E at its bound 0'] : [])].join('; ')
+  const huberNote = [
+    huber.converged ? 'converged' : 'NOT converged',
+    `${huber.startsReachingBest}/${huber.starts} starts agree`,
     ...flags.map(f => `boundary: ${f}`),
+    huber.agrees ? 'agrees' : 'DISAGREES',
   ].join('; ')
   return table(
     ['law', 'fitted form', 'quantity', 'estimate ± SE', 'interval', 'fit'],
@@ -86,11 +90,19 @@ function lawsTable(c: ConventionAnalysis): string {
         `R² ${num(pow.rSquared, 4)}`,
       ],
       [
-        'saturating law in loss (Huber δ on ln L)',
+        'saturating law in loss (least squares on ln L, variable projection)',
         `L = ${num(sat.irreducibleLoss.estimate, 3)} + ${num(sat.coefficientA.estimate, 1)}·N^−${num(sat.lossExponentAlpha.estimate, 3)}`,
         'loss exponent α',
         ...saturatingAlphaCells(c),
         satNote,
+      ],
+      [
+        `cross-check: the same law by Huber δ = ${huber.delta} on ln L`,
+        `L = ${num(huber.E, 3)} + ${num(huber.A, 1)}·N^−${num(huber.alpha, 3)}`,
+        'loss exponent α',
+        num(huber.alpha, 3),
+        '—',
+        huberNote,
       ],
     ],
   )
@@ -152,6 +164,7 @@ function comparisonTable(c: ConventionAnalysis): string {
 
 function predictionsTable(c: ConventionAnalysis): string {
   if (c.predictions.length === 0) return ''
+  const exp = (i: [number, number] | null): [number, number] | null => i && [Math.exp(i[0]), Math.exp(i[1])]
   const rows = c.predictions.flatMap(p =>
     LOSS_FORM_NAMES.map(f => {
       const q = p.forms[f]
@@ -160,13 +173,61 @@ function predictionsTable(c: ConventionAnalysis): string {
         FORM_TITLES[f],
         num(q.loss, 3),
         interval(q.lossInterval),
+        interval(q.newModelLossInterval),
         num(q.perplexity, 2),
         interval(q.perplexityInterval, 2),
+        interval(exp(q.newModelLossInterval), 2),
         q.intervalMethod,
       ]
     }),
   )
-  return ['Predictions:', '', table(['N', 'form', 'loss', 'loss interval', 'PPL', 'PPL interval', 'interval'], rows)].join('\n')
+  return [
+    "Predictions: the curve's confidence interval, and the prediction interval a new model of that size measures inside (the curve's uncertainty plus the per-model scatter about the law):",
+    '',
+    table(['N', 'form', 'loss', 'curve interval', 'new model: loss', 'PPL', 'curve: PPL', 'new model: PPL', 'interval'], rows),
+    ...accuracyPredictions(c),
+  ].join('\n')
+}
+
+function accuracyPredictions(c: ConventionAnalysis): string[] {
+  const rows = c.predictions.flatMap(p => p.accuracies.map(a => [sci(p.params), a.task, num(a.accuracy, 3), interval(a.interval)]))
+  if (!rows.length) return []
+  return [
+    '',
+    "Accuracy at those sizes through each task's loss → accuracy sigmoid, at the saturating law's predicted loss; the interval is the sigmoid's 95% band at the ends of the new model's loss interval:",
+    '',
+    table(['N', 'task', 'accuracy', 'interval'], rows),
+  ]
+}
+
+/** The nested bootstrap's parts per quantity: items within each model's evaluation, the choice of models, both. */
+export function nestedTable(nested: NestedBootstrapResult, digits = 4): string {
+  if (!nested.available) return `Nested bootstrap: none — ${nested.reason}.`
+  const rows = nested.quantities.map(q => [
+    q.name,
+    num(q.estimate, digits),
+    num(q.items.sd, digits),
+    num(q.models.sd, digits),
+    num(q.nested.sd, digits),
+    interval(q.nested.interval, digits),
+  ])
+  const redrawn = nested.redrawn ? `; ${nested.redrawn} model draws with too few distinct sizes were redrawn` : ''
+  const failed = nested.failed ? `; ${nested.failed} replicates could not be fitted and are left out` : ''
+  return [
+    `Nested bootstrap (${nested.samples} replicates per part, seed ${nested.seed}${redrawn}${failed}): the SD from resampling items within each model's evaluation, from resampling the models, and from both (models, then items within each):`,
+    '',
+    table(['quantity', 'estimate', 'SD: items', 'SD: choice of models', 'SD: nested', 'nested 95% percentile interval'], rows),
+  ].join('\n')
+}
+
+function goodnessOfFitLine(c: ConventionAnalysis): string {
+  const g = c.saturatingLaw.goodnessOfFit
+  if (!g.available)
+    return `**Goodness of fit.** No χ² test: ${g.reason} (they come from per-item losses in the results). Residual RMS of ln L: ${num(g.residualRms, 4)}.`
+  const verdict = g.describesPoints
+    ? 'the law describes the points within their standard errors'
+    : '⚠ the law does NOT describe the points: their scatter about it exceeds their own standard errors'
+  return `**Goodness of fit.** χ² = ${num(g.chiSquared, 2)} on ${g.dof} dof (ln L residuals over each model's standard error), p = ${num(g.pValue, 3)}: ${verdict}. Standardised residuals: ${g.standardised.map(z => num(z, 2)).join(', ')}.`
 }
 
 function conventionSection(c: ConventionAnalysis): string {
@@ -175,6 +236,12 @@ function conventionSection(c: ConventionAnalysis): string {
     `### N = ${c.label}`,
     '',
     lawsTable(c),
+    '',
+    `**Saturating law.** Fitted by variable projection (E and A by non-negative least squares inside a search over α), the Huber fit kept as a cross-check. ${sat.huberCrossCheck.statement}`,
+    '',
+    goodnessOfFitLine(c),
+    '',
+    nestedTable(c.nestedBootstrap),
     '',
     `The perplexity slope (d ln PPL / d ln N) and the loss exponent α are different quantities: for L = E + A·N^−α the perplexity slope is −α·(L − E); here it is ${num(sat.perplexitySlopeAtSmallest, 3)} at the smallest and ${num(sat.perplexitySlopeAtLargest, 3)} at the largest model.`,
     sat.bootstrap.available
@@ -215,6 +282,9 @@ function downstreamSection(tasks: readonly TaskScaling[]): string {
         : '—',
       fit ? `${num(fit.slope.estimate, 2)} ${interval(fit.slope.interval, 2)}` : '—',
       fit ? `${num(fit.midpointLoss.estimate, 3)} ${interval(fit.midpointLoss.interval, 3)}` : t.versusLoss.available ? '—' : t.versusLoss.reason,
+      fit
+        ? `${num(fit.chiSquared, 2)} / ${fit.dof}, p ${num(fit.pValue, 3)}${fit.pValue !== null && fit.pValue < GOODNESS_OF_FIT_ALPHA ? ' ⚠ poor fit' : ''}`
+        : '—',
     ]
   })
   const label = tasks.find(t => t.versusLogParams[0])?.versusLogParams[0]?.label ?? 'total parameters'
@@ -223,7 +293,10 @@ function downstreamSection(tasks: readonly TaskScaling[]): string {
     '',
     `Accuracy points per tenfold N (${label}; weighted by 1/stderr²) and the chance-floored sigmoid acc = c + (1 − c)·σ(k·(L0 − L)) against loss:`,
     '',
-    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]'], rows),
+    table(['task', 'chance c', 'models', 'pts per decade [interval]', 'k [interval]', 'L0 (nats) [interval]', 'sigmoid χ² / dof, p'], rows),
+    '',
+    ...tasks.flatMap(t => (t.nestedBootstrap.available ? [`**${t.task}, accuracy per decade.** ${nestedTable(t.nestedBootstrap)}`, ''] : [])),
+    'Intervals of k and L0 use the normal quantile while the points scatter within their stderrs, and t on the dof with the SEs scaled by √(χ²/dof) once they scatter beyond them; ⚠ marks a sigmoid whose χ² rejects it at 5%.',
   ].join('\n')
 }
 

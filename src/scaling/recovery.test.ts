@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest'
 import { bootstrapSaturating, percentileInterval } from './bootstrap.ts'
 import { fitLinear } from './linear-fit.ts'
 import { seededRandom } from '../core/random.ts'
-import { fitSaturatingHuber, saturatingLoss } from './saturating-law.ts'
+import { saturatingLoss } from './saturating-law.ts'
+import { fitSaturatingProjection } from './variable-projection.ts'
 
 describe('interval coverage of the true α', () => {
   test('pure power law: the OLS t-interval covers α in ≥ 90% of 400 simulations (5 models, 1% noise)', () => {
@@ -33,8 +34,8 @@ describe('interval coverage of the true α', () => {
     const sims = 200
     for (let s = 0; s < sims; s++) {
       const loss = sizes.map(N => saturatingLoss(truth, N) * Math.exp(0.01 * random.normal()))
-      const fit = fitSaturatingHuber(sizes, loss)
-      const outcome = bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 80, seed: s, delta: 1e-3 })
+      const fit = fitSaturatingProjection(sizes, loss)
+      const outcome = bootstrapSaturating(sizes, loss, fit, { method: 'parametric', samples: 80, seed: s })
       if (!outcome.available) throw new Error(outcome.reason)
       const [low, high] = percentileInterval(
         outcome.bootstrap.replicates.map(r => r.alpha),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { seededRandom } from '../core/random.ts'
-import { chanceFlooredSigmoid, fitChanceFlooredSigmoid } from './sigmoid.ts'
+import { chanceFlooredSigmoid, fitChanceFlooredSigmoid, sigmoidBand } from './sigmoid.ts'
 
 const losses = Array.from({ length: 12 }, (_, i) => 1.8 + (i * 1.8) / 11)
 
@@ -47,6 +47,27 @@ describe('chance-floored sigmoid', () => {
     }
     expect(coveredSlope / sims).toBeGreaterThanOrEqual(0.9)
     expect(coveredMidpoint / sims).toBeGreaterThanOrEqual(0.9)
+  })
+  test('the 95% band of the expected accuracy covers the true accuracy ≈ 95% over 400 simulations (5 models, binomial noise)', () => {
+    const random = seededRandom(43)
+    const five = [2.2, 2.5, 2.8, 3.1, 3.4]
+    const items = 1000
+    const at = 2.0 // a smaller loss than any measured: the accuracy a bigger model would reach
+    const truth = chanceFlooredSigmoid(at, 0.25, 3, 2.6)
+    let covered = 0
+    const sims = 400
+    for (let s = 0; s < sims; s++) {
+      const acc = five.map(L => {
+        const p = chanceFlooredSigmoid(L, 0.25, 3, 2.6)
+        return p + Math.sqrt((p * (1 - p)) / items) * random.normal()
+      })
+      const stderr = acc.map(a => Math.sqrt((a * (1 - a)) / items))
+      const band = sigmoidBand(fitChanceFlooredSigmoid(five, acc, stderr, { chance: 0.25 }), at)
+      if (band.lower! <= truth && truth <= band.upper!) covered++
+    }
+    // Measured 95.75%.
+    expect(covered / sims).toBeGreaterThanOrEqual(0.93)
+    expect(covered / sims).toBeLessThanOrEqual(0.97)
   })
   test('bad input is named', () => {
     expect(() => fitChanceFlooredSigmoid([2, 3], [0.5, 0.4], [0.01, 0.01], { chance: 0.25 })).toThrow(/at least 3 points/)

@@ -4,6 +4,8 @@
 // error use different powers of the weights in 5.1.0, so pre-dividing by the stderr is the safe route).
 import { levenbergMarquardt } from 'ml-levenberg-marquardt'
 import { Matrix, inverse } from 'ml-matrix'
+import { chiSquaredSurvival } from '../statistics/chi-squared.ts'
+import { normalQuantile } from '../statistics/normal.ts'
 import { studentTCritical } from './student-t.ts'
 
 export interface SigmoidOptions {
@@ -31,6 +33,41 @@ export interface SigmoidFit {
   level: number
   /** How SEs were scaled: by √(χ²/dof) when that exceeds 1 (extra scatter beyond binomial noise). */
   seScaling: number
+  /** Upper-tail p-value of χ² on dof: small means the points scatter about the curve beyond their stderrs. */
+  pValue: number | null
+  /** Covariance of the fitted parameters (k, L0[, u]) with the same scaling; null when singular. */
+  covariance: number[][] | null
+}
+
+/** The expected accuracy at a loss, with its delta-method t interval from the parameters' covariance, kept in [c, 1]. */
+export function sigmoidBand(fit: SigmoidFit, loss: number): { accuracy: number; lower: number | null; upper: number | null } {
+  const k = fit.slope.estimate
+  const L0 = fit.midpointLoss.estimate
+  const u = fit.ceilingGap.estimate
+  const accuracy = chanceFlooredSigmoid(loss, fit.chance, k, L0, u)
+  if (fit.covariance === null || fit.dof < 1) return { accuracy, lower: null, upper: null }
+  const g = sigmoidGradient(loss, fit.chance, [k, L0, ...(fit.ceilingFitted ? [u] : [])], fit.ceilingFitted)
+  const variance = g.reduce((sum, gi, i) => sum + gi * g.reduce((t, gj, j) => t + fit.covariance![i]![j]! * gj, 0), 0)
+  const half = criticalValue(fit.level, fit.dof, fit.seScaling) * Math.sqrt(Math.max(0, variance))
+  return { accuracy, lower: Math.max(fit.chance, accuracy - half), upper: Math.min(1, accuracy + half) }
+}
+
+/**
+ * The stderrs are known (binomial), so intervals use the normal quantile; once the scatter exceeds them and the
+ * SEs are scaled by √(χ²/dof), that scale is estimated and t on dof applies.
+ */
+function criticalValue(level: number, dof: number, seScaling: number): number {
+  return seScaling > 1 ? studentTCritical(level, dof) : normalQuantile(0.5 + level / 2)
+}
+
+/** ∂ acc / ∂(k, L0[, u]) at one loss. */
+function sigmoidGradient(loss: number, chance: number, theta: readonly number[], fitCeiling: boolean): number[] {
+  const [k, L0] = theta as [number, number]
+  const u = fitCeiling ? theta[2]! : 0
+  const s = 1 / (1 + Math.exp(-k * (L0 - loss)))
+  const height = 1 - chance - u
+  const ds = s * (1 - s)
+  return [height * ds * (L0 - loss), height * ds * k, ...(fitCeiling ? [-s] : [])]
 }
 
 export function chanceFlooredSigmoid(loss: number, chance: number, slope: number, midpointLoss: number, ceilingGap = 0): number {
@@ -64,14 +101,7 @@ export function fitChanceFlooredSigmoid(loss: readonly number[], accuracy: reado
   const startSlope = sxx > 0 && sxy < 0 ? -sxy / sxx : 1
   const start = [startSlope, meanL + meanLogit / startSlope, ...(fitCeiling ? [0.01] : [])]
   const modelAt = (theta: number[], i: number) => chanceFlooredSigmoid(loss[i]!, chance, theta[0]!, theta[1]!, fitCeiling ? theta[2]! : 0)
-  const gradientAt = (theta: number[], i: number): number[] => {
-    const [k, L0] = theta as [number, number]
-    const u = fitCeiling ? theta[2]! : 0
-    const s = 1 / (1 + Math.exp(-k * (L0 - loss[i]!)))
-    const height = 1 - chance - u
-    const ds = s * (1 - s)
-    return [height * ds * (L0 - loss[i]!), height * ds * k, ...(fitCeiling ? [-s] : [])]
-  }
+  const gradientAt = (theta: number[], i: number): number[] => sigmoidGradient(loss[i]!, chance, theta, fitCeiling)
   const indices = loss.map((_, i) => i)
   const result = levenbergMarquardt({ x: indices, y: accuracy.map((a, i) => a / stderr[i]!) }, theta => i => modelAt(theta, i) / stderr[i]!, {
     initialValues: start,
@@ -93,16 +123,19 @@ export function fitChanceFlooredSigmoid(loss: readonly number[], accuracy: reado
   const dof = n - p
   const seScaling = Math.max(1, Math.sqrt(chiSquared / dof))
   let ses: (number | null)[] = theta.map(() => null)
+  let covariance: number[][] | null = null
   try {
-    const covariance = inverse(information)
+    const inverted = inverse(information)
     ses = theta.map((_, j) => {
-      const v = covariance.get(j, j)
+      const v = inverted.get(j, j)
       return v > 0 && Number.isFinite(v) ? Math.sqrt(v) * seScaling : null
     })
+    const scaled = inverted.mul(seScaling ** 2).to2DArray()
+    covariance = ses.every(se => se !== null) && scaled.every(row => row.every(Number.isFinite)) ? scaled : null
   } catch {
     // Singular information matrix (e.g. all points on the flat part of the sigmoid): SEs stay null.
   }
-  const t = studentTCritical(level, dof)
+  const t = criticalValue(level, dof, seScaling)
   const estimate = (j: number): ParameterEstimate => {
     const se = ses[j] ?? null
     return { estimate: theta[j]!, se, interval: se === null ? null : [theta[j]! - t * se, theta[j]! + t * se] }
@@ -118,5 +151,7 @@ export function fitChanceFlooredSigmoid(loss: readonly number[], accuracy: reado
     converged,
     level,
     seScaling,
+    pValue: dof >= 1 ? chiSquaredSurvival(chiSquared, dof) : null,
+    covariance,
   }
 }

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest'
 import { seededRandom } from '../core/random.ts'
 import { priorStudyPoints } from './prior-study.fixture.ts'
 import { fitSaturatingHuber, saturatingLoss } from './saturating-law.ts'
-import { fitSaturatingProjection } from './variable-projection.ts'
+import { fitSaturatingProjection, REPLICATE_PRECISION } from './variable-projection.ts'
 
 const truth = { E: 1.69, A: 406.4, alpha: 0.34 }
 const sizes = Array.from({ length: 8 }, (_, i) => 1e7 * 10 ** ((i * 2.5) / 7))
@@ -63,6 +63,15 @@ describe('variable projection', () => {
     expect(fit.A).toBeGreaterThan(1150.5)
     expect(fit.A).toBeLessThan(1152.5)
     expect(fit.irreducibleAtZero).toBe(true)
+  })
+
+  test('the replicate precision (31 grid points, 32 golden steps) lands within 1e-6 of the full fit’s α', () => {
+    const random = seededRandom(33)
+    for (let s = 0; s < 10; s++) {
+      const loss = sizes.map(N => saturatingLoss(truth, N) * Math.exp(0.01 * random.normal()))
+      const full = fitSaturatingProjection(sizes, loss)
+      expect(Math.abs(fitSaturatingProjection(sizes, loss, REPLICATE_PRECISION).alpha / full.alpha - 1)).toBeLessThan(1e-6)
+    }
   })
 
   test('bad input is named', () => {

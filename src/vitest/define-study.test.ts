@@ -138,4 +138,13 @@ describe("the scaling fit's loss", () => {
       'scaling.metric: "nll" is not a perplexity of chunks (it has perplexity)',
     )
   })
+
+  test('`predict` names sizes for the law to predict at; the case records them; a bad size or a study without a perplexity is an error naming the field', () => {
+    expect(scalingOf({ tasks: ['chunks'], predict: [3e9] })).toEqual({ task: 'chunks', metric: 'perplexity', predict: [3e9] })
+    expect(() => scalingOf({ tasks: ['chunks'], predict: [3e9, -1] })).toThrow('predict.1: must be a positive parameter count, e.g. 3e9')
+    expect(() => scalingOf({ tasks: ['chunks'], predict: [] })).toThrow('predict: is empty; name at least one size or leave it out')
+    expect(() => scalingOf({ tasks: ['mc'], predict: [3e9] })).toThrow(
+      'predict: needs a task that reports a perplexity: the prediction comes from the scaling law fitted to it',
+    )
+  })
 })

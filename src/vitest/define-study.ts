@@ -43,7 +43,8 @@ export function planStudy(study: AnyStudy): StudyCase[] {
     const options = nonDefaultOptions(entry, catalog[task])
     return { task, options, label: taskLabel(task, options) }
   })
-  const scaling = scalingLoss(study.scaling, tasks, catalog)
+  const loss = scalingLoss(study.scaling, tasks, catalog)
+  const scaling = loss && study.predict ? { ...loss, predict: [...study.predict] } : loss
   // The study's lm-eval version is each model's default.
   const models = study.models.map(model => (study.lmEval && !model.lmEval ? { ...model, lmEval: study.lmEval } : model))
   return models.flatMap(model =>

@@ -16,7 +16,11 @@ import type { CaseEntry } from '../core/schema.ts'
 import { writeReports } from '../report/write-reports.ts'
 import { flippedDocuments } from './flipped-documents.ts'
 import { updateFromVitest, type ResolvedLmscaleOptions } from './options.ts'
-import './types.ts'
+import type { CaseMeta } from './types.ts'
+
+function recordedScaling({ predict, ...loss }: NonNullable<CaseMeta['scaling']>): NonNullable<CaseEntry['scaling']> {
+  return { ...loss, ...(predict ? { predict: [...predict] } : {}) }
+}
 
 /** One study case as results.json records it; undefined for a test that is not a study case. */
 export function caseEntry(testCase: TestCase, module: TestModule, root: string): CaseEntry | undefined {
@@ -35,7 +39,7 @@ export function caseEntry(testCase: TestCase, module: TestModule, root: string):
     bands: meta.bandChecks ?? [],
     record: meta.record ?? null,
     ...(meta.items ? { items: meta.items } : {}),
-    ...(meta.scaling ? { scaling: { ...meta.scaling } } : {}),
+    ...(meta.scaling ? { scaling: recordedScaling(meta.scaling) } : {}),
   }
 }
 

@@ -26,3 +26,9 @@ test('per-model settings are typed', () => {
   // @ts-expect-error maxLength is a number
   study({ name: 's', models: [{ name: 'm', source: 'x', maxLength: '512' }], tasks: ['arc_easy'] })
 })
+
+test('predict takes parameter counts', () => {
+  study({ name: 's', models: [{ name: 'm', source: 'x' }], tasks: ['wikitext'], predict: [3e9, 7e9] })
+  // @ts-expect-error a size is a number, not a label
+  study({ name: 's', models: [{ name: 'm', source: 'x' }], tasks: ['wikitext'], predict: ['3B'] })
+})

@@ -41,6 +41,11 @@ export interface StudyDefinition<Tasks extends TaskCatalog, M extends string, T 
    * reports a per-token perplexity (then per word, then per byte), e.g. `wikitext2_sliding perplexity`.
    */
   readonly scaling?: NoInfer<{ [K in T]: { readonly task: K; readonly metric: Tasks[K] } }[T]>
+  /**
+   * Sizes (total parameters) to predict the scaling law at, e.g. `[3e9]` for the next MobileLLM: report.md gives
+   * the predicted loss with a prediction interval and each task's accuracy through its loss → accuracy sigmoid.
+   */
+  readonly predict?: readonly number[]
   /** The lm-eval version whose request encoding every model follows unless it names its own (default '0.4.13'). */
   readonly lmEval?: LmEvalVersion
   readonly device?: Device
@@ -136,6 +141,10 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
       tasks: z.array(taskEntrySchema).min(1, 'is empty; list at least one task'),
       bands: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))).optional(),
       scaling: z.strictObject({ task: name, metric: name }).optional(),
+      predict: z
+        .array(z.number().refine(n => Number.isFinite(n) && n > 0, 'must be a positive parameter count, e.g. 3e9'))
+        .min(1, 'is empty; name at least one size or leave it out')
+        .optional(),
       lmEval: lmEvalSchema.optional(),
       device: deviceSchema.optional(),
       allowFallback: z.boolean().optional(),
@@ -180,6 +189,9 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
         else if (!perplexities.includes(metric)) {
           problem(['scaling', 'metric'], `${JSON.stringify(metric)} is not a perplexity of ${task} (it has ${perplexities.join(', ') || 'none'})`)
         }
+      }
+      if (study.predict && !taskNames.some(task => Object.values(catalog[task]?.metrics ?? {}).some(info => info.kind === 'perplexity'))) {
+        problem(['predict'], 'needs a task that reports a perplexity: the prediction comes from the scaling law fitted to it')
       }
       for (const [model, byTask] of Object.entries(study.bands ?? {})) {
         if (model !== '*' && !models.includes(model)) {

@@ -15,8 +15,8 @@ export interface CaseMeta {
   readonly task: string
   /** Identifies the loaded model this case shares with others in the worker (see model-pool.ts). */
   readonly poolKey: string
-  /** The task label and perplexity metric the study's scaling fit uses (absent when the study has no perplexity). */
-  readonly scaling?: { readonly task: string; readonly metric: string }
+  /** The task label and perplexity metric the study's scaling fit uses (absent when the study has no perplexity), and the sizes it predicts at. */
+  readonly scaling?: { readonly task: string; readonly metric: string; readonly predict?: readonly number[] }
   /** metric → band, declared by the study. */
   readonly bands: Readonly<Record<string, Band>>
   /** Set once the metrics are computed or read back. */
