@@ -38,7 +38,7 @@ export const metricInfoSchema = z.strictObject({
 export const taskRecordSchema = z.strictObject({
   name: z.string(),
   version: z.string(),
-  kind: z.enum(['multiple_choice', 'loglikelihood_rolling', 'token_perplexity']),
+  kind: z.enum(['multiple_choice', 'loglikelihood_rolling', 'token_perplexity', 'fidelity']),
   /** Accuracy of uniform guessing; null when the task declares none. */
   chance: finite.nullable(),
   metrics: z.record(z.string(), metricInfoSchema),
@@ -194,6 +194,20 @@ export const caseRecordSchema = z.strictObject({
     limit: z.number().int().nullable(),
     /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
     task: z.record(z.string(), z.number()).optional(),
+    /**
+     * A fidelity case's reference model and its identity: part of the options hash, so resuming and the baseline
+     * gate key on both models. Absent for every other task.
+     */
+    reference: z
+      .strictObject({
+        name: z.string(),
+        source: z.string(),
+        revision: z.string().nullable(),
+        commit: z.string().nullable().optional(),
+        hash: z.string(),
+        files: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
   }),
   /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
   optionsHash: z.string(),

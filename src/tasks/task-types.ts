@@ -96,7 +96,31 @@ export interface TokenPerplexityTask<
   loadText(options: DataOptions): Promise<string>
 }
 
-export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask
+/**
+ * A fidelity statistic: the value of a named statistic of the model's distributions against its reference's, with
+ * the statistic holding its standard error when it has one (llama.cpp's `perplexity --kl-divergence` set).
+ */
+export interface FidelityMetric<Statistic extends string = string> extends MetricInfo {
+  readonly aggregation: 'mean' | 'corpus'
+  readonly stderr?: Statistic
+}
+
+/**
+ * A model scored against a reference model over one text in non-overlapping windows (src/models/fidelity.ts):
+ * each metric names the statistic it reports.
+ */
+export interface FidelityTask<
+  Name extends string = string,
+  M extends string = string,
+  O extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
+> extends TaskDeclaration<Name, FidelityMetric, M> {
+  readonly kind: 'fidelity'
+  /** Tokens per window and positions per onnxruntime call, with their defaults. */
+  readonly options: O
+  loadText(options: DataOptions): Promise<string>
+}
+
+export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask | FidelityTask
 
 /** The declaration without its computations, as results record it. */
 export function taskInfo(task: Task): TaskInfo {
@@ -106,7 +130,7 @@ export function taskInfo(task: Task): TaskInfo {
     version: task.version,
     ...(task.chance === undefined ? {} : { chance: task.chance }),
     metrics,
-    ...(task.kind === 'token_perplexity' ? { options: { ...task.options } } : {}),
+    ...(task.kind === 'token_perplexity' || task.kind === 'fidelity' ? { options: { ...task.options } } : {}),
     ...(task.kind === 'multiple_choice' && task.clusterKey !== undefined ? { clusterKey: task.clusterKey } : {}),
   }
 }
