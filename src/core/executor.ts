@@ -60,6 +60,8 @@ export interface ModelSpec<Name extends string = string> {
    * study's fidelity tasks score this model against it. Only models that declare a reference run fidelity tasks.
    */
   readonly reference?: string
+  /** Loaded only as other models' reference (e.g. an fp32 export kept for fidelity): no cases of its own. */
+  readonly referenceOnly?: boolean
 }
 
 /** Token strings that replace the tokenizer's own bos/eos/unk; each must be in its vocabulary. */

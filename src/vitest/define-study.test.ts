@@ -159,6 +159,15 @@ describe('fidelity cases', () => {
     expect(cases.find(c => c.model.name === 'q8' && c.task === 'mc')!.meta.reference).toBeUndefined()
   })
 
+  test('a reference-only model has no cases of its own, but is still the reference of its models', () => {
+    const cases = plan({ models: models.map(m => (m.name === 'fp32' ? { ...m, referenceOnly: true } : m)), tasks: ['mc', 'fidelity'] })
+    expect(cases.map(c => `${c.model.name}/${c.task}`)).toEqual(['q8/mc', 'q8/fidelity', 'q4/mc', 'q4/fidelity', 'other/mc'])
+    expect(cases[1]!.reference?.name).toBe('fp32')
+    expect(() => plan({ models: [...models, { name: 'spare', source: 'z', referenceOnly: true }], tasks: ['fidelity'] })).toThrow(
+      'models.4.referenceOnly: model "spare" is reference-only, but no model names it as its `reference`',
+    )
+  })
+
   test('an unknown, self or chained reference, a reference without a fidelity task and a fidelity task without one are errors', () => {
     expect(() => plan({ models: [{ name: 'a', source: 'x', reference: 'fp' }], tasks: ['fidelity'] })).toThrow(
       'models.0.reference: names model "fp", which is not in `models` (a)',

@@ -47,6 +47,7 @@ export function planStudy(study: AnyStudy): StudyCase[] {
   // The study's lm-eval version is each model's default.
   const models = study.models.map(model => (study.lmEval && !model.lmEval ? { ...model, lmEval: study.lmEval } : model))
   return inReferenceOrder(models).flatMap(model => {
+    if (model.referenceOnly) return []
     const reference = models.find(m => m.name === model.reference)
     // A fidelity task runs for the models that declare a reference, against it.
     const modelTasks = tasks.filter(({ task }) => catalog[task]!.kind !== 'fidelity' || reference)

@@ -81,6 +81,7 @@ const modelSchema = z.strictObject({
   maxLength: positiveInteger.optional(),
   batchSize: positiveInteger.optional(),
   reference: name.optional(),
+  referenceOnly: z.boolean().optional(),
 })
 
 /** A task entry as written: its name, or `{ task, ...options }` (the options are checked against the task's declared ones). */
@@ -215,7 +216,7 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
  * is scored alone (so a case needs two loaded models, never more), and a reference needs a fidelity task to run.
  */
 function referenceProblems(
-  models: readonly { readonly name: string; readonly reference?: string | undefined }[],
+  models: readonly { readonly name: string; readonly reference?: string | undefined; readonly referenceOnly?: boolean | undefined }[],
   tasks: readonly string[],
   catalog: Readonly<Record<string, TaskInfo>>,
   problem: (path: (string | number)[], message: string) => void,
@@ -225,6 +226,9 @@ function referenceProblems(
   const listed = tasks.filter(task => fidelityTasks.includes(task))
   models.forEach((model, i) => {
     const reference = model.reference
+    if (model.referenceOnly && !models.some(m => m.reference === model.name)) {
+      problem(['models', i, 'referenceOnly'], `model ${JSON.stringify(model.name)} is reference-only, but no model names it as its \`reference\``)
+    }
     if (reference === undefined) return
     const path = ['models', i, 'reference']
     const target = models.find(m => m.name === reference)
