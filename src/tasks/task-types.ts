@@ -82,18 +82,20 @@ export interface RollingTask<Name extends string = string, M extends string = st
   loadDocuments(options: DataOptions): Promise<RollingDocument[]>
 }
 
-/** One text scored under a token-level window plan (sliding window or fixed chunks). */
-export interface TokenPerplexityTask<
-  Name extends string = string,
-  M extends string = string,
-  O extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
-> extends TaskDeclaration<Name, TokenMetric, M> {
-  readonly kind: 'token_perplexity'
-  /** The window plan's settings a study may change, with their defaults (e.g. window 1024, stride 512). */
+type TaskOptionValues = Readonly<Record<string, number>>
+
+/** A task over one text, with the settings a study may change and their defaults. */
+interface TextTask<Name extends string, Metric extends MetricInfo, M extends string, O extends TaskOptionValues> extends TaskDeclaration<Name, Metric, M> {
   readonly options: O
+  loadText(options: DataOptions): Promise<string>
+}
+
+/** One text scored under a token-level window plan (sliding window or fixed chunks); options e.g. window 1024, stride 512. */
+export interface TokenPerplexityTask<Name extends string = string, M extends string = string, O extends TaskOptionValues = TaskOptionValues>
+  extends TextTask<Name, TokenMetric, M, O> {
+  readonly kind: 'token_perplexity'
   /** The window plan for the given settings. */
   method(options: O): WindowMethod
-  loadText(options: DataOptions): Promise<string>
 }
 
 /**
@@ -106,18 +108,12 @@ export interface FidelityMetric<Statistic extends string = string> extends Metri
 }
 
 /**
- * A model scored against a reference model over one text in non-overlapping windows (src/models/fidelity.ts):
- * each metric names the statistic it reports.
+ * A model scored against a reference model over one text in non-overlapping windows (src/models/fidelity.ts): each
+ * metric names the statistic it reports; options are tokens per window and positions per onnxruntime call.
  */
-export interface FidelityTask<
-  Name extends string = string,
-  M extends string = string,
-  O extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
-> extends TaskDeclaration<Name, FidelityMetric, M> {
+export interface FidelityTask<Name extends string = string, M extends string = string, O extends TaskOptionValues = TaskOptionValues>
+  extends TextTask<Name, FidelityMetric, M, O> {
   readonly kind: 'fidelity'
-  /** Tokens per window and positions per onnxruntime call, with their defaults. */
-  readonly options: O
-  loadText(options: DataOptions): Promise<string>
 }
 
 export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask | FidelityTask
