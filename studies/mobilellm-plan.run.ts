@@ -4,10 +4,21 @@
  */
 import { test } from 'vitest'
 import { formatPlan, planDownloads } from '../src/families/hub-study.ts'
-import { MOBILELLM_TASKS, mobileLlmSettingsFromEnv } from '../src/families/mobilellm-study.ts'
+import {
+  MOBILELLM_FIDELITY_TASK,
+  mobileLlmFidelityFromEnv,
+  mobileLlmSettingsFromEnv,
+  mobileLlmStudyModels,
+  mobileLlmTasks,
+} from '../src/families/mobilellm-study.ts'
 
 test('MobileLLM study plan: every case and the files it would download', async () => {
   const settings = mobileLlmSettingsFromEnv()
-  const plan = await planDownloads(settings.models, MOBILELLM_TASKS, { device: settings.device, dtype: settings.dtype })
+  const models = mobileLlmStudyModels(settings, mobileLlmFidelityFromEnv())
+  const plan = await planDownloads(models, mobileLlmTasks(models), {
+    device: settings.device,
+    dtype: settings.dtype,
+    fidelityTasks: [MOBILELLM_FIDELITY_TASK],
+  })
   console.log(formatPlan(plan))
 })

@@ -149,7 +149,7 @@ function metricRule(info: MetricInfo | undefined): 'accuracy' | 'continuous' | '
   if (info?.kind === 'accuracy') return 'accuracy'
   if (info?.aggregation === 'mean') return 'continuous'
   if (info?.direction !== 'lower') return undefined
-  return info.kind === 'perplexity' ? 'ratio' : info.kind === 'nll' ? 'nats' : 'bits'
+  return info.kind === 'perplexity' || info.kind === 'perplexity_ratio' ? 'ratio' : info.kind === 'nll' ? 'nats' : info.kind === 'bits' ? 'bits' : undefined
 }
 
 function statisticalRow(
@@ -165,7 +165,7 @@ function statisticalRow(
   const rule = metricRule(entry.record?.task.metrics[metric])
   if (rule === 'accuracy') return accuracyRow(figures, base, now, baseline, entry)
   if (rule === 'continuous') return continuousRow(figures, base, now, baseline, entry)
-  if (rule === undefined) return { ...figures, method: 'none', detail: 'no gating rule for this metric (direction unknown)', verdict: 'unchecked' }
+  if (rule === undefined) return { ...figures, method: 'none', detail: 'no statistical gating rule for this metric (its bands gate it)', verdict: 'unchecked' }
   // Lower is better for every perplexity-like metric; tolerance r on perplexity is ln(1 + r) nats, log2(1 + r) bits.
   const r = settings.perplexityTolerance
   const [excess, allowed, unit] =

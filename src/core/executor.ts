@@ -55,6 +55,13 @@ export interface ModelSpec<Name extends string = string> {
   readonly maxLength?: number
   /** Rows per onnxruntime call. */
   readonly batchSize?: number
+  /**
+   * Another model of the study (by name) sharing this one's tokenizer, e.g. the fp32 export for a q8 one: the
+   * study's fidelity tasks score this model against it. Only models that declare a reference run fidelity tasks.
+   */
+  readonly reference?: string
+  /** Loaded only as other models' reference (e.g. an fp32 export kept for fidelity): no cases of its own. */
+  readonly referenceOnly?: boolean
 }
 
 /** Token strings that replace the tokenizer's own bos/eos/unk; each must be in its vocabulary. */
@@ -112,7 +119,7 @@ export interface Progress {
   readonly tokens?: number
 }
 
-export interface RunCaseOptions {
+export interface RunCaseOptions<Model extends LoadedModel = LoadedModel> {
   /** lm-eval's `limit`: evaluate only the first N documents. */
   readonly limit: number | undefined
   /** The study's options for this task (validated against the task's declared `options`); empty for the defaults. */
@@ -121,6 +128,8 @@ export interface RunCaseOptions {
   readonly onProgress: (progress: Progress) => void
   /** Suspicious input that is still scored (e.g. whitespace-only documents): printed and recorded with the case. */
   readonly onWarning?: (message: string) => void
+  /** A fidelity task's reference model (the model spec's `reference`), loaded beside the model; absent for other tasks. */
+  readonly reference?: { readonly name: string; readonly model: Model }
 }
 
 /** JSON-serialisable value, for per-item records stored with each case. */
@@ -253,7 +262,7 @@ export interface CaseExecutor<Tasks extends TaskCatalog = TaskCatalog, Model ext
    */
   readonly tasks: { readonly [Task in keyof Tasks]: TaskInfo<Tasks[Task]> }
   loadModel(spec: ModelSpec, options: LoadOptions): Promise<Model>
-  runCase(model: Model, task: keyof Tasks & string, options: RunCaseOptions): Promise<CaseRun>
+  runCase(model: Model, task: keyof Tasks & string, options: RunCaseOptions<Model>): Promise<CaseRun>
   release(model: Model): void | Promise<void>
   /** The calibration for throughput on this model's device; without it lmscale times a fixed JavaScript MatMul. */
   calibration?(model: Model): CalibrationWorkload | Promise<CalibrationWorkload>

@@ -38,7 +38,7 @@ export const metricInfoSchema = z.strictObject({
 export const taskRecordSchema = z.strictObject({
   name: z.string(),
   version: z.string(),
-  kind: z.enum(['multiple_choice', 'loglikelihood_rolling', 'token_perplexity']),
+  kind: z.enum(['multiple_choice', 'loglikelihood_rolling', 'token_perplexity', 'fidelity']),
   /** Accuracy of uniform guessing; null when the task declares none. */
   chance: finite.nullable(),
   metrics: z.record(z.string(), metricInfoSchema),
@@ -164,19 +164,24 @@ export const environmentSchema = z.strictObject({
   gitCommit: z.string().nullable(),
 })
 
+/** A model as a record names it: the study's name, where it came from, and its identity with the files it covers. */
+const modelIdentityShape = {
+  name: z.string(),
+  source: z.string(),
+  /** The revision the study asked for (a branch, tag or commit). */
+  revision: z.string().nullable(),
+  /** The commit the files came from (a hub snapshot), null for a local directory; absent when the executor did not say. */
+  commit: z.string().nullable().optional(),
+  /** The identity hash over `files` and `settings`: resume and baselines key on it. */
+  hash: z.string(),
+  /** Every model file (config, tokenizer files, ONNX graph, external data) → sha256. */
+  files: z.record(z.string(), z.string()).optional(),
+}
+
 export const caseRecordSchema = z.strictObject({
   study: z.string(),
   model: z.strictObject({
-    name: z.string(),
-    source: z.string(),
-    /** The revision the study asked for (a branch, tag or commit). */
-    revision: z.string().nullable(),
-    /** The commit the files came from (a hub snapshot), null for a local directory; absent when the executor did not say. */
-    commit: z.string().nullable().optional(),
-    /** The identity hash over `files` and `settings`: resume and baselines key on it. */
-    hash: z.string(),
-    /** Every model file (config, tokenizer files, ONNX graph, external data) → sha256. */
-    files: z.record(z.string(), z.string()).optional(),
+    ...modelIdentityShape,
     /** Every setting that changes what the model computes (dtype, BOS policy, max length, special-token fix, scoring path). */
     settings: z.record(z.string(), json).optional(),
     parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
@@ -195,6 +200,11 @@ export const caseRecordSchema = z.strictObject({
     limit: z.number().int().nullable(),
     /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
     task: z.record(z.string(), z.number()).optional(),
+    /**
+     * A fidelity case's reference model and its identity: part of the options hash, so resuming and the baseline
+     * gate key on both models. Absent for every other task.
+     */
+    reference: z.strictObject(modelIdentityShape).optional(),
   }),
   /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
   optionsHash: z.string(),

@@ -3,7 +3,20 @@
  * the reports and the scaling fit read this metadata and never guess from a metric's name.
  */
 
-export const METRIC_KINDS = ['accuracy', 'perplexity', 'nll', 'bits', 'probability', 'margin', 'brier', 'log_likelihood'] as const
+export const METRIC_KINDS = [
+  'accuracy',
+  'perplexity',
+  'nll',
+  'bits',
+  'probability',
+  'margin',
+  'brier',
+  'log_likelihood',
+  'divergence',
+  'agreement',
+  'probability_shift',
+  'perplexity_ratio',
+] as const
 export type MetricKind = (typeof METRIC_KINDS)[number]
 
 export interface MetricInfo {
@@ -11,7 +24,9 @@ export interface MetricInfo {
   readonly direction: 'higher' | 'lower'
   /**
    * What the number is: a 0/1 accuracy, a perplexity (a ratio), an NLL in nats, bits, or a continuous per-item
-   * score of a multiple-choice document (a probability, a margin in nats, a Brier score, a log-likelihood in nats).
+   * score of a multiple-choice document (a probability, a margin in nats, a Brier score, a log-likelihood in nats);
+   * or a fidelity statistic against a reference model (a KL divergence in nats, a top-token agreement rate, a shift
+   * in the observed token's probability, a perplexity ratio).
    */
   readonly kind: MetricKind
   /** `mean`: the mean of per-item values, with its standard error; `corpus`: one ratio over the whole text. */
@@ -20,7 +35,8 @@ export interface MetricInfo {
   readonly unit?: 'token' | 'word' | 'byte'
 }
 
-export type TaskKind = 'multiple_choice' | 'loglikelihood_rolling' | 'token_perplexity'
+/** `fidelity`: a model scored against a reference model of the study (its `reference`), over a text in windows. */
+export type TaskKind = 'multiple_choice' | 'loglikelihood_rolling' | 'token_perplexity' | 'fidelity'
 
 /** A task as the harness sees it: recorded with every result. */
 export interface TaskInfo<Metric extends string = string> {

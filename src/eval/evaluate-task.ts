@@ -7,7 +7,7 @@ import type { CaseItems, ChoiceItem, DataFileRecord, MetricValue, RollingItem, T
 import { dataOptionsFromEnv, type DataOptions } from '../hub/hub-options.ts'
 import type { LoglikelihoodResult, Scorer } from '../scoring/scorer.ts'
 import { mean, meanStderr } from '../tasks/metric-math.ts'
-import type { ChoiceDocument, MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
+import type { ChoiceDocument, FidelityTask, MultipleChoiceTask, RollingTask, Task, TokenPerplexityTask } from '../tasks/task-types.ts'
 
 export interface TaskResult {
   readonly task: string
@@ -46,7 +46,10 @@ export interface EvaluateOptions {
   readonly taskOptions?: Readonly<Record<string, number>>
 }
 
-export async function evaluateTask(task: Task, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
+/** Tasks one scorer answers alone; a fidelity task also needs a reference model (src/vitest/fidelity-case.ts). */
+export type ScorerTask = Exclude<Task, FidelityTask>
+
+export async function evaluateTask(task: ScorerTask, scorer: Scorer, options: EvaluateOptions = {}): Promise<TaskResult> {
   const dataFiles: DataFileRecord[] = []
   const data: DataOptions = { ...(options.data ?? dataOptionsFromEnv()), onFile: file => dataFiles.push(file) }
   const result =
@@ -62,7 +65,7 @@ export async function evaluateTask(task: Task, scorer: Scorer, options: Evaluate
 export async function taskDataFiles(task: Task, options: { readonly data?: DataOptions } = {}): Promise<DataFileRecord[]> {
   const dataFiles: DataFileRecord[] = []
   const data: DataOptions = { ...(options.data ?? dataOptionsFromEnv()), onFile: file => dataFiles.push(file) }
-  await (task.kind === 'token_perplexity' ? task.loadText(data) : task.loadDocuments(data))
+  await (task.kind === 'token_perplexity' || task.kind === 'fidelity' ? task.loadText(data) : task.loadDocuments(data))
   return dataFiles
 }
 

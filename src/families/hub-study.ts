@@ -35,6 +35,10 @@ export interface StudyModel {
   readonly dtype?: Dtype
   /** Why the model is in the study though outside the study's size range; printed by plan mode. */
   readonly outOfRange?: string
+  /** Another study model this one is scored against by the fidelity tasks (e.g. its fp32 export). */
+  readonly reference?: string
+  /** Loaded only as other models' reference: no cases of its own. */
+  readonly referenceOnly?: boolean
 }
 
 /** PIN: each revision must become the 40-hex commit the study was run on (plan mode prints it). */
@@ -49,7 +53,7 @@ export function hubModel(name: string, hub: string, nominalParameters: number, s
 }
 
 /** A study model as the harness takes it: every declared setting becomes the study schema's per-model field. */
-export function studyModelSpec({ name, hub, revision, family, maxLength, bos, specialTokens, dtype }: StudyModel): ModelSpec {
+export function studyModelSpec({ name, hub, revision, family, maxLength, bos, specialTokens, dtype, reference, referenceOnly }: StudyModel): ModelSpec {
   return {
     name,
     source: hub,
@@ -59,6 +63,8 @@ export function studyModelSpec({ name, hub, revision, family, maxLength, bos, sp
     ...(bos === undefined ? {} : { bos }),
     ...(specialTokens === undefined ? {} : { specialTokens }),
     ...(dtype === undefined ? {} : { dtype }),
+    ...(reference === undefined ? {} : { reference }),
+    ...(referenceOnly ? { referenceOnly } : {}),
   }
 }
 
@@ -161,10 +167,14 @@ export interface PlannedCase {
   readonly files: readonly PlannedFile[]
   readonly bytes: number
   readonly outOfRange: string | undefined
+  /** A fidelity case's reference model (its files are listed under that model's name). */
+  readonly reference?: string
 }
 
 export interface StudyPlan {
   readonly cases: readonly PlannedCase[]
+  /** Models loaded only as the reference of fidelity cases: downloaded, no cases of their own (their `task` is empty). */
+  readonly references: readonly PlannedCase[]
   /** Bytes to download for all models, each model's files counted once (0 offline: no sizes known). */
   readonly totalBytes: number
   /** False when made offline: files by the layout's names, no sizes, no commits, no external data. */
@@ -176,6 +186,8 @@ export interface PlanOptions {
   readonly dtype?: Dtype
   /** Defaults to the environment (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE). */
   readonly hubOptions?: DataOptions
+  /** The tasks that score a model against its reference: planned only for models that declare one. */
+  readonly fidelityTasks?: readonly string[]
 }
 
 interface ModelPlan {
@@ -197,6 +209,7 @@ export async function planDownloads(models: readonly StudyModel[], tasks: readon
   const studyWide = options.dtype ?? studyDtype(device)
   const hubOptions = options.hubOptions ?? dataOptionsFromEnv()
   const cases: PlannedCase[] = []
+  const references: PlannedCase[] = []
   let totalBytes = 0
   for (const studyModel of models) {
     const dtype = studyModel.dtype ?? studyWide
@@ -208,10 +221,30 @@ export async function planDownloads(models: readonly StudyModel[], tasks: readon
         }))
     const bytes = planned.files.reduce((sum, file) => sum + (file.size ?? 0), 0)
     totalBytes += bytes
-    const { name, hub, revision, outOfRange } = studyModel
-    for (const task of tasks) cases.push({ model: name, task, hub, revision, commit: planned.commit, device, dtype, files: planned.files, bytes, outOfRange })
+    const { name, hub, revision, outOfRange, reference } = studyModel
+    const planOf = (task: string): PlannedCase => ({
+      model: name,
+      task,
+      hub,
+      revision,
+      commit: planned.commit,
+      device,
+      dtype,
+      files: planned.files,
+      bytes,
+      outOfRange,
+    })
+    // A reference-only model is downloaded and loaded, but runs no case of its own.
+    if (studyModel.referenceOnly) references.push(planOf(''))
+    else {
+      for (const task of tasks) {
+        const fidelity = options.fidelityTasks?.includes(task) ?? false
+        if (fidelity && reference === undefined) continue
+        cases.push({ ...planOf(task), ...(fidelity ? { reference } : {}) })
+      }
+    }
   }
-  return { cases, totalBytes, listed: !hubOptions.offline }
+  return { cases, references, totalBytes, listed: !hubOptions.offline }
 }
 
 function megabytes(bytes: number | undefined): string {
@@ -230,9 +263,10 @@ export function formatPlan(plan: StudyPlan): string {
   if (!plan.listed) {
     lines.push('HF_HUB_OFFLINE is set: files by the transformers.js layout, without sizes, commits or external data; run online to resolve them')
   }
-  for (const c of plan.cases) {
+  for (const c of [...plan.references, ...plan.cases]) {
     const size = plan.listed ? `, ${megabytes(c.bytes)}` : ''
-    lines.push(`${c.model} × ${c.task}: ${c.hub}@${c.revision}${pinAdvice(c)}, ${c.dtype} on ${c.device}${size}`)
+    const what = c.task === '' ? `${c.model} (reference only, no cases)` : `${c.model} × ${c.task}${c.reference === undefined ? '' : ` against ${c.reference}`}`
+    lines.push(`${what}: ${c.hub}@${c.revision}${pinAdvice(c)}, ${c.dtype} on ${c.device}${size}`)
     if (c.outOfRange !== undefined) lines.push(`  out of range: ${c.outOfRange}`)
     for (const file of c.files) lines.push(`  ${file.path}${plan.listed ? `  ${megabytes(file.size)}` : ''}`)
   }

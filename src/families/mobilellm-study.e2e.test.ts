@@ -83,6 +83,21 @@ describe('plan mode (`npm run plan:mobilellm`)', () => {
     expect(outcome.output).toContain(`${MOBILELLM_MODELS.length * TASKS.length} cases; sizes unknown offline`)
     expect(hub.log).toHaveLength(before)
   }, 60_000)
+
+  test('at a quantized dtype each model gains its fp32 export as a reference-only model and a fidelity case against it', async () => {
+    const outcome = await runVitest(repoRoot, ['run', '--config', 'vitest.mobilellm.config.ts', '--mode', 'plan'], {
+      ...hubEnv(),
+      HF_HUB_OFFLINE: '1',
+      LMSCALE_DTYPE: 'q8',
+    })
+    expect(outcome.code, outcome.output).toBe(0)
+    for (const model of MOBILELLM_MODELS) {
+      expect(outcome.output).toContain(`${model.name}-fp32 (reference only, no cases): ${model.hub}@main (not resolved offline), fp32 on cpu\n  config.json`)
+      expect(outcome.output).toContain(`${model.name} × wikitext2_fidelity against ${model.name}-fp32: ${model.hub}@main (not resolved offline), q8 on cpu`)
+      expect(outcome.output).toContain(`${model.name} × hellaswag: ${model.hub}@main (not resolved offline), q8 on cpu`)
+    }
+    expect(outcome.output).toContain(`${MOBILELLM_MODELS.length * (TASKS.length + 1)} cases; sizes unknown offline`)
+  }, 60_000)
 })
 
 describe('the study under `vitest bench --run` (`npm run study:mobilellm`)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { MOBILELLM_MODELS } from './mobilellm.ts'
 import { studyModelSpec } from './hub-study.ts'
-import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmSettingsFromEnv } from './mobilellm-study.ts'
+import { MOBILELLM_TASKS, mobileLlmBands, mobileLlmFidelityFromEnv, mobileLlmSettingsFromEnv, mobileLlmStudyModels, mobileLlmTasks } from './mobilellm-study.ts'
 
 const byName = (name: string) => MOBILELLM_MODELS.filter(m => m.name === name)
 
@@ -62,5 +62,29 @@ describe('study settings', () => {
     })
     expect(() => mobileLlmSettingsFromEnv({ LMSCALE_LIMIT: '2.5' })).toThrow('LMSCALE_LIMIT="2.5" is not a positive integer number of documents')
     expect(() => mobileLlmSettingsFromEnv({ LMSCALE_THROUGHPUT: 'off' })).toThrow('LMSCALE_THROUGHPUT="off": use 1 (default) or 0')
+  })
+})
+
+describe('fidelity cases', () => {
+  const settings = (dtype: 'fp32' | 'q8' | 'q4') => ({ ...mobileLlmSettingsFromEnv({ LMSCALE_DTYPE: dtype }), models: byName('MobileLLM-125M') })
+
+  test('at a quantized dtype the model gains its fp32 export as a reference-only model, the fidelity task and its bands', () => {
+    const models = mobileLlmStudyModels(settings('q8'), true)
+    expect(models.map(studyModelSpec)).toEqual([
+      expect.objectContaining({ name: 'MobileLLM-125M-fp32', dtype: 'fp32', referenceOnly: true, source: 'onnx-community/MobileLLM-125M' }),
+      expect.objectContaining({ name: 'MobileLLM-125M', reference: 'MobileLLM-125M-fp32', source: 'onnx-community/MobileLLM-125M' }),
+    ])
+    expect(mobileLlmTasks(models)).toEqual([...MOBILELLM_TASKS, 'wikitext2_fidelity'])
+    const bands = mobileLlmBands(models, 'q8', undefined)
+    expect(Object.keys(bands)).toEqual(['MobileLLM-125M'])
+    expect(bands['MobileLLM-125M']!.wikitext2_fidelity).toEqual({ kl_mean: { max: 0.05 }, top1_agreement: { min: 0.9 }, ppl_ratio: { max: 1.08 } })
+    expect(mobileLlmBands(mobileLlmStudyModels(settings('q4'), true), 'q4', undefined)['MobileLLM-125M']!.wikitext2_fidelity!.ppl_ratio).toEqual({ max: 1.25 })
+  })
+
+  test('none at fp32 or with LMSCALE_FIDELITY=0; another value is an error', () => {
+    expect(mobileLlmTasks(mobileLlmStudyModels(settings('fp32'), true))).toEqual([...MOBILELLM_TASKS])
+    expect(mobileLlmStudyModels(settings('q8'), mobileLlmFidelityFromEnv({ LMSCALE_FIDELITY: '0' }))).toEqual(byName('MobileLLM-125M'))
+    expect(mobileLlmFidelityFromEnv({})).toBe(true)
+    expect(() => mobileLlmFidelityFromEnv({ LMSCALE_FIDELITY: 'yes' })).toThrow('LMSCALE_FIDELITY="yes": use 1 (default) or 0')
   })
 })

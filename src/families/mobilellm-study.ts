@@ -98,13 +98,22 @@ export function accuracyBand(p: number, documents: number, dtype: Dtype): Band {
   return { min: round(Math.max(0, p - halfWidth)), max: round(Math.min(1, p + halfWidth)) }
 }
 
-type MobileLlmBands = Record<string, Partial<Record<MobileLlmTask, Record<string, Band>>>>
+type MobileLlmBands = Record<string, Partial<Record<MobileLlmTask | typeof MOBILELLM_FIDELITY_TASK, Record<string, Band>>>>
 
 /** Per model: sliding-window perplexity near the prior study (where it ran that size), accuracies near the paper. */
 export function mobileLlmBands(models: readonly StudyModel[], dtype: Dtype, limit: number | undefined): MobileLlmBands {
   const bands: MobileLlmBands = {}
-  for (const { name } of models) {
-    const own: Partial<Record<MobileLlmTask, Record<string, Band>>> = {}
+  for (const { name, reference, referenceOnly } of models) {
+    if (referenceOnly) continue
+    const own: Partial<Record<MobileLlmTask | typeof MOBILELLM_FIDELITY_TASK, Record<string, Band>>> = {}
+    if (reference !== undefined && dtype !== 'fp32') {
+      const expected = FIDELITY_BANDS[dtype]
+      own[MOBILELLM_FIDELITY_TASK] = {
+        kl_mean: { max: expected.kl_mean },
+        top1_agreement: { min: expected.top1_agreement },
+        ppl_ratio: { max: 1 + PERPLEXITY_TOLERANCE_BY_DTYPE[dtype] },
+      }
+    }
     const perplexity = PRIOR_SLIDING_PERPLEXITY[name]
     if (perplexity !== undefined) own.wikitext2_sliding = { perplexity: { near: perplexity, relative: PERPLEXITY_TOLERANCE_BY_DTYPE[dtype] } }
     const paper = PAPER_ACCURACY[name]
@@ -117,6 +126,48 @@ export function mobileLlmBands(models: readonly StudyModel[], dtype: Dtype, limi
     bands[name] = own
   }
   return bands
+}
+
+/** The fidelity task: each quantized (or fp16) model against its fp32 export over WikiText-2's test text. */
+export const MOBILELLM_FIDELITY_TASK = 'wikitext2_fidelity'
+
+/**
+ * Fidelity bands by dtype. KL and agreement are this study's expectations, not measurements of MobileLLM (no run
+ * here): fp16 arithmetic moves distributions by ~1e-6 nats on the fixtures, weight-only 4-bit by ~1e-2, and dynamic
+ * 8-bit sits between (src/models/fidelity.test.ts); the perplexity ratio reuses the perplexity tolerances above.
+ */
+export const FIDELITY_BANDS: Readonly<Record<Exclude<Dtype, 'fp32'>, { readonly kl_mean: number; readonly top1_agreement: number }>> = {
+  fp16: { kl_mean: 1e-3, top1_agreement: 0.99 },
+  q8: { kl_mean: 0.05, top1_agreement: 0.9 },
+  q4: { kl_mean: 0.2, top1_agreement: 0.75 },
+  q4f16: { kl_mean: 0.2, top1_agreement: 0.75 },
+}
+
+/** The study's name for a model's fp32 export, loaded only as its reference. */
+export const fp32ReferenceName = (name: string) => `${name}-fp32`
+
+/**
+ * The study's models: at fp32 as declared; at any other dtype each model gains its fp32 export as a reference-only
+ * model, so the fidelity task scores the dtype the study runs against fp32 (LMSCALE_FIDELITY=0 leaves them out).
+ */
+export function mobileLlmStudyModels(settings: HubStudySettings, fidelity: boolean): StudyModel[] {
+  if (!fidelity || settings.dtype === 'fp32') return [...settings.models]
+  return settings.models.flatMap(model => [
+    { ...model, name: fp32ReferenceName(model.name), dtype: 'fp32' as const, referenceOnly: true },
+    { ...model, reference: fp32ReferenceName(model.name) },
+  ])
+}
+
+/** The study's tasks: the ten of the paper's comparison, and the fidelity task when the models have references. */
+export function mobileLlmTasks(models: readonly StudyModel[]): (MobileLlmTask | typeof MOBILELLM_FIDELITY_TASK)[] {
+  return models.some(m => m.reference !== undefined) ? [...MOBILELLM_TASKS, MOBILELLM_FIDELITY_TASK] : [...MOBILELLM_TASKS]
+}
+
+/** LMSCALE_FIDELITY: 1 (default) adds the fidelity cases at quantized dtypes, 0 leaves them out. */
+export function mobileLlmFidelityFromEnv(env: Env = process.env): boolean {
+  const value = (env.LMSCALE_FIDELITY ?? '').trim()
+  if (!['', '0', '1'].includes(value)) throw new Error(`LMSCALE_FIDELITY="${env.LMSCALE_FIDELITY}": use 1 (default) or 0`)
+  return value !== '0'
 }
 
 /** LMSCALE_DEVICE, LMSCALE_DTYPE, LMSCALE_LIMIT, LMSCALE_THROUGHPUT; the models are always MOBILELLM_MODELS (HF_ENDPOINT picks the hub). */

@@ -45,12 +45,26 @@ export async function writeExportFormats(modelDir: string): Promise<void> {
 export async function writeExternalDataCopy(modelDir: string, outDir: string): Promise<string> {
   const fp32 = onnx.ModelProto.decode(await readFile(join(modelDir, 'onnx', 'model.onnx')))
   const { graph, data } = withExternalData(materialiseTiedHead(fp32), 'model.onnx_data')
+  return writeModelCopy(modelDir, outDir, { 'model.onnx': graph, 'model.onnx_data': data })
+}
+
+/**
+ * A copy of the model directory at `outDir` whose onnx/model_fp16.onnx reads and writes float16 (past_key_values,
+ * logits, present), as an fp16 export from optimum does, where transformers.js's conversion keeps them float32.
+ */
+export async function writeFloat16IoCopy(modelDir: string, outDir: string): Promise<string> {
+  const fp32 = onnx.ModelProto.decode(await readFile(join(modelDir, 'onnx', 'model.onnx')))
+  const graph = onnx.ModelProto.encode(convertToFloat16(materialiseTiedHead(fp32), { keepIoTypes: false })).finish()
+  return writeModelCopy(modelDir, outDir, { [EXPORT_FILES.fp16]: graph })
+}
+
+/** The model's config and tokenizer files with the given files under onnx/, written whole or not at all. */
+async function writeModelCopy(modelDir: string, outDir: string, onnxFiles: Readonly<Record<string, Uint8Array>>): Promise<string> {
   const staging = `${outDir}.partial-${process.pid}`
   await rm(staging, { recursive: true, force: true })
   await mkdir(join(staging, 'onnx'), { recursive: true })
   for (const file of MODEL_FILES) await copyFile(join(modelDir, file), join(staging, file))
-  await writeFile(join(staging, 'onnx', 'model.onnx'), graph)
-  await writeFile(join(staging, 'onnx', 'model.onnx_data'), data)
+  for (const [file, bytes] of Object.entries(onnxFiles)) await writeFile(join(staging, 'onnx', file), bytes)
   await rm(outDir, { recursive: true, force: true })
   await rename(staging, outDir)
   return outDir

@@ -7,7 +7,7 @@ import { ensureFixtureModels, type FixtureManifest } from '../forge/fixture-fami
 import { floatValues, rawTensor } from '../onnx/initializers.ts'
 import { DataType, onnx } from '../onnx/proto.ts'
 import { logSoftmax } from '../onnx/tensor-math.ts'
-import { fidelityBandFailures, measureFidelity } from './fidelity.ts'
+import { fidelityBandFailures, measureFidelity, tokenizerMismatch } from './fidelity.ts'
 import { LanguageModel } from './language-model.ts'
 
 const text = documentText(loadBrownCorpus().heldOut[7]!).slice(0, 2500)
@@ -111,4 +111,16 @@ test('a broken copy (one layer’s weights scaled) fails the band, naming both m
   } finally {
     await rm(join(broken, '..'), { recursive: true, force: true })
   }
+})
+
+test('models without a shared tokenizer are refused, naming both; a model scoring in-graph gives the same numbers as one loaded for logits', async () => {
+  const neox = await load(manifest.models.find(m => m.name === 'brown-neox-s')!.path, 'fp32', 'brown-neox-s')
+  const fp32 = await load(dir, 'fp32', 'brown-bigram-s')
+  expect(tokenizerMismatch(neox, fp32)).toBe('brown-neox-s and brown-bigram-s do not share a tokenizer: vocabularies of 384 and 512 tokens')
+  await expect(measureFidelity(neox, fp32, text, options)).rejects.toThrow('fidelity: brown-neox-s and brown-bigram-s do not share a tokenizer')
+  const inGraph = await LanguageModel.fromDirectory(dir, { id: 'q8 in-graph', dtype: 'q8' })
+  loaded.push(inGraph)
+  const q8 = await load(dir, 'q8', 'q8 logits')
+  const short = { ...options, windows: 2 }
+  expect((await measureFidelity(inGraph, fp32, text, short)).metrics).toEqual((await measureFidelity(q8, fp32, text, short)).metrics)
 })

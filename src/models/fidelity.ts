@@ -14,6 +14,10 @@ export interface FidelityOptions {
   readonly window: number
   /** Positions per onnxruntime call (default 64): 64 × 32,000 logits are 8 MB per model. */
   readonly chunk?: number
+  /** Score only the first this many windows (default: all of the text). */
+  readonly windows?: number
+  /** Called after each window with windows done, windows in all and positions scored so far. */
+  readonly onWindow?: (done: number, total: number, positions: number) => void
 }
 
 export const FIDELITY_METRICS = [
@@ -52,12 +56,37 @@ const DEFAULT_CHUNK = 64
 /** Two-sided 95% normal quantile: the perplexity ratio's interval. */
 const Z95 = 1.959963984540054
 
-/** Both models must be loaded with `scoring: 'logits'` and share a tokenizer (checked on the text's tokens). */
+/**
+ * Why two models do not share a tokenizer (their vocabularies, token by token, or their special tokens differ), or
+ * undefined when they do: fidelity compares distributions over the same token ids.
+ */
+export function tokenizerMismatch(model: LanguageModel, reference: LanguageModel): string | undefined {
+  const ours = model.tokenizer.raw.get_vocab()
+  const theirs = reference.tokenizer.raw.get_vocab()
+  const names = `${model.id} and ${reference.id}`
+  if (ours.size !== theirs.size) return `${names} do not share a tokenizer: vocabularies of ${ours.size} and ${theirs.size} tokens`
+  for (const [token, id] of ours) {
+    if (theirs.get(token) !== id)
+      return `${names} do not share a tokenizer: token ${JSON.stringify(token)} is id ${id} in ${model.id}, ${theirs.get(token) ?? 'absent'} in ${reference.id}`
+  }
+  for (const special of ['bos', 'eos', 'prefix'] as const) {
+    const [a, b] = [model.specialTokens[special], reference.specialTokens[special]]
+    if (a !== b) return `${names} do not share a tokenizer: ${special} token ${a ?? 'none'} in ${model.id}, ${b ?? 'none'} in ${reference.id}`
+  }
+  return undefined
+}
+
+/** Both models must share a tokenizer (checked on the vocabularies and on the text's tokens). */
 export async function measureFidelity(model: LanguageModel, reference: LanguageModel, text: string, options: FidelityOptions): Promise<FidelityResult> {
   const { window } = options
   const chunk = options.chunk ?? DEFAULT_CHUNK
   if (!Number.isInteger(window) || window < 2) throw new Error(`fidelity: window ${window} must be an integer ≥ 2`)
   if (!Number.isInteger(chunk) || chunk < 1) throw new Error(`fidelity: chunk ${chunk} must be a positive integer`)
+  const mismatch = tokenizerMismatch(model, reference)
+  if (mismatch) throw new Error(`fidelity: ${mismatch}`)
+  for (const m of [model, reference]) {
+    if (window > m.maxLength) throw new Error(`fidelity: window ${window} is longer than model ${m.id}'s maximum length ${m.maxLength}`)
+  }
   const tokens = model.tokenizer.encode(text, { addSpecialTokens: true })
   const referenceTokens = reference.tokenizer.encode(text, { addSpecialTokens: true })
   const differ = tokens.findIndex((t, i) => t !== referenceTokens[i])
@@ -67,14 +96,15 @@ export async function measureFidelity(model: LanguageModel, reference: LanguageM
     )
   }
   const windows: number[][] = []
-  for (let start = 0; start + 1 < tokens.length; start += window) windows.push(tokens.slice(start, start + window))
+  for (let start = 0; start + 1 < tokens.length && windows.length < (options.windows ?? Infinity); start += window)
+    windows.push(tokens.slice(start, start + window))
   const n = windows.reduce((sum, w) => sum + w.length - 1, 0)
   const kl = new Float64Array(n)
   const deltaP = new Float64Array(n)
   const nllDifference = new Float64Array(n)
   let agreements = 0
   let at = 0
-  for (const tokensOfWindow of windows) {
+  for (const [index, tokensOfWindow] of windows.entries()) {
     const ours = model.logitsInChunks(tokensOfWindow, chunk)
     const theirs = reference.logitsInChunks(tokensOfWindow, chunk)
     for (;;) {
@@ -95,6 +125,7 @@ export async function measureFidelity(model: LanguageModel, reference: LanguageM
         at += 1
       }
     }
+    options.onWindow?.(index + 1, windows.length, at)
   }
   const agreement = agreements / n
   const nll = meanAndError(nllDifference)

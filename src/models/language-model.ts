@@ -232,18 +232,19 @@ export class LanguageModel implements Scorer {
 
   /**
    * The logits of `tokens` (one row) in chunks of `chunkLength` positions through the KV cache, one chunk at a time,
-   * so no more than chunkLength × vocabulary logits are held at once. Needs a model loaded with `scoring: 'logits'`.
+   * so no more than chunkLength × vocabulary logits are held at once. A model scoring in-graph opens the plain graph
+   * for it on first use (on the same provider and threads), released with the model.
    */
   async *logitsInChunks(
     tokens: readonly number[],
     chunkLength: number,
   ): AsyncGenerator<{ readonly start: number; readonly logits: Float32Array; readonly vocabSize: number }> {
-    if (this.session.kind !== 'logits') throw new Error(`model ${this.id}: full distributions need the plain graph; load it with { scoring: 'logits' }`)
-    if (tokens.length > chunkLength && !this.session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
+    const session = await this.logitsSession()
+    if (tokens.length > chunkLength && !session.hasCache) throw new Error(`model ${this.id}: the graph has no KV cache; chunked logits need one`)
     let past: DecoderOutputs['past'] | undefined
     for (let start = 0; start < tokens.length; start += chunkLength) {
       const end = Math.min(start + chunkLength, tokens.length)
-      const outputs = await this.session.forward({
+      const outputs = await session.forward({
         inputIds: [tokens.slice(start, end)],
         attentionMask: [new Array<number>(end).fill(1)],
         ...(past ? { past } : {}),
@@ -270,6 +271,15 @@ export class LanguageModel implements Scorer {
   }
 
   private decodeSession: Promise<DecoderSession> | undefined
+  private plainSession: Promise<DecoderSession> | undefined
+
+  /** The session whose outputs are full logits: the model's own, or the unmodified graph beside a scoring one. */
+  private logitsSession(): Promise<DecoderSession> {
+    if (this.session.kind === 'logits') return Promise.resolve(this.session)
+    const { threads } = this.options
+    this.plainSession ??= DecoderSession.create(this.onnxPath, { device: this.session.device, ...(threads ? { threads } : {}) })
+    return this.plainSession
+  }
 
   /** The session greedy decoding runs in: the scoring session unless decodeThreads asks for another thread count. */
   private decoder(): Promise<DecoderSession> {
@@ -298,6 +308,7 @@ export class LanguageModel implements Scorer {
   async release(): Promise<void> {
     await this.session.release()
     await (await this.decodeSession?.catch(() => undefined))?.release()
+    await (await this.plainSession?.catch(() => undefined))?.release()
   }
 
   private batchOptions() {

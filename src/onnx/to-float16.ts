@@ -2,7 +2,8 @@
  * fp32 → fp16 conversion as onnxruntime's float16.convert_float_to_float16 does it with keep_io_types=True (the call
  * transformers.js's conversion scripts make): every float32 initializer becomes float16 (magnitudes clamped into
  * fp16's finite range, tiny non-zeros raised to its smallest subnormal), Cast nodes to float32 cast to float16, and
- * the graph's float32 inputs and outputs stay float32 behind Cast nodes, so callers feed and read float32 as before.
+ * the graph's float32 inputs and outputs stay float32 behind Cast nodes, so callers feed and read float32 as before
+ * (or, with keepIoTypes false, become float16).
  */
 import { floatsToHalves } from './float16.ts'
 import { cloneModel, floatValues, intAttribute, rawTensor, renameInputs, type NodeProto } from './initializers.ts'
@@ -13,7 +14,15 @@ const MIN_POSITIVE = 5.96e-8
 /** float16.py's DEFAULT_OP_BLOCK_LIST entries a decoder could contain; this converter refuses float inputs to them. */
 const BLOCKED_OPS = new Set(['Range', 'CumSum', 'Min', 'Max', 'TopK', 'Resize', 'Upsample', 'NonMaxSuppression', 'RoiAlign'])
 
-export function convertToFloat16(source: OnnxNamespace.IModelProto): OnnxNamespace.ModelProto {
+export interface Float16Options {
+  /**
+   * true (default, transformers.js's conversion): float inputs and outputs stay float32 behind Cast nodes. false (as
+   * an fp16 export from optimum): the graph reads and writes float16 — its past_key_values, logits and present.
+   */
+  readonly keepIoTypes?: boolean
+}
+
+export function convertToFloat16(source: OnnxNamespace.IModelProto, options: Float16Options = {}): OnnxNamespace.ModelProto {
   const model = cloneModel(source)
   const graph = model.graph!
   const nodes = graph.node ?? []
@@ -35,6 +44,12 @@ export function convertToFloat16(source: OnnxNamespace.IModelProto): OnnxNamespa
     }
   }
   const isFloat = (value: OnnxNamespace.IValueInfoProto) => value.type?.tensorType?.elemType === DataType.FLOAT
+  if (options.keepIoTypes === false) {
+    for (const value of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.valueInfo ?? [])]) {
+      if (isFloat(value)) value.type!.tensorType!.elemType = DataType.FLOAT16
+    }
+    return model
+  }
   const casts: { first: NodeProto[]; last: NodeProto[] } = { first: [], last: [] }
   ;(graph.input ?? []).filter(isFloat).forEach((input, i) => {
     const name = input.name ?? ''

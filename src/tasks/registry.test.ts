@@ -6,11 +6,12 @@ describe('task registry', () => {
     for (const [name, task] of Object.entries(tasks)) expect(task.name).toBe(name)
   })
 
-  test("lm-eval's tasks, the token-perplexity methods and the Brown fixture tasks, in one registry", () => {
+  test("lm-eval's tasks, the token-perplexity methods, the fidelity tasks and the Brown fixture tasks, in one registry", () => {
     expect(Object.keys(tasks).sort()).toEqual([
       'arc_challenge',
       'arc_easy',
       'boolq',
+      'brown_heldout_fidelity',
       'brown_heldout_ppl',
       'brown_next_word',
       'brown_word_order',
@@ -21,6 +22,7 @@ describe('task registry', () => {
       'siqa',
       'wikitext',
       'wikitext2_chunks',
+      'wikitext2_fidelity',
       'wikitext2_sliding',
       'winogrande',
     ])
@@ -29,6 +31,7 @@ describe('task registry', () => {
   test('every task declares a version and at least one metric, each with its direction, kind and aggregation', () => {
     for (const task of Object.values(tasks)) {
       expect(task.version).toMatch(/^\d+\.\d+$/)
+      if (task.kind === 'fidelity') continue
       const metrics = Object.values(task.metrics)
       expect(metrics.length).toBeGreaterThan(0)
       for (const metric of metrics) {
@@ -37,6 +40,34 @@ describe('task registry', () => {
         // Accuracies, probabilities, margins and log-likelihoods go up; perplexities, NLL, bits and Brier scores go down.
         expect(metric.direction).toBe(['accuracy', 'probability', 'margin', 'log_likelihood'].includes(metric.kind) ? 'higher' : 'lower')
       }
+    }
+  })
+
+  test("fidelity tasks report llama.cpp's set: divergences and Δp spread go down, agreement and Δp up, KL mean and agreement with standard errors", () => {
+    for (const task of [tasks.brown_heldout_fidelity, tasks.wikitext2_fidelity]) {
+      const directions = Object.fromEntries(Object.entries(task.metrics).map(([name, m]) => [name, m.direction]))
+      expect(directions).toEqual({
+        kl_mean: 'lower',
+        kl_median: 'lower',
+        kl_p90: 'lower',
+        kl_p99: 'lower',
+        kl_max: 'lower',
+        top1_agreement: 'higher',
+        delta_p_mean: 'higher',
+        delta_p_rms: 'lower',
+        delta_p_p01: 'higher',
+        delta_p_p05: 'higher',
+        delta_p_median: 'higher',
+        delta_p_p95: 'higher',
+        delta_p_p99: 'higher',
+        ppl_ratio: 'lower',
+        ppl_ratio_low: 'lower',
+        ppl_ratio_high: 'lower',
+      })
+      expect(Object.entries(task.metrics).flatMap(([name, m]) => ('stderr' in m ? [[name, m.stderr]] : []))).toEqual([
+        ['kl_mean', 'kl_mean_se'],
+        ['top1_agreement', 'top1_agreement_se'],
+      ])
     }
   })
 

@@ -6,6 +6,7 @@ import { arcChallenge } from './arc-challenge.ts'
 import { arcEasy } from './arc-easy.ts'
 import { boolq } from './boolq.ts'
 import { brownNextWord, brownWordOrder } from './brown-tasks.ts'
+import { brownHeldOutFidelity, wikitext2Fidelity } from './fidelity-tasks.ts'
 import { hellaswag } from './hellaswag.ts'
 import { openbookqa } from './openbookqa.ts'
 import { piqa } from './piqa.ts'
@@ -32,6 +33,8 @@ export const tasks = {
   brown_heldout_ppl: brownHeldOutPerplexity,
   brown_next_word: brownNextWord,
   brown_word_order: brownWordOrder,
+  wikitext2_fidelity: wikitext2Fidelity,
+  brown_heldout_fidelity: brownHeldOutFidelity,
 } as const satisfies Record<string, Task>
 
 export type TaskName = keyof typeof tasks

@@ -82,21 +82,41 @@ export interface RollingTask<Name extends string = string, M extends string = st
   loadDocuments(options: DataOptions): Promise<RollingDocument[]>
 }
 
-/** One text scored under a token-level window plan (sliding window or fixed chunks). */
-export interface TokenPerplexityTask<
-  Name extends string = string,
-  M extends string = string,
-  O extends Readonly<Record<string, number>> = Readonly<Record<string, number>>,
-> extends TaskDeclaration<Name, TokenMetric, M> {
-  readonly kind: 'token_perplexity'
-  /** The window plan's settings a study may change, with their defaults (e.g. window 1024, stride 512). */
+type TaskOptionValues = Readonly<Record<string, number>>
+
+/** A task over one text, with the settings a study may change and their defaults. */
+interface TextTask<Name extends string, Metric extends MetricInfo, M extends string, O extends TaskOptionValues> extends TaskDeclaration<Name, Metric, M> {
   readonly options: O
-  /** The window plan for the given settings. */
-  method(options: O): WindowMethod
   loadText(options: DataOptions): Promise<string>
 }
 
-export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask
+/** One text scored under a token-level window plan (sliding window or fixed chunks); options e.g. window 1024, stride 512. */
+export interface TokenPerplexityTask<Name extends string = string, M extends string = string, O extends TaskOptionValues = TaskOptionValues>
+  extends TextTask<Name, TokenMetric, M, O> {
+  readonly kind: 'token_perplexity'
+  /** The window plan for the given settings. */
+  method(options: O): WindowMethod
+}
+
+/**
+ * A fidelity statistic: the value of a named statistic of the model's distributions against its reference's, with
+ * the statistic holding its standard error when it has one (llama.cpp's `perplexity --kl-divergence` set).
+ */
+export interface FidelityMetric<Statistic extends string = string> extends MetricInfo {
+  readonly aggregation: 'mean' | 'corpus'
+  readonly stderr?: Statistic
+}
+
+/**
+ * A model scored against a reference model over one text in non-overlapping windows (src/models/fidelity.ts): each
+ * metric names the statistic it reports; options are tokens per window and positions per onnxruntime call.
+ */
+export interface FidelityTask<Name extends string = string, M extends string = string, O extends TaskOptionValues = TaskOptionValues>
+  extends TextTask<Name, FidelityMetric, M, O> {
+  readonly kind: 'fidelity'
+}
+
+export type Task = MultipleChoiceTask | RollingTask | TokenPerplexityTask | FidelityTask
 
 /** The declaration without its computations, as results record it. */
 export function taskInfo(task: Task): TaskInfo {
@@ -106,7 +126,7 @@ export function taskInfo(task: Task): TaskInfo {
     version: task.version,
     ...(task.chance === undefined ? {} : { chance: task.chance }),
     metrics,
-    ...(task.kind === 'token_perplexity' ? { options: { ...task.options } } : {}),
+    ...(task.kind === 'token_perplexity' || task.kind === 'fidelity' ? { options: { ...task.options } } : {}),
     ...(task.kind === 'multiple_choice' && task.clusterKey !== undefined ? { clusterKey: task.clusterKey } : {}),
   }
 }

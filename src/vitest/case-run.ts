@@ -9,7 +9,7 @@ import { isWithinBand } from '../core/bands.ts'
 import { canonicalHash } from '../core/canonical-hash.ts'
 import { caseFilePath, matchesResumeKey, readCaseFile, writeCaseFile } from './case-store.ts'
 import { createDefaultExecutor } from './default-executor.ts'
-import type { CaseExecutor, CaseItems, CaseRun, LoadOptions } from '../core/executor.ts'
+import type { CaseExecutor, CaseItems, CaseRun, LoadedModel, LoadOptions, ModelSpec } from '../core/executor.ts'
 import { metricInfos, type TaskInfo } from '../core/task-info.ts'
 import { ProgressReporter } from './progress.ts'
 import { gpuMemoryBytes, peakRssBytes } from './resources.ts'
@@ -29,25 +29,32 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const runtime = activeRuntime()
   const options = runtime.options()
   const { study, model: spec, task, meta } = studyCase
-  const label = caseName(spec.name, meta.task)
+  // A fidelity case's failures name both models.
+  const label = caseName(spec.name, meta.task) + (studyCase.reference ? ` against ${studyCase.reference.name}` : '')
 
-  const load: LoadOptions = {
-    device: options.device ?? spec.device ?? study.device ?? 'cpu',
-    dtype: options.dtype ?? spec.dtype ?? study.dtype ?? 'fp32',
-    threads: options.threads ?? spec.threads ?? study.threads,
+  const loadOptions = (model: ModelSpec): LoadOptions => ({
+    device: options.device ?? model.device ?? study.device ?? 'cpu',
+    dtype: options.dtype ?? model.dtype ?? study.dtype ?? 'fp32',
+    threads: options.threads ?? model.threads ?? study.threads,
     ...(study.allowFallback ? { allowFallback: true } : {}),
-  }
+  })
+  const load = loadOptions(spec)
+  const executor: CaseExecutor = study.executor ?? (await (defaultExecutor ??= createDefaultExecutor() as Promise<CaseExecutor>))
+  const model = await runtime.pool.acquire(meta.poolKey, executor, spec, load)
+  const referenceSpec = studyCase.reference
+  const reference =
+    referenceSpec && meta.reference
+      ? { spec: referenceSpec, model: await runtime.pool.acquire(meta.reference.poolKey, executor, referenceSpec, loadOptions(referenceSpec)) }
+      : undefined
   const caseOptions = {
     device: load.device,
     dtype: load.dtype,
     threads: load.threads ?? null,
     limit: study.limit ?? null,
     ...(Object.keys(studyCase.taskOptions).length ? { task: { ...studyCase.taskOptions } } : {}),
+    ...(reference ? { reference: referenceIdentity(reference.spec, reference.model) } : {}),
   }
   const optionsHash = canonicalHash(caseOptions)
-
-  const executor: CaseExecutor = study.executor ?? (await (defaultExecutor ??= createDefaultExecutor() as Promise<CaseExecutor>))
-  const model = await runtime.pool.acquire(meta.poolKey, executor, spec, load)
   const info = executor.tasks[task]
   if (!info) throw new Error(`lmscale: ${label}: the executor has no task ${JSON.stringify(task)}; known: ${Object.keys(executor.tasks).join(', ')}`)
   const taskVersion = info.version
@@ -72,7 +79,13 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   const progress = new ProgressReporter(label, runtime.progressStyle())
   const evaluateStarted = performance.now()
   const run = await executor
-    .runCase(model, task, { limit: study.limit, taskOptions: studyCase.taskOptions, onProgress: p => progress.update(p), onWarning: warn })
+    .runCase(model, task, {
+      limit: study.limit,
+      taskOptions: studyCase.taskOptions,
+      onProgress: p => progress.update(p),
+      onWarning: warn,
+      ...(reference ? { reference: { name: reference.spec.name, model: reference.model } } : {}),
+    })
     .finally(() => progress.finish())
   const evaluateMs = performance.now() - evaluateStarted
   checkRun(run, label, info)
@@ -153,6 +166,18 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
   meta.record = finished
   storeCase(label, casePath, finished, run.items ?? { kind: 'other', items: [] }, warn)
   if (warnings.length > (finished.warnings?.length ?? 0)) meta.record = { ...finished, warnings: [...warnings] }
+}
+
+/** A fidelity case's reference as its record names it: the study's name for it, where it came from and its identity. */
+function referenceIdentity(spec: ModelSpec, model: LoadedModel) {
+  return {
+    name: spec.name,
+    source: spec.source,
+    revision: spec.revision ?? null,
+    ...(model.identity ? { commit: model.identity.commit } : {}),
+    hash: model.hash,
+    ...(model.identity ? { files: { ...model.identity.files } } : {}),
+  }
 }
 
 /** Whether the dataset files a stored case read are still the same bytes; if not, says which changed. */

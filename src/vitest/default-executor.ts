@@ -9,6 +9,7 @@ import { evaluateTask, taskDataFiles } from '../eval/evaluate-task.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
 import { onnxMatmulCalibration } from './onnx-calibration.ts'
+import { runFidelityCase } from './fidelity-case.ts'
 import type { CalibrationWorkload, CaseExecutor, Dtype, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
 import { phaseThreads, type PhaseThreads } from '../perf/available-cores.ts'
 import { decodeBytesPerToken, forwardFlops } from '../perf/flops.ts'
@@ -54,7 +55,12 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
       }
     },
     async runCase(loaded, task, options) {
-      const result = await evaluateTask(registry[task as TaskName], loaded.model, {
+      const declared = registry[task as TaskName]
+      if (declared.kind === 'fidelity') {
+        const run = await runFidelityCase(declared, loaded.model, options.reference?.model.model, options)
+        return { ...run, workload: throughputWorkload(loaded.model, loaded.threads) }
+      }
+      const result = await evaluateTask(declared, loaded.model, {
         ...(options.limit === undefined ? {} : { limit: options.limit }),
         ...(options.taskOptions === undefined ? {} : { taskOptions: options.taskOptions }),
         onProgress: (done, total, unit, tokens) => options.onProgress({ done, total, unit, tokens }),

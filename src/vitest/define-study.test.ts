@@ -10,6 +10,7 @@ const executor = {
     window: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' } }, options: { window: 1024, stride: 512 } },
     chunks: { metrics: { perplexity: { kind: 'perplexity', unit: 'token' }, nll: { kind: 'nll', unit: 'token' } } },
     words: { metrics: { word_perplexity: { kind: 'perplexity', unit: 'word' } } },
+    fidelity: { kind: 'fidelity', metrics: { kl_mean: { kind: 'divergence' } }, options: { window: 512, chunk: 64 } },
   },
   loadModel: () => Promise.reject(new Error('not loaded in these tests')),
   runCase: () => Promise.reject(new Error('not run in these tests')),
@@ -145,6 +146,57 @@ describe("the scaling fit's loss", () => {
     expect(() => scalingOf({ tasks: ['chunks'], predict: [] })).toThrow('predict: is empty; name at least one size or leave it out')
     expect(() => scalingOf({ tasks: ['mc'], predict: [3e9] })).toThrow(
       'predict: needs a task that reports a perplexity: the prediction comes from the scaling law fitted to it',
+    )
+  })
+})
+
+describe('fidelity cases', () => {
+  const models = [
+    { name: 'q8', source: 'x', dtype: 'q8', reference: 'fp32' },
+    { name: 'fp32', source: 'x' },
+    { name: 'other', source: 'y' },
+    { name: 'q4', source: 'x', dtype: 'q4', reference: 'fp32' },
+  ] as const
+  const plan = (study: object) => planStudy({ ...base, ...study } as never)
+
+  test('run for the models that declare a reference, each right after its reference, carrying its pool key', () => {
+    const cases = plan({ models, tasks: ['mc', 'fidelity'] })
+    expect(cases.map(c => `${c.model.name}/${c.task}`)).toEqual(['fp32/mc', 'q8/mc', 'q8/fidelity', 'q4/mc', 'q4/fidelity', 'other/mc'])
+    const fidelity = cases.find(c => c.model.name === 'q8' && c.task === 'fidelity')!
+    expect(fidelity.reference?.name).toBe('fp32')
+    expect(fidelity.meta.reference).toEqual({ model: 'fp32', poolKey: cases[0]!.meta.poolKey })
+    expect(cases.find(c => c.model.name === 'q8' && c.task === 'mc')!.meta.reference).toBeUndefined()
+  })
+
+  test('a reference-only model has no cases of its own, but is still the reference of its models', () => {
+    const cases = plan({ models: models.map(m => (m.name === 'fp32' ? { ...m, referenceOnly: true } : m)), tasks: ['mc', 'fidelity'] })
+    expect(cases.map(c => `${c.model.name}/${c.task}`)).toEqual(['q8/mc', 'q8/fidelity', 'q4/mc', 'q4/fidelity', 'other/mc'])
+    expect(cases[1]!.reference?.name).toBe('fp32')
+    expect(() => plan({ models: [...models, { name: 'spare', source: 'z', referenceOnly: true }], tasks: ['fidelity'] })).toThrow(
+      'models.4.referenceOnly: model "spare" is reference-only, but no model names it as its `reference`',
+    )
+  })
+
+  test('an unknown, self or chained reference, a reference without a fidelity task and a fidelity task without one are errors', () => {
+    expect(() => plan({ models: [{ name: 'a', source: 'x', reference: 'fp' }], tasks: ['fidelity'] })).toThrow(
+      'models.0.reference: names model "fp", which is not in `models` (a)',
+    )
+    expect(() => plan({ models: [{ name: 'a', source: 'x', reference: 'a' }], tasks: ['fidelity'] })).toThrow(
+      'models.0.reference: model "a" names itself as its reference',
+    )
+    const chain = [
+      { name: 'a', source: 'x' },
+      { name: 'b', source: 'x', reference: 'a' },
+      { name: 'c', source: 'x', reference: 'b' },
+    ]
+    expect(() => plan({ models: chain, tasks: ['fidelity'] })).toThrow(
+      'models.2.reference: names model "b", which has a reference of its own ("a"); a reference is scored alone',
+    )
+    expect(() => plan({ models, tasks: ['mc'] })).toThrow(
+      'models.0.reference: model "q8" declares a reference, but no task in `tasks` is a fidelity task (fidelity)',
+    )
+    expect(() => plan({ tasks: ['mc', 'fidelity'] })).toThrow(
+      "tasks.1: fidelity scores a model against its reference, but no model declares a `reference` (another model's name)",
     )
   })
 })

@@ -47,19 +47,33 @@ export function planStudy(study: AnyStudy): StudyCase[] {
   const scaling = loss && study.predict ? { ...loss, predict: [...study.predict] } : loss
   // The study's lm-eval version is each model's default.
   const models = study.models.map(model => (study.lmEval && !model.lmEval ? { ...model, lmEval: study.lmEval } : model))
-  return models.flatMap(model =>
-    tasks.map(({ task, options, label }) => {
+  return inReferenceOrder(models).flatMap(model => {
+    if (model.referenceOnly) return []
+    const reference = models.find(m => m.name === model.reference)
+    // A fidelity task runs for the models that declare a reference, against it.
+    const modelTasks = tasks.filter(({ task }) => catalog[task]!.kind !== 'fidelity' || reference)
+    return modelTasks.map(({ task, options, label }) => {
       const meta: CaseMeta = {
         study: study.name,
         model: model.name,
         task: label,
         poolKey: poolKey(study, model),
+        ...(reference && catalog[task]!.kind === 'fidelity' ? { reference: { model: reference.name, poolKey: poolKey(study, reference) } } : {}),
         bands: bandsFor(study, model.name, task),
         ...(scaling ? { scaling } : {}),
       }
-      return { study, model, task, taskOptions: options, meta }
-    }),
-  )
+      return { study, model, task, taskOptions: options, meta, ...(meta.reference ? { reference: reference! } : {}) }
+    })
+  })
+}
+
+/**
+ * The study's models in its order, except that the models scored against a reference follow it directly: the pool
+ * releases each model after its last case, so at most the reference and one of its models are loaded at once.
+ */
+function inReferenceOrder(models: readonly ModelSpec[]): ModelSpec[] {
+  const standalone = models.filter(m => m.reference === undefined)
+  return standalone.flatMap(reference => [reference, ...models.filter(m => m.reference === reference.name)])
 }
 
 /** The shared bands of a task, overridden metric by metric by the model's own. */

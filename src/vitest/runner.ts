@@ -18,8 +18,8 @@ function casesToRun(tasks: readonly RunnerTask[], counts: Map<string, number>): 
   for (const task of tasks) {
     if (task.type === 'suite') casesToRun((task as RunnerTestSuite).tasks, counts)
     else if (task.type === 'test' && task.mode === 'run' && task.meta.lmscale) {
-      const key = task.meta.lmscale.poolKey
-      counts.set(key, (counts.get(key) ?? 0) + 1)
+      const { poolKey, reference } = task.meta.lmscale
+      for (const key of reference ? [poolKey, reference.poolKey] : [poolKey]) counts.set(key, (counts.get(key) ?? 0) + 1)
     }
   }
 }
@@ -58,7 +58,11 @@ export class LmscaleRunner extends TestRunner {
 
   override async onAfterRunTask(test: RunnerTask): Promise<void> {
     super.onAfterRunTask(test)
-    if (test.type === 'test' && test.meta.lmscale) await this.modelPool.caseFinished(test.meta.lmscale.poolKey)
+    if (test.type === 'test' && test.meta.lmscale) {
+      const { poolKey, reference } = test.meta.lmscale
+      await this.modelPool.caseFinished(poolKey)
+      if (reference) await this.modelPool.caseFinished(reference.poolKey)
+    }
   }
 
   override async onAfterRunFiles(files?: RunnerTestFile[]): Promise<void> {

@@ -85,6 +85,8 @@ const modelSchema = z.strictObject({
   bos: z.enum(['none', 'tokenizer']).optional(),
   maxLength: positiveInteger.optional(),
   batchSize: positiveInteger.optional(),
+  reference: name.optional(),
+  referenceOnly: z.boolean().optional(),
 })
 
 /** A task entry as written: its name, or `{ task, ...options }` (the options are checked against the task's declared ones). */
@@ -182,6 +184,7 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
         if (labels.includes(label)) problem(['tasks', i], `task ${JSON.stringify(label)} appears twice`)
         labels.push(label)
       })
+      referenceProblems(study.models, study.tasks.map(taskEntryName), catalog, problem)
       if (study.scaling) {
         const { task, metric } = study.scaling
         const perplexities = Object.entries(catalog[task]?.metrics ?? {}).flatMap(([m, info]) => (info.kind === 'perplexity' ? [m] : []))
@@ -220,10 +223,54 @@ export function studySchema(defaultCatalog: () => Readonly<Record<string, TaskIn
     })
 }
 
+/**
+ * Fidelity tasks run for the models that declare a reference: the reference must be another model of the study that
+ * is scored alone (so a case needs two loaded models, never more), and a reference needs a fidelity task to run.
+ */
+function referenceProblems(
+  models: readonly { readonly name: string; readonly reference?: string | undefined; readonly referenceOnly?: boolean | undefined }[],
+  tasks: readonly string[],
+  catalog: Readonly<Record<string, TaskInfo>>,
+  problem: (path: (string | number)[], message: string) => void,
+): void {
+  const names = models.map(m => m.name)
+  const fidelityTasks = Object.keys(catalog).filter(task => catalog[task]!.kind === 'fidelity')
+  const listed = tasks.filter(task => fidelityTasks.includes(task))
+  models.forEach((model, i) => {
+    const reference = model.reference
+    if (model.referenceOnly && !models.some(m => m.reference === model.name)) {
+      problem(['models', i, 'referenceOnly'], `model ${JSON.stringify(model.name)} is reference-only, but no model names it as its \`reference\``)
+    }
+    if (reference === undefined) return
+    const path = ['models', i, 'reference']
+    const target = models.find(m => m.name === reference)
+    if (reference === model.name) problem(path, `model ${JSON.stringify(model.name)} names itself as its reference`)
+    else if (!target) problem(path, `names model ${JSON.stringify(reference)}, which is not in \`models\` (${names.join(', ')})`)
+    else if (target.reference !== undefined) {
+      problem(
+        path,
+        `names model ${JSON.stringify(reference)}, which has a reference of its own (${JSON.stringify(target.reference)}); a reference is scored alone`,
+      )
+    }
+    if (!listed.length) {
+      problem(
+        path,
+        `model ${JSON.stringify(model.name)} declares a reference, but no task in \`tasks\` is a fidelity task (${fidelityTasks.join(', ') || 'the executor has none'})`,
+      )
+    }
+  })
+  if (listed.length && models.every(m => m.reference === undefined)) {
+    const i = tasks.indexOf(listed[0]!)
+    problem(['tasks', i], `${listed[0]} scores a model against its reference, but no model declares a \`reference\` (another model's name)`)
+  }
+}
+
 /** A study after validation, as each case sees it. */
 export interface StudyCase {
   readonly study: AnyStudy
   readonly model: ModelSpec
+  /** A fidelity case's reference model (the model's `reference`); absent for every other case. */
+  readonly reference?: ModelSpec
   /** The executor's task name. */
   readonly task: string
   /** The study's non-default options for it (empty for the defaults). */

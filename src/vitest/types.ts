@@ -15,6 +15,8 @@ export interface CaseMeta {
   readonly task: string
   /** Identifies the loaded model this case shares with others in the worker (see model-pool.ts). */
   readonly poolKey: string
+  /** A fidelity case's reference model: its study name and the pool key it loads under. */
+  readonly reference?: { readonly model: string; readonly poolKey: string }
   /** The task label and perplexity metric the study's scaling fit uses (absent when the study has no perplexity), and the sizes it predicts at. */
   readonly scaling?: { readonly task: string; readonly metric: string; readonly predict?: readonly number[] }
   /** metric → band, declared by the study. */
