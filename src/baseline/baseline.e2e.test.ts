@@ -329,6 +329,8 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
     const throughput = edited.cases['m › double_mc'].throughput
     throughput.rates.scoring.tokensPerSecond *= scale.scoring
     throughput.calibration.unitsPerSecond *= scale.calibration
+    // The gate compares the scorer's rate per calibration unit, timed in pairs.
+    throughput.rates.scoring.paired.ratio *= scale.scoring / scale.calibration
     writeFileSync(join(dir, baselineFile), JSON.stringify(edited))
   }
 

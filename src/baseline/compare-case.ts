@@ -2,9 +2,9 @@
  * Compares one case with its baseline entry. Exact mode (same model hash, options and environment on CPU):
  * every metric and per-item number must be bit-identical. Statistical mode: a paired exact McNemar test on
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
- * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
+ * rates each divided by a calibration timed call by call beside it, judged beyond the interval of that ratio.
  */
-import { logMargin, machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
+import { machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
@@ -293,10 +293,10 @@ function unpairedRow(figures: Figures, base: MetricValueRecord, now: MetricValue
 }
 
 /**
- * Each phase's rate divided by the calibration rate of its own run, then current over baseline, judged as
- * Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase whose
- * first measurement was not SAME was measured again in the run (confirmation, interleaved with the
- * calibration) and that re-measurement decides. Runs on another machine are never compared.
+ * Each phase's paired ratio to its calibration (the median over pairs, paired-timing.ts), current over baseline,
+ * judged as Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase
+ * whose first measurement was not SAME was timed again in pairs in the run (confirmation) and fails only when
+ * both say DIFFERENT. Runs on another machine are never compared.
  */
 function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: CompareSettings): Row[] {
   return throughputJudgements(baseline, record, settings.throughputTolerance).map(({ phase, baselineRate, currentRate, ...judged }) => {
@@ -308,7 +308,7 @@ function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: C
       `${what} ${j.verdict}: calibrated ×${j.ratio.toFixed(3)}, 95% ×${Math.exp(-j.margin).toFixed(2)}–×${Math.exp(j.margin).toFixed(2)}`
     const detail = [
       describe(first, 'first'),
-      ...(confirmed ? [describe(confirmed, `confirmed (${judged.rounds} interleaved rounds)`)] : []),
+      ...(confirmed ? [describe(confirmed, `confirmed (${judged.pairs} pairs)`)] : []),
       `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%`,
     ].join('; ')
     const verdict: Verdict = final.verdict === 'SAME' ? 'unchanged' : final.verdict === 'UNKNOWN' ? 'unchecked' : final.ratio < 1 ? 'regression' : 'improvement'
@@ -335,7 +335,7 @@ interface Judged {
 
 type PhaseJudgement = { readonly phase: string; readonly baselineRate: number; readonly currentRate: number } & (
   | { readonly skipped: string }
-  | { readonly verdict: SpeedVerdict; readonly first: Judged; readonly confirmed?: Judged; readonly rounds?: number }
+  | { readonly verdict: SpeedVerdict; readonly first: Judged; readonly confirmed?: Judged; readonly pairs?: number }
 )
 
 /**
@@ -346,7 +346,6 @@ export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord
   const base = baseline.throughput
   if (!base || !record.throughput) return []
   const current = new Map(namedRates(record.throughput).map(({ phase, rate }) => [phase, rate]))
-  const calibration = record.calibration
   const machine = machineDifferences(baseline.environment, record.environment)
   const confirmations = record.throughput.confirmation ?? {}
   return Object.entries(base.rates).flatMap(([phase, baseRate]): PhaseJudgement[] => {
@@ -354,39 +353,31 @@ export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord
     if (!nowRate) return []
     const figures = { phase, baselineRate: baseRate.tokensPerSecond, currentRate: nowRate.tokensPerSecond }
     if (machine.length) return [{ ...figures, skipped: `not compared: another machine (${machine.join(', ')})` }]
-    if (!calibration || calibration.name !== base.calibration.name) {
-      const why = calibration ? `calibrated with ${calibration.name}, the baseline with ${base.calibration.name}` : 'the run measured no calibration'
-      return [{ ...figures, skipped: `not compared: ${why}` }]
+    const [now, then] = [nowRate.paired, baseRate.paired]
+    if (!now || !then) {
+      const why = then ? 'the run did not time it in pairs with a calibration' : 'the baseline predates paired timing; re-create it with -u'
+      return [{ ...figures, skipped: `not gated: ${why}` }]
     }
-    const fewest = Math.min(nowRate.samples, calibration.samples, baseRate.samples, base.calibration.samples)
+    if (now.calibration !== then.calibration) {
+      return [{ ...figures, skipped: `not compared: paired with ${now.calibration}, the baseline with ${then.calibration}` }]
+    }
+    const fewest = Math.min(nowRate.samples, baseRate.samples)
     if (fewest < MIN_THROUGHPUT_SAMPLES) {
       return [
         {
           ...figures,
-          skipped: `not gated: ${fewest} tinybench samples; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
+          skipped: `not gated: ${fewest} timed pairs; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
         },
       ]
     }
-    const baseRatio = baseRate.tokensPerSecond / base.calibration.unitsPerSecond
     const judge = (ratio: number, margin: number): Judged => ({ verdict: speedVerdict(ratio, margin, tolerance), ratio, margin })
-    const first = judge(
-      calibratedRatio(nowRate.tokensPerSecond, calibration.unitsPerSecond, baseRate.tokensPerSecond, base.calibration.unitsPerSecond),
-      logMargin([nowRate.rme, calibration.rme, baseRate.rme, base.calibration.rme]),
-    )
+    const first = judge(now.ratio / then.ratio, Math.hypot(now.margin, then.margin))
     const again = confirmations[phase]
     if (!again) return [{ ...figures, verdict: first.verdict, first }]
-    const confirmed = judge(again.ratePerCalibration / baseRatio, Math.hypot(again.margin, logMargin([baseRate.rme, base.calibration.rme])))
-    return [{ ...figures, verdict: finalJudgement(first, confirmed).verdict, first, confirmed, rounds: again.rounds }]
+    const confirmed = judge(again.ratio / then.ratio, Math.hypot(again.margin, then.margin))
+    return [{ ...figures, verdict: finalJudgement(first, confirmed).verdict, first, confirmed, pairs: again.pairs }]
   })
 }
 
-/**
- * With fewer timed calls, tinybench's t-interval rests on a handful of samples whose spread is itself a guess,
- * and a burst of load on a shared machine can move one phase by several times: such rates are shown, not gated.
- */
+/** With fewer pairs the median's interval rests on a handful of ranks: such rates are shown, not gated. */
 export const MIN_THROUGHPUT_SAMPLES = 10
-
-/** (rate / calibration) now over (rate / calibration) then: 1 when only the machine's speed changed. */
-export function calibratedRatio(rate: number, calibration: number, baselineRate: number, baselineCalibration: number): number {
-  return rate / calibration / (baselineRate / baselineCalibration)
-}
