@@ -316,7 +316,7 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
   beforeAll(async () => {
     // A 90% tolerance: no load on a shared machine moves the scorer 10× against the calibration timed beside it,
     // and the baseline edits below move the ratio 1000×. The verdict's arithmetic is unit-tested in gate.test.ts.
-    dir = makeProject({ 'executor.ts': executor, 'double.bench.ts': study }, '{ baseline: { throughputTolerance: 0.9 } }')
+    dir = makeProject({ 'executor.ts': executor, 'double.bench.ts': study }, '{ baseline: { throughputTolerance: 0.9, gateThroughput: true } }')
     const created = await runVitest(dir, ['bench', '--run', '-u'])
     expect(created.code, created.output).toBe(0)
     baselineText = read(dir, baselineFile)

@@ -80,7 +80,13 @@ export const rateSchema = z.strictObject({
  * units/s) and the half-width of its 95% order-statistic interval in log space.
  */
 function pairedSchema() {
-  return z.strictObject({ calibration: z.string(), ratio: finite, margin: finite })
+  return z.strictObject({
+    calibration: z.string(),
+    ratio: finite,
+    margin: finite,
+    /** The same from the process's CPU time: it tracks the work of a call, not time spent waiting for a core. */
+    cpu: z.strictObject({ ratio: finite, margin: finite }),
+  })
 }
 
 export const throughputSchema = z.strictObject({
@@ -106,7 +112,12 @@ export const throughputSchema = z.strictObject({
    */
   bandwidth: calibrationShape().optional(),
   /** Phases timed again, in pairs as at first, because their first measurement was not SAME as the baseline's. */
-  confirmation: z.record(z.string(), z.strictObject({ pairs: z.number().int().positive(), ratio: finite, margin: finite })).optional(),
+  confirmation: z
+    .record(
+      z.string(),
+      z.strictObject({ pairs: z.number().int().positive(), ratio: finite, margin: finite, cpu: z.strictObject({ ratio: finite, margin: finite }) }),
+    )
+    .optional(),
   /** The case that timed these rates: a model's throughput is measured once and shared by all its cases. */
   measuredIn: z.string().optional(),
 })

@@ -14,13 +14,15 @@ describe('timePairs', () => {
     let calibrationCalls = 0
     const phase = async () => (vm.spend(2), phaseCalls++, 40)
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(8), calibrationCalls++, 1000) }
-    const timed = await timePairs('scoring', phase, calibration, { time: 0, pairs: 10, now: vm.now })
+    const timed = await timePairs('scoring', phase, calibration, { time: 0, pairs: 10, now: vm.now, cpuNow: vm.now })
     // Warm-up 2 ms vs 8 ms: blocks of 4 phase calls and 1 calibration call; 10 pairs after one warm-up each.
     expect([phaseCalls, calibrationCalls]).toEqual([1 + 40, 1 + 10])
     expect(timed.latenciesMs).toEqual(Array(10).fill(2))
     // (40 tokens / 2 ms) ÷ (1000 FLOP / 8 ms) = 20 / 125 = 0.16, the same in every pair.
     expect(timed.ratio).toBeCloseTo(0.16, 12)
     expect(timed.margin).toBeCloseTo(0, 12)
+    // All of it on the CPU here, so the CPU-time ratio is the same.
+    expect(timed.cpu.ratio).toBeCloseTo(0.16, 12)
     expect(timed.tokensPerCall).toBe(40)
   })
 
@@ -37,6 +39,18 @@ describe('timePairs', () => {
     // The interval keeps the 2nd to 9th of 10 ranked pairs; the two burst pairs (×1/5) are the two lowest.
     const sorted = [Math.log(1e-4 / 5), Math.log(1e-4 / 5), ...Array(8).fill(Math.log(1e-4))]
     expect(timed.margin).toBeCloseTo(Math.log(1e-4) - sorted[1]!, 12)
+  })
+
+  test('a call that sleeps shows in the wall-time ratio, not the CPU-time one', async () => {
+    const vm = virtualMachine()
+    let cpu = 0
+    // The phase computes 4 ms and sleeps 4 ms more; the calibration computes 8 ms.
+    const phase = async () => (vm.spend(8), (cpu += 4), 10)
+    const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(8), (cpu += 8), 1000) }
+    const timed = await timePairs('decode@128', phase, calibration, { time: 0, pairs: 10, now: vm.now, cpuNow: () => cpu })
+    // Wall: (10 / 8) ÷ (1000 / 8) = 0.01; CPU: (10 / 4) ÷ (1000 / 8) = 0.02.
+    expect(timed.ratio).toBeCloseTo(0.01, 12)
+    expect(timed.cpu.ratio).toBeCloseTo(0.02, 12)
   })
 
   test('runs at least the given time', async () => {

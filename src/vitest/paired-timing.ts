@@ -13,8 +13,9 @@ export interface PairOptions {
   readonly time: number
   /** Minimum pairs (at least 6, the fewest with a 95% interval for their median). */
   readonly pairs: number
-  /** The clock (ms); tests drive a virtual one. */
+  /** The wall clock and the process's CPU clock (ms); tests drive virtual ones. */
   readonly now?: () => number
+  readonly cpuNow?: () => number
 }
 
 export interface PairedTiming {
@@ -25,15 +26,21 @@ export interface PairedTiming {
   /** Median of (tokens/s ÷ calibration units/s) over pairs, and its 95% interval as a half-width in log space. */
   readonly ratio: number
   readonly margin: number
+  /**
+   * The same from the process's CPU time instead of wall time: waiting for a core under load adds no CPU time, so
+   * this tracks the work a call does; a call that sleeps or waits shows only in the wall-time ratio.
+   */
+  readonly cpu: { readonly ratio: number; readonly margin: number }
 }
 
 /** One timed call that must do the same positive whole amount of work every time. */
-type Timed = (call: () => Promise<number>) => Promise<{ readonly ms: number; readonly units: number }>
+type Timed = (call: () => Promise<number>) => Promise<{ readonly ms: number; readonly cpuMs: number; readonly units: number }>
 
 export async function timePairs(name: string, call: () => Promise<number>, calibration: CalibrationWorkload, options: PairOptions): Promise<PairedTiming> {
   const now = options.now ?? (() => performance.now())
-  const phase = sameWork(name, 'tokens', now)
-  const bound = sameWork(`calibration ${calibration.name}`, calibration.unit, now)
+  const cpuNow = options.cpuNow ?? processCpuMs
+  const phase = sameWork(name, 'tokens', now, cpuNow)
+  const bound = sameWork(`calibration ${calibration.name}`, calibration.unit, now, cpuNow)
   // Warm-up, which also sizes the blocks so both halves of a pair last about as long.
   const warm = await phase(call)
   const warmBound = await bound(calibration.run)
@@ -41,31 +48,52 @@ export async function timePairs(name: string, call: () => Promise<number>, calib
   const boundCalls = Math.max(1, Math.round(warm.ms / warmBound.ms))
   const latenciesMs: number[] = []
   const logRatios: number[] = []
+  const cpuLogRatios: number[] = []
   const pairs = Math.max(options.pairs, MIN_MEDIAN_VALUES)
   const started = now()
   while (logRatios.length < pairs || now() - started < options.time) {
-    const phaseMs = await block(phase, call, phaseCalls)
-    const boundMs = await block(bound, calibration.run, boundCalls)
-    latenciesMs.push(phaseMs)
-    logRatios.push(Math.log(warm.units / phaseMs) - Math.log(warmBound.units / boundMs))
+    const phaseTime = await block(phase, call, phaseCalls)
+    const boundTime = await block(bound, calibration.run, boundCalls)
+    latenciesMs.push(phaseTime.ms)
+    logRatios.push(Math.log(warm.units / phaseTime.ms) - Math.log(warmBound.units / boundTime.ms))
+    cpuLogRatios.push(Math.log(warm.units / phaseTime.cpuMs) - Math.log(warmBound.units / boundTime.cpuMs))
   }
+  return { tokensPerCall: warm.units, latenciesMs, ...centre(logRatios), cpu: centre(cpuLogRatios) }
+}
+
+/** The median ratio and its interval's larger half-width, in log space. */
+function centre(logRatios: readonly number[]): { ratio: number; margin: number } {
   const { median, low, high } = medianInterval(logRatios)
-  return { tokensPerCall: warm.units, latenciesMs, ratio: Math.exp(median), margin: Math.max(median - low, high - median) }
+  return { ratio: Math.exp(median), margin: Math.max(median - low, high - median) }
 }
 
-/** Mean ms per call over `count` calls in a row. */
-async function block(timed: Timed, call: () => Promise<number>, count: number): Promise<number> {
+/** User and system CPU time of every thread of the process, ms. */
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
+/** Mean wall and CPU ms per call over `count` calls in a row. */
+async function block(timed: Timed, call: () => Promise<number>, count: number): Promise<{ ms: number; cpuMs: number }> {
   let ms = 0
-  for (let i = 0; i < count; i++) ms += (await timed(call)).ms
-  return ms / count
+  let cpuMs = 0
+  for (let i = 0; i < count; i++) {
+    const one = await timed(call)
+    ms += one.ms
+    cpuMs += one.cpuMs
+  }
+  return { ms: ms / count, cpuMs: cpuMs / count }
 }
 
-function sameWork(name: string, unit: string, now: () => number): Timed {
+function sameWork(name: string, unit: string, now: () => number, cpuNow: () => number): Timed {
   let expected: number | undefined
   return async call => {
     const started = now()
+    const cpuStarted = cpuNow()
     const units = await call()
     const ms = now() - started
+    // At least a microsecond: the clock's resolution, so a ratio never divides by zero.
+    const cpuMs = Math.max(cpuNow() - cpuStarted, 1e-3)
     if (!(Number.isInteger(units) && units > 0)) {
       throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)
     }
@@ -73,6 +101,6 @@ function sameWork(name: string, unit: string, now: () => number): Timed {
       throw new Error(`lmscale: the ${name} workload processed ${units} ${unit} after ${expected}; every call must do the same work`)
     }
     expected = units
-    return { ms, units }
+    return { ms, cpuMs, units }
   }
 }

@@ -105,7 +105,7 @@ async function measureRate(name: string, phase: Phase, options: Required<Through
     tokensPerSecond: (timed.tokensPerCall * 1000) / latency.meanMs,
     tokensPerCall: timed.tokensPerCall,
     ...latency,
-    paired: { calibration: phase.calibration.name, ratio: timed.ratio, margin: timed.margin },
+    paired: { calibration: phase.calibration.name, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu },
     rssBytes: process.memoryUsage.rss(),
   }
 }
@@ -179,8 +179,8 @@ export async function phaseCalls(workload: ThroughputWorkload, calibration: Cali
 }
 
 /**
- * Times `phases` again in pairs with their calibrations, exactly as the first measurement did: the gate takes
- * this second median when the first was not SAME.
+ * Times `phases` again in pairs with their calibrations as the first measurement did, for twice the time and
+ * twice the pairs (a narrower interval): the gate decides on this second median when the first was not SAME.
  */
 export async function confirmPhases(
   workload: ThroughputWorkload,
@@ -194,8 +194,8 @@ export async function confirmPhases(
   for (const name of phases) {
     const phase = calls.get(name)
     if (!phase) continue
-    const timed = await timePairs(name, phase.call, phase.calibration, { time: options.time, pairs: options.iterations })
-    confirmation[name] = { pairs: timed.latenciesMs.length, ratio: timed.ratio, margin: timed.margin }
+    const timed = await timePairs(name, phase.call, phase.calibration, { time: 2 * options.time, pairs: 2 * options.iterations })
+    confirmation[name] = { pairs: timed.latenciesMs.length, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu }
   }
   return confirmation
 }
