@@ -6,7 +6,7 @@
  */
 import { cpus, loadavg } from 'node:os'
 import { describe, expect, test } from 'vitest'
-import { fixedChunkPlan } from '../src/scoring/windows.ts'
+import { fixedChunkPlan, slidingWindowPlan } from '../src/scoring/windows.ts'
 import { documentText, loadBrownCorpus } from '../src/data/brown-corpus.ts'
 import { ensureFixtureModels } from '../src/forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../src/models/language-model.ts'
@@ -18,11 +18,11 @@ import {
   type GpuComparison,
   type WeightCounts,
 } from '../src/perf/flops.ts'
-import { measureMatMulCeiling, measureMemoryBandwidth, type MatMulCeiling, type MemoryBandwidth } from '../src/perf/hardware-ceiling.ts'
+import { bestMatMulCeiling, measureMemoryBandwidth, type MatMulCeiling, type MemoryBandwidth } from '../src/perf/hardware-ceiling.ts'
 import { hellaSwagShapedRequests } from '../test-support/hellaswag-shaped.ts'
 import { measureNaiveJavascriptCost, type NaiveJavascriptCost } from '../src/perf/logits-transfer.ts'
-import { ensurePerfModel } from '../test-support/perf-model.ts'
-import { phaseThreads } from '../src/perf/available-cores.ts'
+import { ensurePerfModel, ensurePerfModelQ8 } from '../test-support/perf-model.ts'
+import { phaseThreads, type PhaseThreads } from '../src/perf/available-cores.ts'
 import { fixed, formatAcceptance, formatTable, type AcceptanceLine } from '../src/perf/report-table.ts'
 import {
   measureDecode,
@@ -36,9 +36,10 @@ import {
 
 /** The prior study's method, as LanguageModel options: full logits to JavaScript, one window per call, nothing shared or chunked. */
 const NAIVE: LanguageModelOptions = { scoring: 'logits', shareContexts: false, batchSize: 1, chunkLength: 0 }
-/** MobileLLM's evaluation cuts the stream into non-overlapping 2048-token chunks. */
-const WINDOW = 2048
-const WINDOWS = 2
+/** The issue's scoring workload: sliding-window perplexity, 1024-token windows advancing by 512, over this many tokens. */
+const WINDOW = 1024
+const STRIDE = 512
+const SCORED_TOKENS = 4096
 const PROMPT = 512
 const NEW_TOKENS = 50
 const MC_DOCUMENTS = 16
@@ -49,18 +50,23 @@ const SHORT_NEW_TOKENS = 65
 const corpus = loadBrownCorpus().heldOut.map(documentText).join('\n\n')
 const print = (text: string) => process.stdout.write(`${text}\n`)
 
-/** Two measurements around a workload, so both see the machine as the workload did; the higher is kept (the stricter bound). */
-async function bandwidthAround<T>(workload: () => Promise<T>): Promise<{ result: T; bandwidth: MemoryBandwidth; samples: number[] }> {
-  const before = await measureMemoryBandwidth()
+/** Two measurements around a workload at its threads, so both see the machine as the workload did; the higher is kept (the stricter bound). */
+async function bandwidthAround<T>(threads: number, workload: () => Promise<T>): Promise<{ result: T; bandwidth: MemoryBandwidth; samples: number[] }> {
+  const before = await measureMemoryBandwidth(256, { threads })
   const result = await workload()
-  const after = await measureMemoryBandwidth()
+  const after = await measureMemoryBandwidth(256, { threads })
   return { result, bandwidth: after.gbPerSecond > before.gbPerSecond ? after : before, samples: [before.gbPerSecond, after.gbPerSecond] }
 }
 
 interface ModelMeasurements {
   readonly name: string
   readonly weights: WeightCounts
+  /** FLOPs of attention's QKᵀ and AV in one full window (4 × window² × hidden per layer), not in forwardFlops. */
+  readonly attentionFlopsPerWindow: number
   readonly window: number
+  readonly windows: number
+  readonly threads: PhaseThreads
+  readonly loadMs: number
   readonly scored: ScoringRate
   readonly scoredNaive: ScoringRate
   readonly javascript: NaiveJavascriptCost
@@ -72,57 +78,67 @@ interface ModelMeasurements {
   readonly naiveDecode: DecodeRate
   /** Decoding after a short prompt (llama-bench's tg), where the weights dominate every step. */
   readonly shortDecode: DecodeRate
+  /** The best MatMul of the round of the median ratio, and every shape of that round. */
   readonly ceiling: MatMulCeiling
+  readonly ceilingShapes: readonly MatMulCeiling[]
   readonly ceilingSamples: number[]
   /** Median over rounds of lmscale's tokens/s over the naive method's in the same round. */
   readonly vsNaive: number
   readonly bandwidth: MemoryBandwidth
   readonly bandwidthSamples: number[]
-  readonly threads?: string
+  /** The 1-minute load average when each figure was taken. */
+  readonly load: Readonly<Record<string, number>>
+  readonly sweep?: ThreadSweep
+}
+
+/** lmscale's defaults against explicit thread counts, each pass back to back in one process, and the q8 export. */
+interface ThreadSweep {
+  readonly scoring: readonly { readonly threads: number; readonly rate: ScoringRate }[]
+  readonly decode: readonly { readonly threads: number; readonly rate: DecodeRate; readonly bandwidth: MemoryBandwidth }[]
+  readonly q8: ScoringRate
 }
 
 async function measureModel(name: string, dir: string, options: { readonly threadSweep: boolean }): Promise<ModelMeasurements> {
-  const harness = await LanguageModel.fromDirectory(dir, { id: name })
-  const naive = await LanguageModel.fromDirectory(dir, { ...NAIVE, id: `${name} (naive)` })
-  const recompute = await LanguageModel.fromDirectory(dir, { id: `${name} (contexts recomputed)`, shareContexts: false })
+  const load: Record<string, number> = {}
+  const mark = (figure: string) => (load[figure] = loadavg()[0]!)
+  // lmscale's defaults, as the harness chooses them (src/perf/available-cores.ts).
+  const threads = phaseThreads(undefined)
+  const defaults = { threads: threads.scoring, decodeThreads: threads.decode }
+  const loadStarted = performance.now()
+  const harness = await LanguageModel.fromDirectory(dir, { id: name, ...defaults })
+  const loadMs = performance.now() - loadStarted
+  mark('load')
+  const naive = await LanguageModel.fromDirectory(dir, { ...NAIVE, id: `${name} (naive)`, threads: threads.scoring })
+  const recompute = await LanguageModel.fromDirectory(dir, { id: `${name} (contexts recomputed)`, shareContexts: false, ...defaults })
   const weights = weightCounts(harness)
   const vocab = Number(harness.config.vocab_size)
+  const hidden = Number(harness.config.hidden_size)
   const window = Math.min(WINDOW, harness.maxLength)
-  const tokens = harness.tokenizer.encode(corpus, { addSpecialTokens: true }).slice(0, window * WINDOWS)
-  const plan = fixedChunkPlan(tokens.length, window)
+  const tokens = harness.tokenizer.encode(corpus, { addSpecialTokens: true }).slice(0, SCORED_TOKENS)
+  const plan = slidingWindowPlan(tokens.length, { maxLength: window, stride: STRIDE })
+  // The square MatMul and the model's own: the window's rows through the FFN's up projection and the LM head.
+  const shapes: [number, number, number][] = [
+    [2048, 2048, 2048],
+    [window, hidden, Number(harness.config.intermediate_size)],
+    [window, hidden, vocab],
+  ]
 
   // Rounds of (ceiling, lmscale, naive), each round's three under the same load; medians over rounds.
-  const rounds: { ceiling: MatMulCeiling; scored: ScoringRate; scoredNaive: ScoringRate }[] = []
+  const rounds: { ceiling: MatMulCeiling; shapes: readonly MatMulCeiling[]; scored: ScoringRate; scoredNaive: ScoringRate }[] = []
   for (let round = 0; round < SCORING_ROUNDS; round++) {
     const once = { iterations: 1, warmupIterations: round === 0 ? 1 : 0 }
-    const ceiling = await measureMatMulCeiling(2048, { iterations: 5 })
+    const { best, all } = await bestMatMulCeiling(shapes, { iterations: 3, threads: threads.scoring })
     rounds.push({
-      ceiling,
+      ceiling: best,
+      shapes: all,
       scored: await measurePerplexityScoring(harness, tokens, plan, once),
       scoredNaive: await measurePerplexityScoring(naive, tokens, plan, once),
     })
   }
+  mark('scoring')
   const median = <T>(key: (r: (typeof rounds)[number]) => number, pick: (r: (typeof rounds)[number]) => T): T =>
     pick([...rounds].sort((x, y) => key(x) - key(y))[Math.floor(rounds.length / 2)]!)
-  const scored = median(
-    r => r.scored.gflops / r.ceiling.gflops,
-    r => r.scored,
-  )
-  const scoredNaive = median(
-    r => r.scoredNaive.tokensPerSecond,
-    r => r.scoredNaive,
-  )
-  const scoring = {
-    ceiling: median(
-      r => r.scored.gflops / r.ceiling.gflops,
-      r => r.ceiling,
-    ),
-    samples: rounds.map(r => r.ceiling.gflops),
-    vsNaive: median(
-      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
-      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
-    ),
-  }
+  const byShare = (r: (typeof rounds)[number]) => r.scored.gflops / r.ceiling.gflops
   const javascript = await measureNaiveJavascriptCost(512, vocab)
   const gpu = naiveCostBesideGpu(weights, vocab, javascript.totalMicrosPerToken)
 
@@ -131,33 +147,51 @@ async function measureModel(name: string, dir: string, options: { readonly threa
   const separate = await measureMultipleChoice(recompute, requests)
 
   const prompt = tokens.slice(0, PROMPT)
-  const decoding = await bandwidthAround(async () => ({
+  const decoding = await bandwidthAround(threads.decode, async () => ({
     shortDecode: await measureDecode(harness, tokens.slice(0, SHORT_PROMPT), SHORT_NEW_TOKENS, true),
     cached: await measureDecode(harness, prompt, NEW_TOKENS, true),
   }))
+  mark('decode')
   const { shortDecode, cached } = decoding.result
   const uncached = await measureDecode(harness, prompt, NEW_TOKENS, false, { iterations: 1, warmupIterations: 0 })
   const naiveDecode = await measureDecode(naive, prompt, 5, false, { iterations: 1, warmupIterations: 0 })
+  await Promise.all([naive.release(), recompute.release()])
 
-  let threads: string | undefined
+  let sweep: ThreadSweep | undefined
   if (options.threadSweep) {
-    const sweep = tokens.slice(0, 1024)
-    const sweepPlan = fixedChunkPlan(sweep.length, 512)
-    const rates = [`default ${fixed((await measurePerplexityScoring(harness, sweep, sweepPlan)).tokensPerSecond)}`]
+    const scoring: ThreadSweep['scoring'][number][] = []
+    const decode: ThreadSweep['decode'][number][] = []
     for (const count of [1, 2]) {
       const model = await LanguageModel.fromDirectory(dir, { id: `${name} (${count} threads)`, threads: count })
-      rates.push(`${count}: ${fixed((await measurePerplexityScoring(model, sweep, sweepPlan)).tokensPerSecond)}`)
+      scoring.push({ threads: count, rate: await measurePerplexityScoring(model, tokens, plan, { iterations: 1 }) })
+      const bandwidth = await measureMemoryBandwidth(256, { threads: count })
+      decode.push({ threads: count, rate: await measureDecode(model, tokens.slice(0, SHORT_PROMPT), SHORT_NEW_TOKENS, true), bandwidth })
       await model.release()
     }
-    threads = rates.join(', ')
+    mark('thread sweep')
+    await ensurePerfModelQ8(dir)
+    const q8Model = await LanguageModel.fromDirectory(dir, { id: `${name} (q8)`, dtype: 'q8', ...defaults })
+    const q8 = await measurePerplexityScoring(q8Model, tokens, plan, { iterations: 1 })
+    await q8Model.release()
+    mark('q8')
+    sweep = { scoring, decode, q8 }
   }
-  await Promise.all([harness.release(), naive.release(), recompute.release()])
+  await harness.release()
+  // The bound is the best bandwidth seen at any thread count, so a ceiling is a ceiling.
+  const bandwidths = [decoding.bandwidth, ...(sweep?.decode.map(d => d.bandwidth) ?? [])]
   return {
     name,
     weights,
+    attentionFlopsPerWindow: 4 * window ** 2 * hidden * Number(harness.config.num_hidden_layers),
     window,
-    scored,
-    scoredNaive,
+    windows: plan.length,
+    threads,
+    loadMs,
+    scored: median(byShare, r => r.scored),
+    scoredNaive: median(
+      r => r.scoredNaive.tokensPerSecond,
+      r => r.scoredNaive,
+    ),
     javascript,
     gpu,
     shared,
@@ -166,14 +200,24 @@ async function measureModel(name: string, dir: string, options: { readonly threa
     uncached,
     naiveDecode,
     shortDecode,
-    ceiling: scoring.ceiling,
-    ceilingSamples: scoring.samples,
-    vsNaive: scoring.vsNaive,
-    bandwidth: decoding.bandwidth,
-    bandwidthSamples: decoding.samples,
-    ...(threads ? { threads } : {}),
+    ceiling: median(byShare, r => r.ceiling),
+    ceilingShapes: median(byShare, r => r.shapes),
+    ceilingSamples: rounds.map(r => r.ceiling.gflops),
+    vsNaive: median(
+      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
+      r => r.scored.tokensPerSecond / r.scoredNaive.tokensPerSecond,
+    ),
+    bandwidth: bandwidths.reduce((a, b) => (b.gbPerSecond > a.gbPerSecond ? b : a)),
+    bandwidthSamples: [...decoding.samples, ...(sweep?.decode.map(d => d.bandwidth.gbPerSecond) ?? [])],
+    load,
+    ...(sweep ? { sweep } : {}),
   }
 }
+
+const atLoad = (m: ModelMeasurements, figure: string) => `load ${fixed(m.load[figure] ?? Number.NaN, 1)}`
+const shapeName = (c: MatMulCeiling) => c.shape.join('×')
+/** The weights' GFLOP/s plus attention's (QKᵀ and AV of every window, counted apart), for a scoring rate. */
+const attentionGflops = (m: ModelMeasurements, rate: ScoringRate) => (m.attentionFlopsPerWindow * m.windows * 1000) / rate.timing.medianMs / 1e9
 
 function figureRows(m: ModelMeasurements): string[][] {
   const percentOfCeiling = (gflops: number) => `${fixed((100 * gflops) / m.ceiling.gflops)}%`
@@ -182,31 +226,39 @@ function figureRows(m: ModelMeasurements): string[][] {
   const mcGap = Math.max(...m.shared.logLikelihoods.map((value, i) => Math.abs(value - m.separate.logLikelihoods[i]!)))
   const sameTokens = m.cached.tokens.every((token, i) => token === m.uncached.tokens[i])
   const { javascript, gpu } = m
+  const workload = `sliding window ${m.window}/${STRIDE}, ${SCORED_TOKENS} tokens, ${m.windows} windows`
   return [
     ['figure', 'lmscale', 'naive / baseline', 'ratio, note'],
     [
-      `MatMul ceiling, fp32 ${m.ceiling.size}³, GFLOP/s`,
-      fixed(m.ceiling.gflops),
+      'threads (lmscale default: scoring / decode)',
+      `${m.threads.scoring} / ${m.threads.decode}`,
       '',
-      `one per round of perplexity runs: ${m.ceilingSamples.map(g => fixed(g)).join(', ')}; shown: the round of the median ratio`,
+      'from the cores the process may use (src/perf/available-cores.ts)',
+    ],
+    ['model load, ms', fixed(m.loadMs), '', `files, tokenizer and onnxruntime session; ${atLoad(m, 'load')}`],
+    [
+      'MatMul ceiling, fp32 GFLOP/s (best shape)',
+      `${fixed(m.ceiling.gflops)} (${shapeName(m.ceiling)})`,
+      '',
+      `shapes in that round: ${m.ceilingShapes.map(c => `${shapeName(c)} ${fixed(c.gflops)}`).join(', ')}; best per round: ${m.ceilingSamples.map(g => fixed(g)).join(', ')}`,
     ],
     [
-      'memory bandwidth, GB/s',
+      'memory bandwidth, GB/s (best)',
       fixed(m.bandwidth.gbPerSecond),
       '',
-      `around the cached decodes: ${m.bandwidthSamples.map(g => fixed(g)).join(' then ')} (mat-vec ${fixed(m.bandwidth.matVecGbPerSecond)}, ReduceSum ${fixed(m.bandwidth.reduceGbPerSecond)}, over ${m.bandwidth.bytes / 2 ** 20} MiB)`,
+      `samples: ${m.bandwidthSamples.map(g => fixed(g)).join(', ')} (around the decodes at ${m.threads.decode} thread, then at 1 and 2 threads)`,
     ],
     [
-      `perplexity tokens/s (${WINDOWS} × ${m.window}-token chunks)`,
+      `perplexity tokens/s (${workload})`,
       fixed(m.scored.tokensPerSecond),
       fixed(m.scoredNaive.tokensPerSecond),
-      `${fixed(m.vsNaive, 2)}× (median of per-round ratios); |ΔNLL| ${Math.abs(m.scored.nll - m.scoredNaive.nll).toExponential(1)} nats over ${m.scored.tokensProcessed} tokens`,
+      `${fixed(m.vsNaive, 2)}× (median of per-round ratios); |ΔNLL| ${Math.abs(m.scored.nll - m.scoredNaive.nll).toExponential(1)} nats; ${atLoad(m, 'scoring')}`,
     ],
     [
       'perplexity achieved GFLOP/s (% of MatMul ceiling)',
       `${fixed(m.scored.gflops)} (${percentOfCeiling(m.scored.gflops)})`,
       `${fixed(m.scoredNaive.gflops)} (${percentOfCeiling(m.scoredNaive.gflops)})`,
-      `2 × (${fixed(m.weights.nonEmbedding / 1e6)}M non-embedding + ${fixed(m.weights.lmHead / 1e6)}M LM head) per token`,
+      `weights only: 2 × (${fixed(m.weights.nonEmbedding / 1e6)}M non-embedding + ${fixed(m.weights.lmHead / 1e6)}M LM head) per position fed; attention adds ${fixed(attentionGflops(m, m.scored))} GFLOP/s (${fixed(m.attentionFlopsPerWindow / 1e9)} GFLOP per window), not counted`,
     ],
     [
       'naive JS cost, µs/token (logits transfer + log-softmax)',
@@ -236,7 +288,7 @@ function figureRows(m: ModelMeasurements): string[][] {
       `decode tokens/s (batch 1, after ${PROMPT} tokens)`,
       fixed(m.cached.tokensPerSecond),
       fixed(m.naiveDecode.tokensPerSecond),
-      `naive: no cache, full logits; bound ${fixed(bound)} tokens/s = ${fixed(m.bandwidth.gbPerSecond)} GB/s / ${fixed(bytesPerToken / 1e6)} MB of weights`,
+      `naive: no cache, full logits; bound ${fixed(bound)} tokens/s = ${fixed(m.bandwidth.gbPerSecond)} GB/s / ${fixed(bytesPerToken / 1e6)} MB of weights; ${atLoad(m, 'decode')}`,
     ],
     [
       `decode tokens/s (batch 1, after ${SHORT_PROMPT} tokens)`,
@@ -256,9 +308,35 @@ function figureRows(m: ModelMeasurements): string[][] {
       fixed(m.uncached.timing.medianMs / 1000, 2),
       `${fixed(m.uncached.timing.medianMs / m.cached.timing.medianMs)}× faster with the cache; same tokens: ${sameTokens}`,
     ],
-    ...(m.threads ? [['scoring tokens/s by intra-op threads', m.threads, '', "512-token windows; default = onnxruntime's one per physical core"]] : []),
+    ...(m.sweep ? sweepRows(m, m.sweep) : []),
   ]
 }
+
+function sweepRows(m: ModelMeasurements, sweep: ThreadSweep): string[][] {
+  return [
+    [
+      'scoring tokens/s by intra-op threads',
+      `default ${fixed(m.scored.tokensPerSecond)}`,
+      sweep.scoring.map(s => `${s.threads}: ${fixed(s.rate.tokensPerSecond)}`).join(', '),
+      `one pass each, back to back; ${atLoad(m, 'thread sweep')}`,
+    ],
+    [
+      `decode tokens/s by intra-op threads (after ${SHORT_PROMPT} tokens)`,
+      `default ${fixed(m.shortDecode.tokensPerSecond)}`,
+      sweep.decode.map(d => `${d.threads}: ${fixed(d.rate.tokensPerSecond)}`).join(', '),
+      `bandwidth at 1 / 2 threads: ${sweep.decode.map(d => fixed(d.bandwidth.gbPerSecond)).join(' / ')} GB/s`,
+    ],
+    [
+      'q8 export: perplexity tokens/s (GFLOP/s, % of the fp32 ceiling)',
+      `${fixed(sweep.q8.tokensPerSecond)} (${fixed(sweep.q8.gflops)}, ${fixed((100 * sweep.q8.gflops) / m.ceiling.gflops)}%)`,
+      '',
+      `dynamic int8 MatMuls, one row per call; lmscale's default threads; ${atLoad(m, 'q8')}`,
+    ],
+  ]
+}
+
+/** Back-to-back single passes differ by this much on a shared machine with nothing changed: "no slower" allows it. */
+const SAME_CONFIGURATION_NOISE = 0.1
 
 function acceptance(m: ModelMeasurements): AcceptanceLine[] {
   const bytesPerToken = decodeBytesPerToken(m.weights)
@@ -267,11 +345,11 @@ function acceptance(m: ModelMeasurements): AcceptanceLine[] {
   const speedup = m.uncached.timing.medianMs / m.cached.timing.medianMs
   const flopRatio = m.shared.positionsFed / m.separate.positionsFed
   const vsNaive = m.vsNaive
-  return [
+  const lines: AcceptanceLine[] = [
     {
-      claim: `perplexity scoring (${m.window}-token chunks) ≥ 60% of the MatMul ceiling`,
-      measured: `${fixed(m.scored.gflops)} / ${fixed(m.ceiling.gflops)} GFLOP/s = ${fixed((100 * m.scored.gflops) / m.ceiling.gflops)}%`,
-      pass: m.scored.gflops >= 0.6 * m.ceiling.gflops,
+      claim: `sliding-window perplexity (${m.window}/${STRIDE}) ≥ 65% of the MatMul ceiling with lmscale's defaults (weights' FLOPs; attention's stated apart)`,
+      measured: `${fixed(m.scored.gflops)} / ${fixed(m.ceiling.gflops)} GFLOP/s = ${fixed((100 * m.scored.gflops) / m.ceiling.gflops)}% (with attention ${fixed((100 * (m.scored.gflops + attentionGflops(m, m.scored))) / m.ceiling.gflops)}%)`,
+      pass: m.scored.gflops >= 0.65 * m.ceiling.gflops,
     },
     {
       claim: 'perplexity scoring ≥ 1.5× the naive method',
@@ -284,15 +362,37 @@ function acceptance(m: ModelMeasurements): AcceptanceLine[] {
       pass: flopRatio <= 0.6,
     },
     {
-      claim: `batch-1 KV-cached decode (after ${SHORT_PROMPT} tokens) ≥ 50% of the memory-bandwidth bound`,
+      claim: `batch-1 KV-cached decode (after ${SHORT_PROMPT} tokens) ≥ 60% of the memory-bandwidth bound`,
       measured: `${fixed(m.shortDecode.tokensPerSecond)} / ${fixed(bound)} tokens/s = ${fixed((100 * m.shortDecode.tokensPerSecond) / bound)}% (after ${PROMPT} tokens: ${fixed((100 * m.cached.tokensPerSecond) / bound)}%)`,
-      pass: m.shortDecode.tokensPerSecond >= 0.5 * bound,
+      pass: m.shortDecode.tokensPerSecond >= 0.6 * bound,
     },
     {
       claim: `${NEW_TOKENS} tokens after a ${PROMPT}-token prompt ≥ 10× faster with the cache`,
       measured: `${fixed(m.uncached.timing.medianMs / 1000, 2)} s / ${fixed(m.cached.timing.medianMs / 1000, 2)} s = ${fixed(speedup)}×`,
       pass: speedup >= 10,
     },
+  ]
+  if (!m.sweep) return lines
+  const noSlower = (phase: string, own: number, explicit: readonly { threads: number; rate: number }[]): AcceptanceLine => {
+    const best = explicit.reduce((a, b) => (b.rate > a.rate ? b : a))
+    return {
+      claim: `${phase} with lmscale's default threads no slower than any explicit count (within ${SAME_CONFIGURATION_NOISE * 100}% run-to-run noise)`,
+      measured: `default ${fixed(own)} tokens/s; ${explicit.map(e => `${e.threads} threads ${fixed(e.rate)}`).join(', ')}: ${fixed(own / best.rate, 2)}× the best`,
+      pass: own >= (1 - SAME_CONFIGURATION_NOISE) * best.rate,
+    }
+  }
+  return [
+    ...lines,
+    noSlower(
+      'scoring',
+      m.scored.tokensPerSecond,
+      m.sweep.scoring.map(s => ({ threads: s.threads, rate: s.rate.tokensPerSecond })),
+    ),
+    noSlower(
+      'batch-1 decode',
+      m.shortDecode.tokensPerSecond,
+      m.sweep.decode.map(d => ({ threads: d.threads, rate: d.rate.tokensPerSecond })),
+    ),
   ]
 }
 
@@ -396,7 +496,7 @@ describe.runIf(process.env.LMSCALE_PERF === '1' && !SHORT)('lmscale performance'
     )
     for (const m of [mobile, fixture]) print(`\n${m.name}\n${formatTable(figureRows(m))}`)
     print(
-      '\nacceptance (issue 9), mobilellm-125m-shaped; the MatMul ceiling is measured in each scoring round, the bandwidth around the decodes (higher of two)',
+      '\nacceptance (issue 18), mobilellm-125m-shaped; the MatMul ceiling (best of three shapes) is measured in each scoring round, the bandwidth around the decodes and at 1 and 2 threads (best)',
     )
     print(formatAcceptance(acceptance(mobile)))
     print('\nthe same lines on brown-bigram-xl, for reference (6 layers, d_model 192: too small to approach the ceilings)')

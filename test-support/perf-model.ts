@@ -5,11 +5,14 @@
  * family's byte-level tokenizer, whose ids are a subset of the vocabulary.
  */
 import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { DecoderConfig } from '../src/forge/config.ts'
 import { ensureFixtureModels } from '../src/forge/fixture-family.ts'
 import { forgeDecoder } from '../src/forge/forge-decoder.ts'
+import { materialiseTiedHead } from '../src/forge/export-formats.ts'
+import { onnx } from '../src/onnx/proto.ts'
+import { quantizeDynamicInt8 } from '../src/onnx/quantize-dynamic.ts'
 import { randomDecoderWeights } from '../src/forge/random-weights.ts'
 
 export const MOBILELLM_125M_SHAPE: DecoderConfig = {
@@ -66,4 +69,14 @@ export const SHORT_SHAPE: DecoderConfig = {
   numHeads: 4,
   numKvHeads: 2,
   maxPositionEmbeddings: 1024,
+}
+
+/** The q8 export (transformers.js's onnx/model_quantized.onnx: dynamic int8 MatMuls) beside the perf model's fp32 graph, made on first use. */
+export async function ensurePerfModelQ8(path: string): Promise<void> {
+  const target = join(path, 'onnx', 'model_quantized.onnx')
+  if (existsSync(target)) return
+  const fp32 = onnx.ModelProto.decode(await readFile(join(path, 'onnx', 'model.onnx')))
+  const staging = `${target}.partial-${process.pid}`
+  await writeFile(staging, onnx.ModelProto.encode(quantizeDynamicInt8(materialiseTiedHead(fp32))).finish())
+  await rename(staging, target)
 }

@@ -70,7 +70,10 @@ export function baselineEntryOf(entry: CaseEntry): BaselineEntry | undefined {
   const calibration = record.calibration
   const rates = throughput
     ? Object.fromEntries(
-        namedRates(throughput).map(({ phase, rate }) => [phase, { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples }]),
+        namedRates(throughput).map(({ phase, rate }) => [
+          phase,
+          { tokensPerSecond: rate.tokensPerSecond, rme: rate.rme, samples: rate.samples, ...(rate.paired ? { paired: rate.paired } : {}) },
+        ]),
       )
     : {}
   return {

@@ -316,7 +316,7 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
   beforeAll(async () => {
     // A 90% tolerance: no load on a shared machine moves the scorer 10× against the calibration timed beside it,
     // and the baseline edits below move the ratio 1000×. The verdict's arithmetic is unit-tested in gate.test.ts.
-    dir = makeProject({ 'executor.ts': executor, 'double.bench.ts': study }, '{ baseline: { throughputTolerance: 0.9 } }')
+    dir = makeProject({ 'executor.ts': executor, 'double.bench.ts': study }, '{ baseline: { throughputTolerance: 0.9, gateThroughput: true } }')
     const created = await runVitest(dir, ['bench', '--run', '-u'])
     expect(created.code, created.output).toBe(0)
     baselineText = read(dir, baselineFile)
@@ -329,6 +329,8 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
     const throughput = edited.cases['m › double_mc'].throughput
     throughput.rates.scoring.tokensPerSecond *= scale.scoring
     throughput.calibration.unitsPerSecond *= scale.calibration
+    // The gate compares the scorer's rate per calibration unit, timed in pairs.
+    throughput.rates.scoring.paired.ratio *= scale.scoring / scale.calibration
     writeFileSync(join(dir, baselineFile), JSON.stringify(edited))
   }
 

@@ -2,9 +2,9 @@
  * Compares one case with its baseline entry. Exact mode (same model hash, options and environment on CPU):
  * every metric and per-item number must be bit-identical. Statistical mode: a paired exact McNemar test on
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
- * rates each divided by a calibration measured beside it, judged beyond tinybench's error bounds.
+ * rates each divided by a calibration timed call by call beside it, judged beyond the interval of that ratio.
  */
-import { logMargin, machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
+import { machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
@@ -302,31 +302,34 @@ function unpairedRow(figures: Figures, base: MetricValueRecord, now: MetricValue
 }
 
 /**
- * Each phase's rate divided by the calibration rate of its own run, then current over baseline, judged as
- * Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase whose
- * first measurement was not SAME was measured again in the run (confirmation, interleaved with the
- * calibration) and that re-measurement decides. Runs on another machine are never compared.
+ * Each phase's paired ratio to its calibration (the median over pairs, paired-timing.ts), current over baseline,
+ * judged as Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase
+ * whose first measurement was not SAME was timed again in pairs in the run (confirmation) and fails only when
+ * the confirmation says DIFFERENT with the first on the same side (finalJudgement). Runs on another machine are never compared.
  */
 function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: CompareSettings): Row[] {
   return throughputJudgements(baseline, record, settings.throughputTolerance).map(({ phase, baselineRate, currentRate, ...judged }) => {
     const figures = { metric: `throughput ${phase}`, baseline: baselineRate, current: currentRate }
     if (!('verdict' in judged)) return { ...figures, change: null, method: 'none', detail: judged.skipped, verdict: 'unchecked' }
-    const { first, confirmed } = judged
-    const final = finalJudgement(first, confirmed)
-    const describe = (j: Judged, what: string) =>
-      `${what} ${j.verdict}: calibrated ×${j.ratio.toFixed(3)}, 95% ×${Math.exp(-j.margin).toFixed(2)}–×${Math.exp(j.margin).toFixed(2)}`
+    const { first, confirmed, final } = judged
+    const one = (j: Judged) => `${j.verdict} ×${j.ratio.toFixed(3)} (95% ×${Math.exp(-j.margin).toFixed(2)}–×${Math.exp(j.margin).toFixed(2)})`
+    const describe = (j: Signals, what: string) => `${what}: wall ${one(j.wall)}, CPU ${one(j.cpu)}`
     const detail = [
       describe(first, 'first'),
-      ...(confirmed ? [describe(confirmed, `confirmed (${judged.rounds} interleaved rounds)`)] : []),
+      ...(confirmed ? [describe(confirmed, `confirmed (${judged.pairs} pairs)`)] : []),
       `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%`,
     ].join('; ')
     const verdict: Verdict = final.verdict === 'SAME' ? 'unchanged' : final.verdict === 'UNKNOWN' ? 'unchecked' : final.ratio < 1 ? 'regression' : 'improvement'
+    if (verdict === 'regression' && !settings.gateThroughput) {
+      const ungated = `${detail}; slower, reported but not gated (baseline.gateThroughput or LMSCALE_GATE_THROUGHPUT=1 fails the run on it)`
+      return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail: ungated, verdict: 'unchecked' }
+    }
     return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail, verdict }
   })
 }
 
 /**
- * A change is DIFFERENT only when the first measurement and its confirmation both say so, in the same
+ * One signal's verdict: DIFFERENT only when the first measurement and its confirmation both say so, in the same
  * direction; SAME when either is SAME (the confirmation is only taken when the first was not); else UNKNOWN.
  */
 function finalJudgement(first: Judged, confirmed: Judged | undefined): Judged {
@@ -336,26 +339,44 @@ function finalJudgement(first: Judged, confirmed: Judged | undefined): Judged {
   return { ...confirmed, verdict: 'UNKNOWN' }
 }
 
-interface Judged {
+/**
+ * The phase's verdict from its two signals: DIFFERENT when either is (wall time catches a call that waits or
+ * sleeps, CPU time a call that does more work even when load makes wall time too noisy to tell); SAME when both
+ * are; else UNKNOWN. Signals DIFFERENT in opposite directions cannot both be right: UNKNOWN.
+ */
+export function combinedJudgement(wall: Judged, cpu: Judged): Judged {
+  const different = [wall, cpu].filter(j => j.verdict === 'DIFFERENT')
+  if (different.length === 2 && wall.ratio < 1 !== cpu.ratio < 1) return { ...wall, verdict: 'UNKNOWN' }
+  if (different.length) return different.reduce((a, b) => (Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a))
+  if (wall.verdict === 'SAME' && cpu.verdict === 'SAME') return wall
+  return { ...wall, verdict: 'UNKNOWN' }
+}
+
+export interface Judged {
   readonly verdict: SpeedVerdict
   readonly ratio: number
   readonly margin: number
 }
 
+interface Signals {
+  readonly wall: Judged
+  readonly cpu: Judged
+}
+
 type PhaseJudgement = { readonly phase: string; readonly baselineRate: number; readonly currentRate: number } & (
   | { readonly skipped: string }
-  | { readonly verdict: SpeedVerdict; readonly first: Judged; readonly confirmed?: Judged; readonly rounds?: number }
+  | { readonly verdict: SpeedVerdict; readonly final: Judged; readonly first: Signals; readonly confirmed?: Signals; readonly pairs?: number }
 )
 
 /**
  * Every phase the baseline and the record share, judged from the record's first measurement and, when it has
- * one, its confirmation. The run's worker calls it too, to choose the phases to measure again.
+ * one, its confirmation, by wall time and by CPU time. The run's worker calls it too, to choose the phases to
+ * measure again.
  */
 export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord, tolerance: number): PhaseJudgement[] {
   const base = baseline.throughput
   if (!base || !record.throughput) return []
   const current = new Map(namedRates(record.throughput).map(({ phase, rate }) => [phase, rate]))
-  const calibration = record.calibration
   const machine = machineDifferences(baseline.environment, record.environment)
   const confirmations = record.throughput.confirmation ?? {}
   return Object.entries(base.rates).flatMap(([phase, baseRate]): PhaseJudgement[] => {
@@ -363,39 +384,35 @@ export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord
     if (!nowRate) return []
     const figures = { phase, baselineRate: baseRate.tokensPerSecond, currentRate: nowRate.tokensPerSecond }
     if (machine.length) return [{ ...figures, skipped: `not compared: another machine (${machine.join(', ')})` }]
-    if (!calibration || calibration.name !== base.calibration.name) {
-      const why = calibration ? `calibrated with ${calibration.name}, the baseline with ${base.calibration.name}` : 'the run measured no calibration'
-      return [{ ...figures, skipped: `not compared: ${why}` }]
+    const [now, then] = [nowRate.paired, baseRate.paired]
+    if (!now || !then) {
+      const why = then ? 'the run did not time it in pairs with a calibration' : 'the baseline predates paired timing; re-create it with -u'
+      return [{ ...figures, skipped: `not gated: ${why}` }]
     }
-    const fewest = Math.min(nowRate.samples, calibration.samples, baseRate.samples, base.calibration.samples)
+    if (now.calibration !== then.calibration) {
+      return [{ ...figures, skipped: `not compared: paired with ${now.calibration}, the baseline with ${then.calibration}` }]
+    }
+    const fewest = Math.min(nowRate.samples, baseRate.samples)
     if (fewest < MIN_THROUGHPUT_SAMPLES) {
       return [
         {
           ...figures,
-          skipped: `not gated: ${fewest} tinybench samples; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
+          skipped: `not gated: ${fewest} timed pairs; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
         },
       ]
     }
-    const baseRatio = baseRate.tokensPerSecond / base.calibration.unitsPerSecond
     const judge = (ratio: number, margin: number): Judged => ({ verdict: speedVerdict(ratio, margin, tolerance), ratio, margin })
-    const first = judge(
-      calibratedRatio(nowRate.tokensPerSecond, calibration.unitsPerSecond, baseRate.tokensPerSecond, base.calibration.unitsPerSecond),
-      logMargin([nowRate.rme, calibration.rme, baseRate.rme, base.calibration.rme]),
-    )
+    const against = (measured: Pick<typeof now, 'ratio' | 'margin' | 'cpu'>): Signals => ({
+      wall: judge(measured.ratio / then.ratio, Math.hypot(measured.margin, then.margin)),
+      cpu: judge(measured.cpu.ratio / then.cpu.ratio, Math.hypot(measured.cpu.margin, then.cpu.margin)),
+    })
+    const first = against(now)
     const again = confirmations[phase]
-    if (!again) return [{ ...figures, verdict: first.verdict, first }]
-    const confirmed = judge(again.ratePerCalibration / baseRatio, Math.hypot(again.margin, logMargin([baseRate.rme, base.calibration.rme])))
-    return [{ ...figures, verdict: finalJudgement(first, confirmed).verdict, first, confirmed, rounds: again.rounds }]
+    const confirmed = again ? against(again) : undefined
+    const final = combinedJudgement(finalJudgement(first.wall, confirmed?.wall), finalJudgement(first.cpu, confirmed?.cpu))
+    return [{ ...figures, verdict: final.verdict, final, first, ...(confirmed ? { confirmed, pairs: again!.pairs } : {}) }]
   })
 }
 
-/**
- * With fewer timed calls, tinybench's t-interval rests on a handful of samples whose spread is itself a guess,
- * and a burst of load on a shared machine can move one phase by several times: such rates are shown, not gated.
- */
+/** With fewer pairs the median's interval rests on a handful of ranks: such rates are shown, not gated. */
 export const MIN_THROUGHPUT_SAMPLES = 10
-
-/** (rate / calibration) now over (rate / calibration) then: 1 when only the machine's speed changed. */
-export function calibratedRatio(rate: number, calibration: number, baselineRate: number, baselineCalibration: number): number {
-  return rate / calibration / (baselineRate / baselineCalibration)
-}

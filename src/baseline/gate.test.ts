@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { CaseEntry, CaseRecord, ResultsDocument } from '../core/schema.ts'
 import { encodeBits, encodeFloats } from '../core/bitset.ts'
-import { calibratedRatio } from './compare-case.ts'
 import type { CompareSettings } from '../core/comparison.ts'
 import { runBaselineGate } from './gate.ts'
 
@@ -18,7 +17,7 @@ const scratch = () => {
   return dir
 }
 
-const settings: CompareSettings = { mode: 'auto', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1 }
+const settings: CompareSettings = { mode: 'auto', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1, gateThroughput: true }
 const environment = {
   node: 'v20.20.2',
   platform: 'linux',
@@ -33,7 +32,8 @@ const environment = {
   vitest: '4.1.12',
   gitCommit: 'abc',
 }
-const rate = (tokensPerSecond: number, samples = 30) => ({
+/** A rate timed in `samples` pairs with a calibration of `calibrationRate` units/s: its paired ratio, 2% either way. */
+const rate = (tokensPerSecond: number, samples = 30, calibrationRate = 1e10) => ({
   tokensPerSecond,
   tokensPerCall: 100,
   meanMs: 100_000 / tokensPerSecond,
@@ -41,6 +41,12 @@ const rate = (tokensPerSecond: number, samples = 30) => ({
   p99Ms: 1,
   rme: 2,
   samples,
+  paired: {
+    calibration: 'MatMul 1 thread',
+    ratio: tokensPerSecond / calibrationRate,
+    margin: 0.02,
+    cpu: { ratio: tokensPerSecond / calibrationRate, margin: 0.02 },
+  },
 })
 const calibration = (unitsPerSecond: number, rme = 2) => ({
   name: 'MatMul',
@@ -65,8 +71,8 @@ interface Case {
   readonly scoring?: number
   readonly samples?: number
   readonly calibration?: number
-  /** A confirming re-measurement of scoring: rate per calibration unit and its log margin. */
-  readonly confirmed?: { readonly ratePerCalibration: number; readonly margin: number }
+  /** A confirming re-measurement of scoring: its paired ratio (tokens/s per calibration unit/s) and log margin; CPU time the same unless given. */
+  readonly confirmed?: { readonly ratio: number; readonly margin: number; readonly cpu?: { readonly ratio: number; readonly margin: number } }
 }
 
 /** What the tasks declare: the gate reads these, never the metric names. */
@@ -93,7 +99,10 @@ function entry(c: Case): CaseEntry {
     throughput:
       c.scoring === undefined
         ? null
-        : { scoring: rate(c.scoring, c.samples), ...(c.confirmed ? { confirmation: { scoring: { rounds: 4, ...c.confirmed } } } : {}) },
+        : {
+            scoring: rate(c.scoring, c.samples, c.calibration),
+            ...(c.confirmed ? { confirmation: { scoring: { pairs: 12, cpu: { ratio: c.confirmed.ratio, margin: c.confirmed.margin }, ...c.confirmed } } } : {}),
+          },
     calibration: c.calibration === undefined ? null : calibration(c.calibration),
     resources: { peakRssBytes: 1, gpuMemoryBytes: null },
     timing: { evaluateMs: 1, throughputMs: 1, caseMs: 1 },
@@ -360,10 +369,8 @@ describe('exact mode', () => {
   })
 })
 
-describe('throughput: calibrated ratio beyond tinybench bounds', () => {
+describe('throughput: paired calibrated ratio beyond its interval', () => {
   test('a uniformly slower machine is no regression; a slower scorer on the same machine is', () => {
-    expect(calibratedRatio(500, 5e9, 1000, 1e10)).toBe(1)
-    expect(calibratedRatio(500, 1e10, 1000, 1e10)).toBe(0.5)
     const slowMachine = gate(
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 500, calibration: 5e9, hash: 'h2' }),
@@ -382,7 +389,7 @@ describe('throughput: calibrated ratio beyond tinybench bounds', () => {
       doc({ task: 't', metrics: {}, scoring: 100, samples: 5, calibration: 1e10, hash: 'h2' }),
     )
     expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked', current: 100 })
-    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 tinybench samples; gating needs ≥ 10/)
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 timed pairs; gating needs ≥ 10/)
     expect(report.failed).toBe(false)
   })
 
@@ -391,30 +398,52 @@ describe('throughput: calibrated ratio beyond tinybench bounds', () => {
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 850, calibration: 1e10, hash: 'h2' }),
     )
-    // With 2% margins (the helper's), 15% slower is DIFFERENT: ln 0.85 + 0.04 < ln 0.9.
+    // With 2% margins on each side (the helper's), 15% slower is DIFFERENT: ln 0.85 + √2 × 0.02 = −0.134 < ln 0.9 = −0.105.
     expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'regression' })
-    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/^first DIFFERENT: calibrated ×0\.850/)
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/^first: wall DIFFERENT ×0\.850 \(95% ×0\.97–×1\.03\), CPU DIFFERENT ×0\.850/)
   })
 
-  test('the confirming re-measurement decides: SAME passes a first DIFFERENT; a fall fails only when both say DIFFERENT; else UNKNOWN', () => {
+  test("the confirming re-measurement decides: SAME passes a first DIFFERENT; a fall fails when it says DIFFERENT on the first's side; else UNKNOWN", () => {
     const judged = (confirmed: Case['confirmed']) =>
       gate(
         doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
         doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2', confirmed }),
       )
     // Baseline rate per calibration unit: 1000 / 1e10 = 1e-7.
-    const same = judged({ ratePerCalibration: 1.01e-7, margin: 0.02 })
+    const same = judged({ ratio: 1.01e-7, margin: 0.02 })
     expect(same.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchanged' })
     expect(same.studies[0]!.comparisons[0]!.change).toBeCloseTo(0.01, 12)
-    expect(same.studies[0]!.comparisons[0]!.detail).toMatch(/first DIFFERENT.*confirmed \(4 interleaved rounds\) SAME: calibrated ×1\.010/)
+    expect(same.studies[0]!.comparisons[0]!.detail).toMatch(/first: wall DIFFERENT.*confirmed \(12 pairs\): wall SAME ×1\.010/)
     expect(same.failed).toBe(false)
-    expect(judged({ ratePerCalibration: 0.5e-7, margin: 0.05 })).toMatchObject({ failed: true })
+    expect(judged({ ratio: 0.5e-7, margin: 0.05 })).toMatchObject({ failed: true })
     // DIFFERENT the other way round does not confirm a fall: UNKNOWN, not failed.
-    expect(judged({ ratePerCalibration: 2e-7, margin: 0.05 }).studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
-    const unknown = judged({ ratePerCalibration: 0.9e-7, margin: 0.05 })
+    expect(judged({ ratio: 2e-7, margin: 0.05 }).studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
+    const unknown = judged({ ratio: 0.9e-7, margin: 0.05 })
     expect(unknown.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
-    expect(unknown.studies[0]!.comparisons[0]!.detail).toMatch(/confirmed \(4 interleaved rounds\) UNKNOWN/)
+    expect(unknown.studies[0]!.comparisons[0]!.detail).toMatch(/confirmed \(12 pairs\): wall UNKNOWN/)
     expect(unknown.failed).toBe(false)
+  })
+
+  test('either signal DIFFERENT in both measurements fails: CPU time catches more work hidden by noisy wall time, wall time a call that sleeps', () => {
+    const judged = (first: { wall: number; cpu: number }, confirmed: NonNullable<Case['confirmed']>) => {
+      const run = entry({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2', confirmed })
+      const scoring = run.record!.throughput!.scoring!
+      const paired = { ...scoring.paired!, ratio: first.wall * 1e-7, margin: 0.5, cpu: { ratio: first.cpu * 1e-7, margin: 0.05 } }
+      const after = { ...doc(), cases: [{ ...run, record: { ...run.record!, throughput: { ...run.record!.throughput!, scoring: { ...scoring, paired } } } }] }
+      return gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), after).studies[0]!.comparisons[0]!
+    }
+    // Twice the work under load: the confirmation's wall ×0.5 ± 0.8 straddles ln 0.9 (UNKNOWN), CPU ×0.5 ± 0.054 is DIFFERENT both times.
+    const moreWork = judged({ wall: 0.5, cpu: 0.5 }, { ratio: 0.5e-7, margin: 0.8, cpu: { ratio: 0.5e-7, margin: 0.05 } })
+    expect(moreWork).toMatchObject({ verdict: 'regression', change: -0.5 })
+    expect(moreWork.detail).toMatch(
+      /^first: wall DIFFERENT ×0\.500.*CPU DIFFERENT ×0\.500.*confirmed \(12 pairs\): wall UNKNOWN ×0\.500.*CPU DIFFERENT ×0\.500/,
+    )
+    // A sleep: CPU time unchanged (SAME); wall time DIFFERENT in both (first ln 0.2 + 0.50 = −1.11 < ln 0.9; confirmed ×0.5 ± 0.054).
+    const sleeps = judged({ wall: 0.2, cpu: 1 }, { ratio: 0.5e-7, margin: 0.05, cpu: { ratio: 1e-7, margin: 0.05 } })
+    expect(sleeps).toMatchObject({ verdict: 'regression', change: -0.5 })
+    // Load alone: a first wall DIFFERENT that the confirmation does not repeat (×1 ± 0.5, UNKNOWN), CPU SAME throughout.
+    const load = judged({ wall: 0.5, cpu: 1 }, { ratio: 1e-7, margin: 0.5, cpu: { ratio: 1e-7, margin: 0.05 } })
+    expect(load).toMatchObject({ verdict: 'unchecked' })
   })
 
   test('another machine is never compared for speed, even with the same calibration', () => {

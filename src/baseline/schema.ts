@@ -4,7 +4,7 @@
  * came from. Written only with the update flag. Bump BASELINE_SCHEMA_VERSION on any incompatible change.
  */
 import { z } from 'zod'
-import { calibrationSchema, caseRecordSchema, environmentSchema, itemDigestSchema, metricValueSchema } from '../core/schema.ts'
+import { calibrationSchema, caseRecordSchema, rateSchema, environmentSchema, itemDigestSchema, metricValueSchema } from '../core/schema.ts'
 
 export const BASELINE_SCHEMA_VERSION = 1
 
@@ -12,9 +12,11 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number')
 
 export const baselineRateSchema = z.strictObject({
   tokensPerSecond: finite,
-  /** tinybench's relative margin of error of the latency, in percent. */
+  /** Relative 95% margin of error of the mean latency, in percent. */
   rme: finite,
   samples: z.number().int(),
+  /** The phase timed in pairs with its calibration: the gate compares these medians. */
+  paired: rateSchema.shape.paired,
 })
 
 export const baselineEntrySchema = z.strictObject({

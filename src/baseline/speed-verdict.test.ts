@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { logMargin, machineDifferences, speedVerdict } from './speed-verdict.ts'
+import { machineDifferences, speedVerdict } from './speed-verdict.ts'
 import type { EnvironmentStamp } from '../core/schema.ts'
 
 describe('speedVerdict (tolerance 10%: the band is ×0.9 to ×1/0.9 in log space)', () => {
@@ -17,10 +17,6 @@ describe('speedVerdict (tolerance 10%: the band is ×0.9 to ×1/0.9 in log space
   test('an interval across an edge is UNKNOWN, however central the ratio', () => {
     expect(speedVerdict(1, 0.2, 0.1)).toBe('UNKNOWN')
     expect(speedVerdict(0.88, 0.05, 0.1)).toBe('UNKNOWN') // [−0.178, −0.078] straddles −0.105
-  })
-
-  test('tinybench margins combine in quadrature in log space', () => {
-    expect(logMargin([3, 4])).toBeCloseTo(Math.hypot(Math.log(1.03), Math.log(1.04)), 15)
   })
 })
 

@@ -1,6 +1,7 @@
 /**
- * Pinpoint's three answers for one throughput phase, from a calibrated ratio (run over baseline, each rate
- * divided by the MatMul timed beside it) and the half-width of its 95% interval in log space: SAME when the
+ * Pinpoint's three answers for one throughput phase, from a calibrated ratio (run over baseline, each the median
+ * over pairs of the phase's rate ÷ a calibration timed right after it) and the half-width of its 95% interval in
+ * log space: SAME when the
  * whole interval lies inside the tolerance band, DIFFERENT when it lies wholly outside, UNKNOWN when it
  * straddles an edge (the measurement cannot tell; measure again). An equivalence test, so noise alone can
  * never produce DIFFERENT and a wide interval is never mistaken for SAME.
@@ -17,11 +18,6 @@ export function speedVerdict(ratio: number, margin: number, tolerance: number): 
   if (low >= floor && high <= ceiling) return 'SAME'
   if (high < floor || low > ceiling) return 'DIFFERENT'
   return 'UNKNOWN'
-}
-
-/** Half-width of the log ratio's 95% interval from relative margins of error given in percent (tinybench's rme). */
-export function logMargin(rmePercents: readonly number[]): number {
-  return Math.hypot(...rmePercents.map(rme => Math.log1p(rme / 100)))
 }
 
 /** What makes two runs another machine for speed: never compare throughput across these. */

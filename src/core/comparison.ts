@@ -52,6 +52,11 @@ export interface CompareSettings {
   readonly perplexityTolerance: number
   /** Allowed relative fall of calibrated throughput, on top of the measurement's error bounds. */
   readonly throughputTolerance: number
+  /**
+   * Whether a throughput phase judged DIFFERENT and slower fails the run; otherwise it is reported, not gated
+   * (the default: on a shared machine load moves the ratios past any tolerance that still catches a 2× slowdown).
+   */
+  readonly gateThroughput: boolean
 }
 
 export interface StudyBaseline {

@@ -104,6 +104,8 @@ export interface LoadedModel {
   readonly executionProvider: string
   /** Why the requested provider did not run, when the load options allowed a fallback. */
   readonly providerFallback?: string
+  /** Intra-op threads the scoring session runs with, as the executor chose them: recorded as environment.threads. */
+  readonly intraOpThreads?: number
 }
 
 export interface MetricValue {
@@ -163,6 +165,11 @@ export interface ThroughputWorkload {
     /** Bytes of weights one batch-1 decode step reads (the bandwidth's unit must be byte). */
     readonly bytesPerDecodedToken: number
   }
+  /**
+   * A short fixed computation on the model's device at a thread count, paired call by call with every phase that
+   * runs at that count (the gate's load-tracking calibration); without it the phases pair with the executor's calibration.
+   */
+  readonly calibrationAt?: (threads: number) => CalibrationWorkload | Promise<CalibrationWorkload>
   /** Streams memory at the decode threads: the bound of batch-1 decode, timed beside the rates. */
   readonly bandwidth?: () => CalibrationWorkload | Promise<CalibrationWorkload>
 }

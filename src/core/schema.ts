@@ -70,7 +70,24 @@ export const rateSchema = z.strictObject({
   fractionOfBound: finite.optional(),
   /** Resident set size of the process right after the phase (bytes). */
   rssBytes: finite.optional(),
+  /** The phase timed in pairs with `calibration` (paired-timing.ts): what the gate compares. */
+  paired: pairedSchema().optional(),
 })
+
+/**
+ * A phase's calls timed in pairs with a fixed calibration at the phase's threads, each pair a block of phase calls
+ * then a block of calibration calls of about the same duration: the median over pairs of (tokens/s ÷ calibration
+ * units/s) and the half-width of its 95% order-statistic interval in log space.
+ */
+function pairedSchema() {
+  return z.strictObject({
+    calibration: z.string(),
+    ratio: finite,
+    margin: finite,
+    /** The same from the process's CPU time: it tracks the work of a call, not time spent waiting for a core. */
+    cpu: z.strictObject({ ratio: finite, margin: finite }),
+  })
+}
 
 export const throughputSchema = z.strictObject({
   scoring: rateSchema.optional(),
@@ -94,12 +111,13 @@ export const throughputSchema = z.strictObject({
    * MatMul bound of prefill and scoring is the case's `calibration`.
    */
   bandwidth: calibrationShape().optional(),
-  /**
-   * Phases timed again because their first rate was not SAME as the baseline's: rounds of the calibration and
-   * the phase interleaved, so load that comes and goes hits both. Per phase: the rounds, the geometric mean of
-   * (tokens/s ÷ calibration units/s) and the half-width of its 95% t-interval in log space.
-   */
-  confirmation: z.record(z.string(), z.strictObject({ rounds: z.number().int().positive(), ratePerCalibration: finite, margin: finite })).optional(),
+  /** Phases timed again, in pairs as at first, because their first measurement was not SAME as the baseline's. */
+  confirmation: z
+    .record(
+      z.string(),
+      z.strictObject({ pairs: z.number().int().positive(), ratio: finite, margin: finite, cpu: z.strictObject({ ratio: finite, margin: finite }) }),
+    )
+    .optional(),
   /** The case that timed these rates: a model's throughput is measured once and shared by all its cases. */
   measuredIn: z.string().optional(),
 })
@@ -158,6 +176,7 @@ export const environmentSchema = z.strictObject({
   cpuId: z.string().optional(),
   cpuCount: z.number().int(),
   gpu: z.string().nullable(),
+  /** Intra-op threads the model's scoring session ran with, as its executor reported them (null when it did not). */
   threads: z.number().int().nullable(),
   lmscale: z.string(),
   vitest: z.string().nullable(),
@@ -178,60 +197,66 @@ const modelIdentityShape = {
   files: z.record(z.string(), z.string()).optional(),
 }
 
-export const caseRecordSchema = z.strictObject({
-  study: z.string(),
-  model: z.strictObject({
-    ...modelIdentityShape,
-    /** Every setting that changes what the model computes (dtype, BOS policy, max length, special-token fix, scoring path). */
-    settings: z.record(z.string(), json).optional(),
-    parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
-    /** The model family the study declared (absent when it declared none). */
-    family: z.string().min(1).optional(),
-    /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
-    specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
-  }),
-  task: taskRecordSchema,
-  /** The dataset files the case read, with the commit each came from and its sha256; absent when the executor did not say. */
-  data: z.array(z.strictObject({ repo: z.string(), revision: z.string(), path: z.string(), commit: z.string().nullable(), sha256: z.string() })).optional(),
-  options: z.strictObject({
-    device: deviceSchema,
-    dtype: dtypeSchema,
-    threads: z.number().int().nullable(),
-    limit: z.number().int().nullable(),
-    /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
-    task: z.record(z.string(), z.number()).optional(),
+export const caseRecordSchema = z
+  .strictObject({
+    study: z.string(),
+    model: z.strictObject({
+      ...modelIdentityShape,
+      /** Every setting that changes what the model computes (dtype, BOS policy, max length, special-token fix, scoring path). */
+      settings: z.record(z.string(), json).optional(),
+      parameters: z.strictObject({ total: finite, embedding: finite, nonEmbedding: finite }),
+      /** The model family the study declared (absent when it declared none). */
+      family: z.string().min(1).optional(),
+      /** The tokenizer's special tokens as the study overrode them (absent when it did not). */
+      specialTokens: z.strictObject({ bos: z.string().optional(), eos: z.string().optional(), unk: z.string().optional() }).optional(),
+    }),
+    task: taskRecordSchema,
+    /** The dataset files the case read, with the commit each came from and its sha256; absent when the executor did not say. */
+    data: z.array(z.strictObject({ repo: z.string(), revision: z.string(), path: z.string(), commit: z.string().nullable(), sha256: z.string() })).optional(),
+    options: z.strictObject({
+      device: deviceSchema,
+      dtype: dtypeSchema,
+      threads: z.number().int().nullable(),
+      limit: z.number().int().nullable(),
+      /** The study's non-default options for the task (e.g. a sliding window's `window` and `stride`). */
+      task: z.record(z.string(), z.number()).optional(),
+      /**
+       * A fidelity case's reference model and its identity: part of the options hash, so resuming and the baseline
+       * gate key on both models. Absent for every other task.
+       */
+      reference: z.strictObject(modelIdentityShape).optional(),
+    }),
+    /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
+    optionsHash: z.string(),
+    n: z.number().int(),
+    metrics: z.record(z.string(), metricValueSchema),
+    /** lm-eval's left truncation to the max length: requests cut, context tokens dropped, the largest drop; absent when not counted. */
+    truncation: z
+      .strictObject({ requests: z.number().int().nonnegative(), tokensDropped: z.number().int().nonnegative(), largestDrop: z.number().int().nonnegative() })
+      .optional(),
+    throughput: throughputSchema.nullable(),
+    resources: z.strictObject({
+      /** Peak resident set size of the worker process so far (bytes). */
+      peakRssBytes: finite,
+      /** GPU memory in use after the case (bytes), from nvidia-smi; null off CUDA. */
+      gpuMemoryBytes: finite.nullable(),
+    }),
+    timing: z.strictObject({ evaluateMs: finite, throughputMs: finite, caseMs: finite }),
+    environment: environmentSchema,
+    /** Measured with the throughput (null when it was skipped); absent in records written before calibration existed. */
+    calibration: calibrationSchema.nullable().optional(),
     /**
-     * A fidelity case's reference model and its identity: part of the options hash, so resuming and the baseline
-     * gate key on both models. Absent for every other task.
+     * What the case warned about as it ran, as printed: a stored case set aside, a changed dataset, whitespace-only
+     * documents, a case file that could not be written. Absent when there was nothing to say.
      */
-    reference: z.strictObject(modelIdentityShape).optional(),
-  }),
-  /** sha256 of the canonical options JSON: with the model hash and task version, the resume key. */
-  optionsHash: z.string(),
-  n: z.number().int(),
-  metrics: z.record(z.string(), metricValueSchema),
-  /** lm-eval's left truncation to the max length: requests cut, context tokens dropped, the largest drop; absent when not counted. */
-  truncation: z
-    .strictObject({ requests: z.number().int().nonnegative(), tokensDropped: z.number().int().nonnegative(), largestDrop: z.number().int().nonnegative() })
-    .optional(),
-  throughput: throughputSchema.nullable(),
-  resources: z.strictObject({
-    /** Peak resident set size of the worker process so far (bytes). */
-    peakRssBytes: finite,
-    /** GPU memory in use after the case (bytes), from nvidia-smi; null off CUDA. */
-    gpuMemoryBytes: finite.nullable(),
-  }),
-  timing: z.strictObject({ evaluateMs: finite, throughputMs: finite, caseMs: finite }),
-  environment: environmentSchema,
-  /** Measured with the throughput (null when it was skipped); absent in records written before calibration existed. */
-  calibration: calibrationSchema.nullable().optional(),
-  /**
-   * What the case warned about as it ran, as printed: a stored case set aside, a changed dataset, whitespace-only
-   * documents, a case file that could not be written. Absent when there was nothing to say.
-   */
-  warnings: z.array(z.string().min(1)).min(1).optional(),
-  finishedAt: z.string(),
-})
+    warnings: z.array(z.string().min(1)).min(1).optional(),
+    finishedAt: z.string(),
+  })
+  .refine(record => !record.throughput?.threads || record.environment.threads === null || record.environment.threads === record.throughput.threads.scoring, {
+    // One truth about threads: the environment states the scoring session's, the throughput both sessions'.
+    message: 'environment.threads must equal throughput.threads.scoring: both record the threads the scoring session ran with',
+    path: ['environment', 'threads'],
+  })
 
 export const caseFileSchema = z.strictObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),

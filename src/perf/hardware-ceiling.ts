@@ -30,28 +30,44 @@ function randomFloats(count: number, seed: number): Float32Array {
 }
 
 export interface MatMulCeiling {
-  readonly size: number
+  /** [m, k] × [k, n]. */
+  readonly shape: readonly [number, number, number]
   readonly gflops: number
   readonly timing: Timing
 }
 
 /**
- * GFLOP/s of an fp32 [n, n] × [n, n] MatMul with the right operand a weight (an initializer, pre-packed by
- * onnxruntime as model weights are) and the left one fed per call: 2n³ FLOPs per call.
+ * GFLOP/s of an fp32 [m, k] × [k, n] MatMul with the right operand a weight (an initializer, pre-packed by
+ * onnxruntime as model weights are) and the left one fed per call: 2mkn FLOPs per call. A number alone is the
+ * square [n, n] × [n, n].
  */
-export async function measureMatMulCeiling(size = 2048, options: TimingOptions & SessionThreads = {}): Promise<MatMulCeiling> {
+export async function measureMatMulCeiling(
+  size: number | readonly [number, number, number] = 2048,
+  options: TimingOptions & SessionThreads = {},
+): Promise<MatMulCeiling> {
+  const [m, k, n] = typeof size === 'number' ? [size, size, size] : size
   const g = new GraphBuilder('matmul_ceiling')
-  const a = g.input('a', 'float32', [size, size])
-  g.output('c', 'float32', [size, size])
-  g.op('MatMul', [a, g.weight('b', randomFloats(size * size, 1), [size, size])], {}, 'c')
+  const a = g.input('a', 'float32', [m, k])
+  g.output('c', 'float32', [m, n])
+  g.op('MatMul', [a, g.weight('b', randomFloats(k * n, 1), [k, n])], {}, 'c')
   const session = await ort.InferenceSession.create(g.toBytes(), sessionOptions(options))
-  const feeds = { a: new ort.Tensor('float32', randomFloats(size * size, 2), [size, size]) }
+  const feeds = { a: new ort.Tensor('float32', randomFloats(m * k, 2), [m, k]) }
   try {
     const timing = await timeCall('matmul', () => session.run(feeds), { iterations: 10, ...options })
-    return { size, gflops: (2 * size ** 3) / (timing.medianMs * 1e6), timing }
+    return { shape: [m, k, n], gflops: (2 * m * k * n) / (timing.medianMs * 1e6), timing }
   } finally {
     await session.release()
   }
+}
+
+/** The best of several shapes (the model's own among them), so the ceiling is one: no kernel shape beats it here. */
+export async function bestMatMulCeiling(
+  shapes: readonly (readonly [number, number, number])[],
+  options: TimingOptions & SessionThreads = {},
+): Promise<{ readonly best: MatMulCeiling; readonly all: readonly MatMulCeiling[] }> {
+  const all: MatMulCeiling[] = []
+  for (const shape of shapes) all.push(await measureMatMulCeiling(shape, options))
+  return { best: all.reduce((a, b) => (b.gflops > a.gflops ? b : a)), all }
 }
 
 export interface MemoryBandwidth {

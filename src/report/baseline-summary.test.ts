@@ -6,7 +6,7 @@ import { baselineSummary } from './baseline-summary.ts'
 test('an update that wrote nothing says the file was left as it was, on the console and in report.md', () => {
   const report = {
     update: true,
-    settings: { mode: 'auto', alpha: 0.05, perplexityTolerance: 0.01, throughputTolerance: 0.1 },
+    settings: { mode: 'auto', alpha: 0.05, perplexityTolerance: 0.01, throughputTolerance: 0.1, gateThroughput: false },
     failed: false,
     studies: [{ study: 's', file: '/root/benchmarks/__baselines__/s.json', status: 'updated', written: 0, kept: 3, comparisons: [] }],
   } as unknown as BaselineReport

@@ -81,7 +81,7 @@ test('the baseline diff shows what the gate judged different, folds unchecked an
   ]
   const report: BaselineReport = {
     update: false,
-    settings: { mode: 'statistical', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1 },
+    settings: { mode: 'statistical', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.1, gateThroughput: false },
     studies: [{ study: 'study', file: '/repo/benchmarks/__baselines__/study.json', status: 'compared', comparisons }],
     failed: true,
   }

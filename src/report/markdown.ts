@@ -109,7 +109,7 @@ export function markdownReport(doc: ResultsDocument, extras: MarkdownExtras = {}
     lines.push(
       '',
       `Node ${env.node} · onnxruntime ${env.onnxruntime ?? '?'} (${env.executionProvider}) · ${env.cpu} ×${env.cpuCount}` +
-        `${env.gpu ? ` · ${env.gpu}` : ''} · threads ${env.threads ?? 'default'} · lmscale ${env.lmscale} · commit ${env.gitCommit?.slice(0, 12) ?? 'none'}`,
+        `${env.gpu ? ` · ${env.gpu}` : ''} · threads ${env.threads ?? 'not reported'} · lmscale ${env.lmscale} · commit ${env.gitCommit?.slice(0, 12) ?? 'none'}`,
     )
   }
 

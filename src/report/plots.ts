@@ -92,6 +92,7 @@ export function plotSpecs(doc: ResultsDocument, studies: readonly StudyScaling[]
     ...perplexityPlot(points, series),
     ...qualitySpeedPlot(doc),
     ...throughputPlot(doc, series),
+    ...costVsContextPlot(doc, series),
     ...crossFamilyPlots(studies),
   ]
 }
@@ -228,7 +229,8 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
     }))
   })
   const title = 'Throughput by phase'
-  const caption = "tinybench's tokens/s per phase: a point per model, timed once by its first case; the line joins the models."
+  const caption =
+    'Tokens/s per phase (mean over the calls timed in pairs with the calibration): a point per model, timed once by its first case; the line joins the models.'
   return logScalePlot({ file: 'throughput-vs-params.svg', title, caption, axis: 'tokens/s' }, data, y => interactive => {
     const chart = seriesChart(title, 'a point per model and phase; the line joins the models', data, y, interactive) as { layer: object[] } & TopLevelSpec
     const [line, points] = chart.layer as [{ encoding: object }, object]
@@ -238,6 +240,53 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
     }
     return { ...chart, layer: [median, points] } as TopLevelSpec
   })
+}
+
+/**
+ * Milliseconds per token against context length, a line per model and phase: prefill per prompt token by prompt
+ * length, batch-1 KV-cached decode per generated token by context, and batched decode per token of all its rows
+ * at its context. A cost that grows with context is attention's; a flat line is the weights' cost alone.
+ */
+function costVsContextPlot(doc: ResultsDocument, series: (study: string, label: string) => string): PlotSpec[] {
+  const data = doc.cases.flatMap(entry => {
+    const throughput = entry.record?.throughput
+    if (!throughput || !timedHere(entry)) return []
+    const point = (phase: string, context: number, tokensPerSecond: number) => ({
+      context,
+      value: 1000 / tokensPerSecond,
+      series: series(entry.study, `${entry.model} ${phase}`),
+      model: entry.model,
+      point: `${entry.model} ${phase} at ${context} tokens = ${1000 / tokensPerSecond} ms/token`,
+    })
+    const batched = throughput.batchedDecode
+    return [
+      ...(throughput.prefillByLength ?? []).map(rate => point('prefill', rate.length, rate.tokensPerSecond)),
+      ...(throughput.decodeByContext ?? []).map(rate => point('decode', rate.context, rate.tokensPerSecond)),
+      ...(batched ? [point(`decode ×${batched.batch} rows`, batched.context, batched.tokensPerSecond)] : []),
+    ]
+  })
+  if (!data.length) return []
+  const title = 'Cost per token vs context length'
+  const caption =
+    'Milliseconds per token by context length, per model: prefill per prompt token at each prompt length, batch-1 KV-cached decode per generated token after each context, batched decode per token over all its rows. Growth with context is attention’s cost.'
+  return [
+    {
+      file: 'cost-vs-context.svg',
+      title,
+      caption,
+      spec: interactive => {
+        const chart = seriesChart(
+          title,
+          'a line per model and phase',
+          data,
+          { field: 'value', type: 'quantitative', title: 'ms per token (log scale)', scale: logScale },
+          interactive,
+        )
+        const x = { field: 'context', type: 'quantitative', title: 'context length (tokens, log scale)', scale: logScale, axis: { format: '~s' } }
+        return { ...chart, encoding: { ...(chart as { encoding: object }).encoding, x } } as TopLevelSpec
+      },
+    },
+  ]
 }
 
 /**

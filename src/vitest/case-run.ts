@@ -124,7 +124,7 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
       ...runtime.host(),
       executionProvider: model.executionProvider,
       ...(model.providerFallback === undefined ? {} : { providerFallback: model.providerFallback }),
-      threads: load.threads ?? null,
+      threads: model.intraOpThreads ?? null,
     },
     finishedAt: '',
   }

@@ -8,9 +8,9 @@ import { resolve } from 'node:path'
 import { evaluateTask, taskDataFiles } from '../eval/evaluate-task.ts'
 import { ensureFixtureModels } from '../forge/fixture-family.ts'
 import { LanguageModel, type LanguageModelOptions } from '../models/language-model.ts'
-import { onnxMatmulCalibration } from './onnx-calibration.ts'
+import { onnxMatmulCalibration, PAIR_SIZE } from './onnx-calibration.ts'
 import { runFidelityCase } from './fidelity-case.ts'
-import type { CalibrationWorkload, CaseExecutor, Dtype, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
+import type { CalibrationWorkload, CaseExecutor, Device, Dtype, LoadedModel, LoadOptions, ModelSpec, ThroughputWorkload } from '../core/executor.ts'
 import { phaseThreads, type PhaseThreads } from '../perf/available-cores.ts'
 import { decodeBytesPerToken, forwardFlops } from '../perf/flops.ts'
 import { bandwidthCalibration } from '../perf/hardware-ceiling.ts'
@@ -36,8 +36,6 @@ export function defaultTaskInfos(): CaseExecutor<DefaultTasks>['tasks'] {
 
 export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks, LoadedLanguageModel>> {
   const tasks = defaultTaskInfos()
-  // One calibration session per device and thread count, shared by the models that run there.
-  const calibrations = new Map<string, Promise<CalibrationWorkload>>()
   return {
     tasks,
     async loadModel(spec, options) {
@@ -47,6 +45,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
       return {
         model,
         threads,
+        intraOpThreads: threads.scoring,
         hash: model.identity.hash,
         identity: { files: model.identity.files, settings: model.identity.settings, commit: model.identity.commit },
         parameters: model.parameters,
@@ -78,14 +77,7 @@ export async function createDefaultExecutor(): Promise<CaseExecutor<DefaultTasks
     },
     dataFiles: task => taskDataFiles(registry[task as TaskName]),
     release: loaded => loaded.model.release(),
-    calibration: loaded => {
-      const device = loaded.model.executionProvider
-      const threads = loaded.threads.scoring
-      const key = `${device}/${threads}`
-      let calibration = calibrations.get(key)
-      if (!calibration) calibrations.set(key, (calibration = onnxMatmulCalibration(device, threads)))
-      return calibration
-    },
+    calibration: loaded => matmulFor(loaded.model.executionProvider, loaded.threads.scoring),
   }
 }
 
@@ -161,8 +153,18 @@ function throughputWorkload(model: LanguageModel, threads: PhaseThreads): Throug
     ...(contexts[0] === undefined ? {} : { batchedDecode: { batch: DECODE_BATCH, context: contexts[0], run: decodeAt(DECODE_BATCH, contexts[0]) } }),
     threads,
     cost: { flopsPerToken: forwardFlops(weights, 1), bytesPerDecodedToken: decodeBytesPerToken(weights, BYTES_PER_WEIGHT[model.options.dtype]) },
+    calibrationAt: count => matmulFor(model.executionProvider, count, PAIR_SIZE),
     ...(model.executionProvider === 'cpu' ? { bandwidth: () => bandwidthFor(threads.decode) } : {}),
   }
+}
+
+/** One calibration session per device, thread count and size, shared by the models of the worker. */
+const matmuls = new Map<string, Promise<CalibrationWorkload>>()
+function matmulFor(device: Device, threads: number, size?: number): Promise<CalibrationWorkload> {
+  const key = `${device}/${threads}/${size}`
+  let matmul = matmuls.get(key)
+  if (!matmul) matmuls.set(key, (matmul = onnxMatmulCalibration(device, threads, size)))
+  return matmul
 }
 
 /** One bandwidth session per thread count, shared by the models of the worker. */

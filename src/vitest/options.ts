@@ -33,8 +33,10 @@ export const lmscaleOptionsSchema = z.strictObject({
       alpha: z.number().gt(0).lt(1).optional(),
       /** Allowed relative rise of a perplexity; default 0.01. */
       perplexityTolerance: z.number().nonnegative().optional(),
-      /** Allowed relative fall of calibrated throughput beyond tinybench's error bounds; default 0.10. */
+      /** Allowed relative fall of calibrated throughput beyond the paired ratio's interval; default 0.10. */
       throughputTolerance: z.number().nonnegative().lt(1).optional(),
+      /** Fail the run on a throughput phase judged DIFFERENT and slower (also LMSCALE_GATE_THROUGHPUT=1); default false: reported only. */
+      gateThroughput: z.boolean().optional(),
     })
     .optional(),
   /** Benchmark files, relative to the Vitest root. */
@@ -77,6 +79,7 @@ export function resolveLmscaleOptions(options: unknown, env: Readonly<Record<str
       alpha: o.baseline?.alpha ?? 0.01,
       perplexityTolerance: o.baseline?.perplexityTolerance ?? 0.01,
       throughputTolerance: o.baseline?.throughputTolerance ?? 0.1,
+      gateThroughput: o.baseline?.gateThroughput ?? env.LMSCALE_GATE_THROUGHPUT === '1',
     },
     include: o.include ?? ['benchmarks/**/*.bench.ts'],
   }

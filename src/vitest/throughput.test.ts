@@ -4,7 +4,7 @@ import type { CalibrationWorkload } from '../core/executor.ts'
 import { namedRates } from '../core/throughput-phases.ts'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
-const quick = { iterations: 4, time: 0 }
+const quick = { iterations: 6, time: 0 }
 const matmul: CalibrationWorkload = { name: 'fixed work', unit: 'FLOP', run: async () => (await sleep(2), 1000) }
 
 describe('measureThroughput', () => {
@@ -13,7 +13,8 @@ describe('measureThroughput', () => {
     const { throughput, calibration } = await measureThroughput({ scoring: async () => (await sleep(20), 40) }, matmul, quick)
     const scoring = throughput.scoring!
     expect(scoring.tokensPerCall).toBe(40)
-    expect(scoring.samples).toBeGreaterThanOrEqual(4)
+    expect(scoring.samples).toBe(6)
+    expect(scoring.paired).toMatchObject({ calibration: 'fixed work' })
     expect(scoring.tokensPerSecond).toBeCloseTo((40 * 1000) / scoring.meanMs, 9)
     expect(scoring.p99Ms).toBeGreaterThanOrEqual(scoring.p50Ms)
     expect(scoring.rssBytes).toBeGreaterThan(0)

@@ -5,27 +5,34 @@
  * cost, as a share of the hardware bound timed in the same process.
  */
 import { timeCall } from '../core/timing.ts'
+import { timePairs } from './paired-timing.ts'
 import { studentTCritical } from '../scaling/student-t.ts'
 import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../core/schema.ts'
 import type { CalibrationWorkload, ThroughputWorkload } from '../core/executor.ts'
 
 export interface ThroughputOptions {
-  /** Minimum measuring time per phase (ms); default 300. */
+  /** Minimum measuring time per phase (ms), its calls and the calibration paired with them; default 400. */
   readonly time?: number
-  /** Minimum measured calls per phase; default 10, the fewest the gate compares. */
+  /** Minimum pairs of phase and calibration blocks per phase; default 10, the fewest the gate compares. */
   readonly iterations?: number
   readonly warmupIterations?: number
 }
 
-/** What every phase gets unless the study says otherwise: enough calls for tinybench's interval, bounded in time. */
-export const DEFAULT_THROUGHPUT_OPTIONS = { time: 300, iterations: 10, warmupIterations: 1 } as const
+/** What every phase gets unless the study says otherwise: enough pairs for an interval, bounded in time. */
+export const DEFAULT_THROUGHPUT_OPTIONS = { time: 400, iterations: 10, warmupIterations: 1 } as const
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 export interface MeasuredThroughput {
   readonly throughput: ThroughputRecord
-  /** The MatMul bound (and the gate's calibration), timed right after the phases. */
+  /** The MatMul bound, timed right after the phases. */
   readonly calibration: CalibrationRecord
+}
+
+/** Each phase's call and the calibration its calls are paired with (at the threads the phase runs on). */
+interface Phase {
+  readonly call: () => Promise<number>
+  readonly calibration: CalibrationWorkload
 }
 
 export async function measureThroughput(
@@ -35,21 +42,28 @@ export async function measureThroughput(
   extra: { readonly loadMs?: number; readonly measuredIn?: string } = {},
 ): Promise<MeasuredThroughput> {
   const options = { ...DEFAULT_THROUGHPUT_OPTIONS, ...settings }
+  const phases = await phaseCalls(workload, calibrationWorkload)
+  const rate = (phase: string) => measureRate(phase, phases.get(phase)!, options)
+  const curve = async (prefix: string, keys: readonly string[]) => {
+    const rates: { key: number; rate: RateRecord }[] = []
+    for (const key of [...keys].sort((a, b) => Number(a) - Number(b))) rates.push({ key: Number(key), rate: await rate(`${prefix}@${key}`) })
+    return rates
+  }
   const record: Mutable<ThroughputRecord> = {}
-  if (workload.scoring) record.scoring = await measureRate('scoring', workload.scoring, options)
-  const prefill = await measureCurve('prefill', workload.prefillByLength, options)
+  if (workload.scoring) record.scoring = await rate('scoring')
+  const prefill = await curve('prefill', Object.keys(workload.prefillByLength ?? {}))
   if (prefill.length) record.prefillByLength = prefill.map(({ key, rate }) => ({ length: key, ...rate }))
-  if (workload.prefill) record.prefill = await measureRate('prefill', workload.prefill, options)
+  if (workload.prefill) record.prefill = await rate('prefill')
   else if (prefill[0]) record.prefill = prefill[0].rate
-  const decode = await measureCurve('decode', workload.decodeByContext, options)
+  const decode = await curve('decode', Object.keys(workload.decodeByContext ?? {}))
   if (decode.length) record.decodeByContext = decode.map(({ key, rate }) => ({ context: key, ...rate }))
-  if (workload.decodeCached) record.decodeCached = await measureRate('decodeCached', workload.decodeCached, options)
+  if (workload.decodeCached) record.decodeCached = await rate('decodeCached')
   else if (decode[0]) record.decodeCached = decode[0].rate
   if (workload.batchedDecode) {
-    const { batch, context, run } = workload.batchedDecode
-    record.batchedDecode = { batch, context, ...(await measureRate('batchedDecode', run, options)) }
+    const { batch, context } = workload.batchedDecode
+    record.batchedDecode = { batch, context, ...(await rate('batchedDecode')) }
   }
-  if (workload.decodeNoCache) record.decodeNoCache = await measureRate('decodeNoCache', workload.decodeNoCache, options)
+  if (workload.decodeNoCache) record.decodeNoCache = await rate('decodeNoCache')
   const calibration = await measureCalibration(calibrationWorkload, options)
   const bandwidth = workload.bandwidth ? await measureCalibration(await workload.bandwidth(), options) : undefined
   if (bandwidth) record.bandwidth = bandwidth
@@ -84,27 +98,27 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
 
-async function measureCurve(name: string, calls: Readonly<Record<number, () => Promise<number>>> | undefined, options: ThroughputOptions) {
-  const keys = Object.keys(calls ?? {})
-    .map(Number)
-    .sort((a, b) => a - b)
-  const curve: { key: number; rate: RateRecord }[] = []
-  for (const key of keys) curve.push({ key, rate: await measureRate(`${name} at ${key}`, calls![key]!, options) })
-  return curve
-}
-
-async function measureRate(name: string, call: () => Promise<number>, options: ThroughputOptions): Promise<RateRecord> {
-  const timed = await timeCalls(name, 'tokens', call, options)
+async function measureRate(name: string, phase: Phase, options: Required<ThroughputOptions>): Promise<RateRecord> {
+  const timed = await timePairs(name, phase.call, phase.calibration, { time: options.time, pairs: options.iterations })
+  const latency = latencySummary(timed.latenciesMs)
   return {
-    tokensPerSecond: timed.perSecond,
-    tokensPerCall: timed.perCall,
-    meanMs: timed.timing.meanMs,
-    p50Ms: timed.timing.medianMs,
-    p99Ms: timed.timing.p99Ms,
-    rme: timed.timing.rme,
-    samples: timed.timing.samples,
+    tokensPerSecond: (timed.tokensPerCall * 1000) / latency.meanMs,
+    tokensPerCall: timed.tokensPerCall,
+    ...latency,
+    paired: { calibration: phase.calibration.name, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu },
     rssBytes: process.memoryUsage.rss(),
   }
+}
+
+/** Mean, median and 99th percentile (nearest rank) of the per-pair latencies, with the mean's relative 95% t-margin in percent. */
+export function latencySummary(latenciesMs: readonly number[]) {
+  const n = latenciesMs.length
+  const sorted = [...latenciesMs].sort((a, b) => a - b)
+  const meanMs = sorted.reduce((a, b) => a + b, 0) / n
+  const sd = Math.sqrt(sorted.reduce((sum, x) => sum + (x - meanMs) ** 2, 0) / (n - 1))
+  const rank = (q: number) => sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]!
+  const p50Ms = n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2
+  return { meanMs, p50Ms, p99Ms: rank(0.99), rme: (100 * studentTCritical(0.95, n - 1) * sd) / Math.sqrt(n) / meanMs, samples: n }
 }
 
 /** Times a calibration (or bandwidth) workload with the same tinybench settings as the rates it bounds. */
@@ -144,27 +158,29 @@ async function timeCalls(name: string, unit: string, call: () => Promise<number>
   return { perCall: unitsPerCall, perSecond: (unitsPerCall * 1000) / timing.meanMs, timing }
 }
 
-/** Each phase's call under the name namedRates gives its rate (core/throughput-phases.ts). */
-export function phaseCalls(workload: ThroughputWorkload): Map<string, () => Promise<number>> {
-  const calls = new Map<string, () => Promise<number>>()
-  if (workload.scoring) calls.set('scoring', workload.scoring)
-  for (const [length, call] of Object.entries(workload.prefillByLength ?? {})) calls.set(`prefill@${length}`, call)
-  if (workload.prefill) calls.set('prefill', workload.prefill)
-  for (const [context, call] of Object.entries(workload.decodeByContext ?? {})) calls.set(`decode@${context}`, call)
-  if (workload.decodeCached) calls.set('decodeCached', workload.decodeCached)
-  if (workload.batchedDecode) calls.set('batchedDecode', workload.batchedDecode.run)
-  if (workload.decodeNoCache) calls.set('decodeNoCache', workload.decodeNoCache)
-  return calls
+/**
+ * Each phase under the name namedRates gives its rate (core/throughput-phases.ts), with the calibration its calls
+ * are paired with: scoring runs at the scoring threads, every other phase in the decode session at the decode
+ * threads, so each is paired with a calibration that competes for the same cores.
+ */
+export async function phaseCalls(workload: ThroughputWorkload, calibration: CalibrationWorkload): Promise<Map<string, Phase>> {
+  const at = async (threads: number | undefined) => (threads !== undefined && workload.calibrationAt ? await workload.calibrationAt(threads) : calibration)
+  const scoring = await at(workload.threads?.scoring)
+  const decode = await at(workload.threads?.decode)
+  const phases = new Map<string, Phase>()
+  if (workload.scoring) phases.set('scoring', { call: workload.scoring, calibration: scoring })
+  for (const [length, call] of Object.entries(workload.prefillByLength ?? {})) phases.set(`prefill@${length}`, { call, calibration: decode })
+  if (workload.prefill) phases.set('prefill', { call: workload.prefill, calibration: decode })
+  for (const [context, call] of Object.entries(workload.decodeByContext ?? {})) phases.set(`decode@${context}`, { call, calibration: decode })
+  if (workload.decodeCached) phases.set('decodeCached', { call: workload.decodeCached, calibration: decode })
+  if (workload.batchedDecode) phases.set('batchedDecode', { call: workload.batchedDecode.run, calibration: decode })
+  if (workload.decodeNoCache) phases.set('decodeNoCache', { call: workload.decodeNoCache, calibration: decode })
+  return phases
 }
 
-/** Rounds of the confirming re-measurement, each the phase then the calibration with the first measurement's settings. */
-export const CONFIRMATION_ROUNDS = 4
-
 /**
- * Times `phases` again, each in rounds of the phase then the calibration (the first measurement's order and
- * settings, so both measure the same thing), and reduces every round to log(tokens/s ÷ calibration units/s):
- * load that comes and goes slows both halves of a round alike, and the spread over rounds (a t-interval)
- * says how far the re-measurement can be trusted.
+ * Times `phases` again in pairs with their calibrations as the first measurement did, for twice the time and
+ * twice the pairs (a narrower interval): the gate decides on this second median when the first was not SAME.
  */
 export async function confirmPhases(
   workload: ThroughputWorkload,
@@ -172,22 +188,14 @@ export async function confirmPhases(
   phases: readonly string[],
   settings: ThroughputOptions = {},
 ): Promise<NonNullable<ThroughputRecord['confirmation']>> {
-  const calls = phaseCalls(workload)
   const options = { ...DEFAULT_THROUGHPUT_OPTIONS, ...settings }
+  const calls = await phaseCalls(workload, calibration)
   const confirmation: Mutable<NonNullable<ThroughputRecord['confirmation']>> = {}
-  for (const phase of phases) {
-    const call = calls.get(phase)
-    if (!call) continue
-    const logs: number[] = []
-    for (let round = 0; round < CONFIRMATION_ROUNDS; round++) {
-      const rate = await timeCalls(phase, 'tokens', call, options)
-      const bound = await timeCalls(`calibration ${calibration.name}`, calibration.unit, calibration.run, options)
-      logs.push(Math.log(rate.perSecond / bound.perSecond))
-    }
-    const mean = logs.reduce((a, b) => a + b, 0) / logs.length
-    const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (logs.length - 1))
-    const margin = (studentTCritical(0.95, logs.length - 1) * sd) / Math.sqrt(logs.length)
-    confirmation[phase] = { rounds: logs.length, ratePerCalibration: Math.exp(mean), margin }
+  for (const name of phases) {
+    const phase = calls.get(name)
+    if (!phase) continue
+    const timed = await timePairs(name, phase.call, phase.calibration, { time: 2 * options.time, pairs: 2 * options.iterations })
+    confirmation[name] = { pairs: timed.latenciesMs.length, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu }
   }
   return confirmation
 }

@@ -47,6 +47,12 @@ describe.runIf(pagePath)('the default study’s report page', () => {
     expect(marks['chart-perplexity-vs-params']).toMatchObject({ symbol: kindCount('perplexity') })
     expect(marks['chart-quality-vs-speed']).toMatchObject({ symbol: models, text: models, line: 1 })
     expect(marks['chart-throughput-vs-params']).toMatchObject({ symbol: rates, line: phases })
+    // Cost vs context: a point per prefill length, decode context and batched decode; a line per model and phase.
+    const curves = doc.cases.filter(timedHere).flatMap(c => {
+      const t = c.record?.throughput
+      return t ? [t.prefillByLength?.length ?? 0, t.decodeByContext?.length ?? 0, t.batchedDecode ? 1 : 0].filter(n => n > 0) : []
+    })
+    expect(marks['chart-cost-vs-context']).toMatchObject({ symbol: curves.reduce((a, b) => a + b, 0), line: curves.length })
   })
 
   test('a person can look at it: screenshots under reports/screenshots/', async () => {
