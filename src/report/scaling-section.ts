@@ -69,7 +69,11 @@ function perItemLoss(digest: ItemDigest | undefined, unit: string | undefined, w
   const key = unit === undefined ? undefined : UNIT_VALUES[unit]
   const values = digest?.values
   if (!digest || !key || !values?.nll || !values[key]) return undefined
-  return { nll: decodeFloats(values.nll, digest.n, `${where} items.values.nll`), units: decodeFloats(values[key], digest.n, `${where} items.values.${key}`) }
+  return {
+    nll: decodeFloats(values.nll, digest.n, `${where} items.values.nll`),
+    units: decodeFloats(values[key], digest.n, `${where} items.values.${key}`),
+    ...(digest.kind === 'token_perplexity' ? { serial: true } : {}),
+  }
 }
 
 /** An accuracy's per-item 0/1 and the items' clusters, when the digest holds them. */

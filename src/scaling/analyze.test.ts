@@ -1,3 +1,4 @@
+import { serialRatioStandardError } from '../statistics/long-run-variance.ts'
 import { describe, expect, test } from 'vitest'
 import { analyzeScaling } from './analyze.ts'
 import { formatScalingMarkdown } from './markdown.ts'
@@ -142,6 +143,48 @@ describe('per-item losses: the nested bootstrap and each model’s standard erro
   test('items that do not give the loss are refused, naming the model', () => {
     const wrong = withItems.map((p, i) => (i === 2 ? { ...p, loss: p.loss * 1.01 } : p))
     expect(() => analyzeScaling(wrong)).toThrow(/points\[2\]\.lossItems: Σ nll \/ Σ units of lossItems is not the loss/)
+  })
+})
+
+describe('per-window losses of one text: neighbours correlate', () => {
+  // Six models, 300 consecutive windows of 256 tokens each, window NLL = 256 · L + AR(1) noise (φ 0.6, innovation
+  // SD 8): each model's loss SE is 8 / ((1 − φ) · √300 · 256) in closed form, 2.5× what independent windows would give.
+  const phi = 0.6
+  const random = seededRandom(5)
+  const truth = (N: number) => 1.8 + 300 * N ** -0.33
+  const points = (serial: boolean) =>
+    [20e6, 50e6, 125e6, 350e6, 1e9, 3e9].map((N, i) => {
+      const units = Array.from({ length: 300 }, () => 256)
+      let e = 0
+      const nll = units.map(u => {
+        e = phi * e + 8 * random.normal()
+        return u * truth(N) + e
+      })
+      const loss = nll.reduce((s, v) => s + v, 0) / (256 * 300)
+      return { modelId: `m${i}`, params: { total: N }, loss, lossItems: { nll, units, ...(serial ? { serial } : {}) } }
+    })
+  const closed = 8 / ((1 - phi) * Math.sqrt(300) * 256)
+  const itemsSd = (serial: boolean) => {
+    const nested = analyzeScaling(points(serial), { bootstrapSamples: 20, nestedSamples: 200 }).conventions[0]!.nestedBootstrap
+    if (!nested.available) throw new Error(nested.reason)
+    return nested.itemStandardErrors
+  }
+  test('the items part resamples blocks of neighbouring windows: each model’s SD within 30% of the closed form (independent draws: under 60%)', () => {
+    for (const se of itemsSd(true)) {
+      expect(se / closed).toBeGreaterThan(0.7)
+      expect(se / closed).toBeLessThan(1.3)
+    }
+    for (const se of itemsSd(false)) expect(se / closed).toBeLessThan(0.6)
+  })
+  test('the χ² takes each model’s SE from the windows’ long-run variance', () => {
+    const input = points(true)
+    const fit = analyzeScaling(input, { bootstrapSamples: 20, nestedSamples: 20 }).conventions[0]!.saturatingLaw
+    if (!fit.goodnessOfFit.available) throw new Error(fit.goodnessOfFit.reason)
+    const expected = fit.fit.residuals.reduce((s, r, i) => {
+      const { nll, units } = input[i]!.lossItems
+      return s + (r / (serialRatioStandardError(nll, units) / input[i]!.loss)) ** 2
+    }, 0)
+    expect(fit.goodnessOfFit.chiSquared).toBeCloseTo(expected, 8)
   })
 })
 

@@ -12,6 +12,7 @@ import type {
 import { bootstrapSaturating, percentileInterval } from './bootstrap.ts'
 import { accuracyAtPredictedLoss, analyzeDownstream, type DownstreamModel } from './downstream.ts'
 import { forwardRollout, leaveOneOut, type HeldOutPrediction } from './extrapolation.ts'
+import { serialBlocks, serialRatioStandardError } from '../statistics/long-run-variance.ts'
 import { CONVENTION_LABELS, validateScalingInput, type LossItems, type ParameterConvention, type ScalingOptions } from './input.ts'
 import { nestedBootstrap } from './nested-bootstrap.ts'
 import { profileIrreducibleLoss } from './irreducible-profile.ts'
@@ -84,7 +85,7 @@ function analyzeConvention(
   const nested: NestedBootstrapResult = lossItems
     ? nestedBootstrap(
         params,
-        lossItems.map(l => ({ numerator: l.nll, denominator: l.units })),
+        lossItems.map(l => ({ numerator: l.nll, denominator: l.units, ...(l.serial ? { clusters: serialBlocks(l.nll.length) } : {}) })),
         ['loss exponent α', 'irreducible loss E', ...o.predictAt.map(N => `loss at N = ${N.toPrecision(3)}`)],
         (x, y) => {
           const fit = fitSaturatingProjection(x, y, REPLICATE_PRECISION)
@@ -93,8 +94,14 @@ function analyzeConvention(
         { samples: o.nestedSamples, seed: o.seed, level: o.level, minDistinct: 3 },
       )
     : { available: false, reason: 'the results hold no per-item losses for every model' }
-  // Each model's standard error from its own items when none was given.
-  const lossSe = givenLossSe.map((se, i) => se ?? (nested.available ? nested.itemStandardErrors[i]! : null))
+  // Each model's standard error from its own items when none was given: windows of one text by their long-run
+  // variance (neighbours correlate), independent documents by the item bootstrap.
+  const lossSe = givenLossSe.map((se, i) => {
+    const items = lossItems?.[i]
+    if (se !== null) return se
+    if (items?.serial && items.nll.length >= 9) return serialRatioStandardError(items.nll, items.units)
+    return nested.available ? nested.itemStandardErrors[i]! : null
+  })
   const logN = params.map(Math.log)
   const pct = Math.round(o.level * 100)
   const pplLine = fitLinear(logN, loss, { level: o.level })

@@ -24,6 +24,8 @@ export interface TaskAccuracy {
 export interface LossItems {
   nll: number[]
   units: number[]
+  /** Consecutive windows of one text in stream order (a token perplexity): neighbours' losses correlate. */
+  serial?: boolean
 }
 
 export interface ScalingPoint {
@@ -69,7 +71,7 @@ const accuracySchema = z
   .strictObject({ acc: z.number().min(0).max(1), stderr: positive, items: finiteList.optional(), clusters: clusterList })
   .refine(a => a.clusters === undefined || a.clusters.length === a.items?.length, { message: 'clusters needs one entry per item', path: ['clusters'] })
 const lossItemsSchema = z
-  .strictObject({ nll: finiteList, units: z.array(positive) })
+  .strictObject({ nll: finiteList, units: z.array(positive), serial: z.boolean().optional() })
   .refine(l => l.nll.length === l.units.length, { message: 'nll and units need one entry per item each', path: ['units'] })
 const pointSchema = z
   .strictObject({

@@ -64,3 +64,23 @@ export function flatTopLongRunVariance(series: readonly number[]): number {
   for (let k = 1; k <= m; k++) variance += 2 * (k / m <= 0.5 ? 1 : 2 * (1 - k / m)) * (autocovariance[k] as number)
   return variance > 0 ? variance : (autocovariance[0] as number)
 }
+
+/**
+ * Standard error of θ = Σ numerator / Σ denominator over a series of consecutive windows (delta method): each
+ * window's contribution u = numerator − θ · denominator, SE = √(n · σ²_LR(u)) / Σ denominator, so correlated
+ * neighbours widen it as the gate's paired window ratio does.
+ */
+export function serialRatioStandardError(numerator: readonly number[], denominator: readonly number[]): number {
+  if (numerator.length !== denominator.length)
+    throw new Error(`serialRatioStandardError: ${numerator.length} numerators but ${denominator.length} denominators`)
+  const total = denominator.reduce((sum, v) => sum + v, 0)
+  const theta = numerator.reduce((sum, v) => sum + v, 0) / total
+  const { variance } = longRunVariance(numerator.map((v, i) => v - theta * (denominator[i] as number)))
+  return Math.sqrt(numerator.length * variance) / total
+}
+
+/** Consecutive blocks of about n^⅓ windows as clusters, so a bootstrap draws neighbours together (Carlstein 1986). */
+export function serialBlocks(n: number): number[] {
+  const length = Math.max(1, Math.ceil(Math.cbrt(n)))
+  return Array.from({ length: n }, (_, i) => Math.floor(i / length))
+}
