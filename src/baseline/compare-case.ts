@@ -312,7 +312,8 @@ function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: C
     const figures = { metric: `throughput ${phase}`, baseline: baselineRate, current: currentRate }
     if (!('verdict' in judged)) return { ...figures, change: null, method: 'none', detail: judged.skipped, verdict: 'unchecked' }
     const { first, confirmed, final } = judged
-    const one = (j: Judged) => `${j.verdict} ×${j.ratio.toFixed(3)} (95% ×${(j.ratio * Math.exp(-j.margin)).toFixed(2)}–×${(j.ratio * Math.exp(j.margin)).toFixed(2)})`
+    const one = (j: Judged) =>
+      `${j.verdict} ×${j.ratio.toFixed(3)} (95% ×${(j.ratio * Math.exp(-j.margin)).toFixed(2)}–×${(j.ratio * Math.exp(j.margin)).toFixed(2)})`
     const describe = (j: Signals, what: string) => `${what}: wall ${one(j.wall)}, CPU ${one(j.cpu)}`
     const detail = [
       describe(first, 'first'),

@@ -3,15 +3,13 @@
  * reference, one scored alone against another) run by `vitest run` in a scratch project, with an executor double that
  * reports how many models are loaded while each case runs and which reference it was given.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { resultsSchema, type ResultsDocument } from '../core/schema.ts'
 import { runVitest, type VitestOutcome } from '../../test-support/run-vitest.ts'
+import { repoRoot, studyProject } from '../../test-support/study-project.ts'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 let project: string
 let run: VitestOutcome
 let results: ResultsDocument
@@ -54,16 +52,7 @@ defineStudy({
 `
 
 beforeAll(async () => {
-  project = mkdtempSync(join(tmpdir(), 'lmscale-fidelity-pool-'))
-  mkdirSync(join(project, 'studies'))
-  symlinkSync(join(repoRoot, 'node_modules'), join(project, 'node_modules'), 'dir')
-  writeFileSync(join(project, 'package.json'), '{ "name": "scratch-fidelity-pool", "private": true, "type": "module" }\n')
-  writeFileSync(
-    join(project, 'vitest.config.ts'),
-    `import { defineConfig } from 'vitest/config'\nimport { lmscale } from '${join(repoRoot, 'src', 'vitest', 'plugin.ts')}'\n` +
-      `export default defineConfig({ plugins: [lmscale({ include: ['studies/*.bench.ts'] })], test: { fileParallelism: false } })\n`,
-  )
-  writeFileSync(join(project, 'studies', 'pool.bench.ts'), study)
+  project = studyProject('fidelity-pool', 'pool.bench.ts', study)
   run = await runVitest(project, ['bench', '--run'], {})
   results = resultsSchema.parse(JSON.parse(readFileSync(join(project, 'reports', 'results.json'), 'utf8')))
 }, 300_000)

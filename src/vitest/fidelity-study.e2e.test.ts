@@ -4,10 +4,8 @@
  * a band the q4 export misses fails its case with a message naming both models and the metric, and a resumed run
  * reuses the cases only while the reference is the same.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { resultsSchema, type ResultsDocument } from '../core/schema.ts'
 import { defaultFixturesDir, ensureFixtureModels } from '../forge/fixture-family.ts'
@@ -16,8 +14,8 @@ import { measureFidelity } from '../models/fidelity.ts'
 import { LanguageModel } from '../models/language-model.ts'
 import { brownHeldOutFidelity } from '../tasks/fidelity-tasks.ts'
 import { runVitest, type VitestOutcome } from '../../test-support/run-vitest.ts'
+import { repoRoot, studyProject } from '../../test-support/study-project.ts'
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 const WINDOWS = 2
 let project: string
 let run: VitestOutcome
@@ -44,16 +42,7 @@ const cases = () => new Map(results.cases.map(c => [c.model, c]))
 const readResults = () => resultsSchema.parse(JSON.parse(readFileSync(join(project, 'reports', 'results.json'), 'utf8')))
 
 beforeAll(async () => {
-  project = mkdtempSync(join(tmpdir(), 'lmscale-fidelity-'))
-  mkdirSync(join(project, 'studies'))
-  symlinkSync(join(repoRoot, 'node_modules'), join(project, 'node_modules'), 'dir')
-  writeFileSync(join(project, 'package.json'), '{ "name": "scratch-fidelity", "private": true, "type": "module" }\n')
-  writeFileSync(
-    join(project, 'vitest.config.ts'),
-    `import { defineConfig } from 'vitest/config'\nimport { lmscale } from '${join(repoRoot, 'src', 'vitest', 'plugin.ts')}'\n` +
-      `export default defineConfig({ plugins: [lmscale({ include: ['studies/*.bench.ts'] })], test: { fileParallelism: false } })\n`,
-  )
-  writeFileSync(join(project, 'studies', 'fidelity.bench.ts'), study)
+  project = studyProject('fidelity', 'fidelity.bench.ts', study)
   run = await runVitest(project, ['bench', '--run'], { LMSCALE_FIXTURES_DIR: defaultFixturesDir() })
   results = readResults()
 }, 600_000)
