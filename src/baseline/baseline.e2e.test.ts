@@ -340,7 +340,7 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
     expect(slowScorer.code, slowScorer.output).toBe(1)
     const failure = junitFailures(dir).get('m › double_mc › throughput scoring')!
     expect(failure.type).toBe('BaselineRegression')
-    expect(failure.message).toMatch(/^m › double_mc throughput scoring: [\d.e+]+ → [\d.]+, −[\d.]+% \(calibrated\); first DIFFERENT: calibrated ×0\.00\d/)
+    expect(failure.message).toMatch(/^m › double_mc throughput scoring: [\d.e+]+ → [\d.]+, −[\d.]+% \(calibrated\); first: wall DIFFERENT ×0\.00\d/)
     expect(junitFailures(dir).has('m › double_mc › acc')).toBe(false)
 
     editBaseline({ scoring: 1000, calibration: 1000 })
