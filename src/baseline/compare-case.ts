@@ -6,7 +6,7 @@
  */
 import { machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
-import type { CaseEntry, CaseRecord, EnvironmentStamp, MetricValueRecord } from '../core/schema.ts'
+import { type CaseEntry, type CaseRecord, DIGEST_UNIT_VALUES, type EnvironmentStamp, type MetricValueRecord } from '../core/schema.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { dataChanges, identityChanges } from '../core/identity-changes.ts'
 import { decodeBits, decodeFloats } from '../core/bitset.ts'
@@ -186,7 +186,7 @@ function statisticalRow(
  * neighbours' correlation allowed for (statistics/paired-summary.ts).
  */
 function perplexityInterval(unit: string | undefined, baseline: BaselineEntry, entry: CaseEntry): string {
-  const units = unit === 'word' ? 'words' : unit === 'byte' ? 'bytes' : unit === 'token' ? 'tokens' : undefined
+  const units = unit === undefined ? undefined : DIGEST_UNIT_VALUES[unit as keyof typeof DIGEST_UNIT_VALUES]
   const [base, now] = [baseline.items, entry.items]
   if (!units || !base?.values?.nll || !now?.values?.nll || !now.values[units] || base.n !== now.n) return ''
   const n = base.n

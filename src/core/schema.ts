@@ -144,6 +144,9 @@ function calibrationShape() {
  * The compact form of a case's per-item records, enough for paired tests and exact comparison:
  * correctness bits per accuracy metric and a digest of every per-item number.
  */
+/** The digest's per-item values that count a perplexity's units (its denominator), by the unit the metric declares. */
+export const DIGEST_UNIT_VALUES = { token: 'tokens', word: 'words', byte: 'bytes' } as const
+
 export const itemDigestSchema = z.strictObject({
   /** The per-item shape: multiple-choice, rolling log-likelihood, token perplexity, or another executor's. */
   kind: itemKindSchema,

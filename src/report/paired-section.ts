@@ -6,7 +6,7 @@
  * tasks, each step's perplexity ratio with its paired interval over the same documents or windows.
  */
 import { decodeBits, decodeFloats } from '../core/bitset.ts'
-import type { CaseEntry, ResultsDocument } from '../core/schema.ts'
+import { type CaseEntry, DIGEST_UNIT_VALUES, type ResultsDocument } from '../core/schema.ts'
 import { normalQuantile } from '../statistics/normal.ts'
 import { documentPerplexityRatio, pairedSummary, windowPerplexityRatio } from '../statistics/paired-summary.ts'
 
@@ -66,11 +66,9 @@ function taskSection(task: string, entries: readonly CaseEntry[]): string[] {
   return [...lines, '']
 }
 
-const UNIT_VALUES = { token: 'tokens', word: 'words', byte: 'bytes' } as const
-
 /** The step's perplexity ratio (larger over smaller model) with its paired 95% interval, or why there is none. */
-function ratioCell(a: CaseEntry, b: CaseEntry, unit: keyof typeof UNIT_VALUES): string {
-  const units = UNIT_VALUES[unit]
+function ratioCell(a: CaseEntry, b: CaseEntry, unit: keyof typeof DIGEST_UNIT_VALUES): string {
+  const units = DIGEST_UNIT_VALUES[unit]
   const decode = (entry: CaseEntry, name: string) => {
     const items = entry.items
     const values = items?.values?.[name]

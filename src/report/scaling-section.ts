@@ -2,7 +2,7 @@
 import { analyzeScaling, describeCrossFamily, fitCrossFamily, formatScalingMarkdown } from '../scaling/index.ts'
 import type { CrossFamilyFit, FamilyPoint, LossItems, ScalingAnalysis, ScalingPoint } from '../scaling/index.ts'
 import { decodeBits, decodeFloats } from '../core/bitset.ts'
-import type { ItemDigest, ResultsDocument } from '../core/schema.ts'
+import { DIGEST_UNIT_VALUES, type ItemDigest, type ResultsDocument } from '../core/schema.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import { fitSpeedLaws, paretoFront, type SpeedLaw, type SpeedPoint } from '../scaling/index.ts'
 import { lossMetric, metricPoints, recordedLosses, summarizeModels } from './results.ts'
@@ -61,12 +61,9 @@ export function speedPoints(doc: ResultsDocument): Map<string, SpeedPoint[]> {
 /** A case's per-item digest, by study, model and task label (results.json's `items`). */
 export type ItemLookup = (study: string, model: string, task: string) => ItemDigest | undefined
 
-/** The digest's per-item denominator of a perplexity per unit: the units a document's NLL is divided by. */
-const UNIT_VALUES: Readonly<Record<string, string>> = { token: 'tokens', word: 'words', byte: 'bytes' }
-
 /** A corpus perplexity's items: per document (or window) its NLL and its units, when the digest holds both. */
 function perItemLoss(digest: ItemDigest | undefined, unit: string | undefined, where: string): LossItems | undefined {
-  const key = unit === undefined ? undefined : UNIT_VALUES[unit]
+  const key = unit === undefined ? undefined : DIGEST_UNIT_VALUES[unit as keyof typeof DIGEST_UNIT_VALUES]
   const values = digest?.values
   if (!digest || !key || !values?.nll || !values[key]) return undefined
   return {
