@@ -3,6 +3,7 @@
 // Σ denominator) and the choice of models (models drawn with replacement). Three runs of the same seeded bootstrap
 // give the parts: items only (models fixed), models only (each model's figure fixed) and nested (models, then
 // items within each drawn model). A statistic that cannot be fitted to a draw (too few distinct sizes) redraws.
+import { sampleStandardDeviation } from 'simple-statistics'
 import { seededRandom, type Random } from '../core/random.ts'
 import { clusterGroups } from '../statistics/paired.ts'
 import { percentileInterval } from './bootstrap.ts'
@@ -86,11 +87,6 @@ function drawnFigure(sums: ClusterSums, random: Random): number {
   return numerator / denominator
 }
 
-function sd(values: readonly number[]): number {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length
-  return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1))
-}
-
 export function nestedBootstrap(
   x: readonly number[],
   samples: readonly ItemSample[],
@@ -134,7 +130,7 @@ export function nestedBootstrap(
   const parts = { items: run('items'), models: run('models'), nested: run('nested') }
   const spread = (replicates: readonly number[][], q: number): SpreadEstimate => {
     const values = replicates.map(r => r[q]!)
-    return { sd: sd(values), interval: percentileInterval(values, options.level) }
+    return { sd: sampleStandardDeviation(values), interval: percentileInterval(values, options.level) }
   }
   return {
     available: true,
@@ -147,7 +143,7 @@ export function nestedBootstrap(
       models: spread(parts.models, q),
       nested: spread(parts.nested, q),
     })),
-    itemStandardErrors: itemFigures.map(sd),
+    itemStandardErrors: itemFigures.map(figures => sampleStandardDeviation(figures)),
     redrawn,
     failed,
   }
