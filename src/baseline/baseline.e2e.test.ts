@@ -329,8 +329,11 @@ defineStudy({ name: 'double', models: [{ name: 'm', source: 'm' }], tasks: ['dou
     const throughput = edited.cases['m › double_mc'].throughput
     throughput.rates.scoring.tokensPerSecond *= scale.scoring
     throughput.calibration.unitsPerSecond *= scale.calibration
-    // The gate compares the scorer's rate per calibration unit, timed in pairs.
-    throughput.rates.scoring.paired.ratio *= scale.scoring / scale.calibration
+    // The gate compares the scorer's rate per calibration unit, each round's log ratio.
+    const paired = throughput.rates.scoring.paired
+    const shift = Math.log(scale.scoring / scale.calibration)
+    paired.ratio *= scale.scoring / scale.calibration
+    paired.rounds = paired.rounds.map((round: number) => round + shift)
     writeFileSync(join(dir, baselineFile), JSON.stringify(edited))
   }
 

@@ -6,7 +6,8 @@
  */
 import { machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
-import { type CaseEntry, type CaseRecord, DIGEST_UNIT_VALUES, type EnvironmentStamp, type MetricValueRecord } from '../core/schema.ts'
+import { type CaseEntry, type CaseRecord, DIGEST_UNIT_VALUES, type EnvironmentStamp, type MetricValueRecord, type RateRecord } from '../core/schema.ts'
+import { MIN_SHIFT_VALUES, shiftInterval } from '../statistics/shift-interval.ts'
 import type { MetricInfo } from '../core/task-info.ts'
 import { dataChanges, identityChanges } from '../core/identity-changes.ts'
 import { decodeBits, decodeFloats } from '../core/bitset.ts'
@@ -302,27 +303,29 @@ function unpairedRow(figures: Figures, base: MetricValueRecord, now: MetricValue
 }
 
 /**
- * Each phase's paired ratio to its calibration (the median over pairs, paired-timing.ts), current over baseline,
- * judged as Pinpoint does (speed-verdict.ts): SAME passes, DIFFERENT slower fails, UNKNOWN is reported. A phase
- * whose first measurement was not SAME was timed again in pairs in the run (confirmation) and fails only when
- * the confirmation says DIFFERENT with the first on the same side (finalJudgement). Runs on another machine are never compared.
+ * Each phase's ratio to its calibration, current over baseline: the shift between the two runs' rounds
+ * (paired-timing.ts) with its distribution-free interval, judged as Pinpoint does (speed-verdict.ts): SAME
+ * passes, DIFFERENT slower fails, UNKNOWN is reported. A phase whose first measurement was not SAME was timed
+ * again in rounds in the run (confirmation) and fails only when the confirmation says DIFFERENT with the first on
+ * the same side (finalJudgement). Wall time decides; CPU time is shown beside it, not gated: the process's CPU clock
+ * counts every thread, V8's garbage collector too, and an unchanged idle rerun read ×0.63 by CPU time in both
+ * measurements while wall time read ×0.92. Runs on another machine are never compared.
  */
 function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: CompareSettings): Row[] {
   return throughputJudgements(baseline, record, settings.throughputTolerance).map(({ phase, baselineRate, currentRate, ...judged }) => {
     const figures = { metric: `throughput ${phase}`, baseline: baselineRate, current: currentRate }
     if (!('verdict' in judged)) return { ...figures, change: null, method: 'none', detail: judged.skipped, verdict: 'unchecked' }
     const { first, confirmed, final } = judged
-    const one = (j: Judged) =>
-      `${j.verdict} ×${j.ratio.toFixed(3)} (95% ×${(j.ratio * Math.exp(-j.margin)).toFixed(2)}–×${(j.ratio * Math.exp(j.margin)).toFixed(2)})`
+    const one = (j: Judged) => `${j.verdict} ×${j.ratio.toFixed(3)} (95% ×${j.low.toFixed(2)}–×${j.high.toFixed(2)})`
     const describe = (j: Signals, what: string) => `${what}: wall ${one(j.wall)}, CPU ${one(j.cpu)}`
     const detail = [
       describe(first, 'first'),
-      ...(confirmed ? [describe(confirmed, `confirmed (${judged.pairs} pairs)`)] : []),
+      ...(confirmed ? [describe(confirmed, `confirmed (${judged.rounds} rounds)`)] : []),
       `tolerance ${(settings.throughputTolerance * 100).toFixed(0)}%`,
     ].join('; ')
     const verdict: Verdict = final.verdict === 'SAME' ? 'unchanged' : final.verdict === 'UNKNOWN' ? 'unchecked' : final.ratio < 1 ? 'regression' : 'improvement'
     if (verdict === 'regression' && !settings.gateThroughput) {
-      const ungated = `${detail}; slower, reported but not gated (baseline.gateThroughput or LMSCALE_GATE_THROUGHPUT=1 fails the run on it)`
+      const ungated = `${detail}; slower, reported but not gated (baseline.gateThroughput: false or LMSCALE_GATE_THROUGHPUT=0 turned the gate off)`
       return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail: ungated, verdict: 'unchecked' }
     }
     return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail, verdict }
@@ -340,23 +343,12 @@ function finalJudgement(first: Judged, confirmed: Judged | undefined): Judged {
   return { ...confirmed, verdict: 'UNKNOWN' }
 }
 
-/**
- * The phase's verdict from its two signals: DIFFERENT when either is (wall time catches a call that waits or
- * sleeps, CPU time a call that does more work even when load makes wall time too noisy to tell); SAME when both
- * are; else UNKNOWN. Signals DIFFERENT in opposite directions cannot both be right: UNKNOWN.
- */
-export function combinedJudgement(wall: Judged, cpu: Judged): Judged {
-  const different = [wall, cpu].filter(j => j.verdict === 'DIFFERENT')
-  if (different.length === 2 && wall.ratio < 1 !== cpu.ratio < 1) return { ...wall, verdict: 'UNKNOWN' }
-  if (different.length) return different.reduce((a, b) => (Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a))
-  if (wall.verdict === 'SAME' && cpu.verdict === 'SAME') return wall
-  return { ...wall, verdict: 'UNKNOWN' }
-}
-
 export interface Judged {
   readonly verdict: SpeedVerdict
   readonly ratio: number
-  readonly margin: number
+  /** The ratio's 95% interval. */
+  readonly low: number
+  readonly high: number
 }
 
 interface Signals {
@@ -366,7 +358,7 @@ interface Signals {
 
 type PhaseJudgement = { readonly phase: string; readonly baselineRate: number; readonly currentRate: number } & (
   | { readonly skipped: string }
-  | { readonly verdict: SpeedVerdict; readonly final: Judged; readonly first: Signals; readonly confirmed?: Signals; readonly pairs?: number }
+  | { readonly verdict: SpeedVerdict; readonly final: Judged; readonly first: Signals; readonly confirmed?: Signals; readonly rounds?: number }
 )
 
 /**
@@ -386,34 +378,33 @@ export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord
     const figures = { phase, baselineRate: baseRate.tokensPerSecond, currentRate: nowRate.tokensPerSecond }
     if (machine.length) return [{ ...figures, skipped: `not compared: another machine (${machine.join(', ')})` }]
     const [now, then] = [nowRate.paired, baseRate.paired]
-    if (!now || !then) {
-      const why = then ? 'the run did not time it in pairs with a calibration' : 'the baseline predates paired timing; re-create it with -u'
+    if (!now?.rounds || !then?.rounds) {
+      const why = then?.rounds ? 'the run did not time it in rounds with a calibration' : 'the baseline predates timing in rounds; re-create it with -u'
       return [{ ...figures, skipped: `not gated: ${why}` }]
     }
     if (now.calibration !== then.calibration) {
       return [{ ...figures, skipped: `not compared: paired with ${now.calibration}, the baseline with ${then.calibration}` }]
     }
-    const fewest = Math.min(nowRate.samples, baseRate.samples)
-    if (fewest < MIN_THROUGHPUT_SAMPLES) {
-      return [
-        {
-          ...figures,
-          skipped: `not gated: ${fewest} timed pairs; gating needs ≥ ${MIN_THROUGHPUT_SAMPLES} (the study's throughput: { iterations } or { time })`,
-        },
-      ]
+    const against = (measured: PairedRounds): Signals | string => {
+      const fewest = Math.min(measured.rounds?.length ?? 0, measured.cpu.rounds?.length ?? 0, then.rounds!.length, then.cpu.rounds?.length ?? 0)
+      if (fewest < MIN_SHIFT_VALUES) return `not gated: ${fewest} rounds; gating needs ≥ ${MIN_SHIFT_VALUES} (the study's throughput: { iterations })`
+      return { wall: judge(then.rounds!, measured.rounds!, tolerance), cpu: judge(then.cpu.rounds!, measured.cpu.rounds!, tolerance) }
     }
-    const judge = (ratio: number, margin: number): Judged => ({ verdict: speedVerdict(ratio, margin, tolerance), ratio, margin })
-    const against = (measured: Pick<typeof now, 'ratio' | 'margin' | 'cpu'>): Signals => ({
-      wall: judge(measured.ratio / then.ratio, Math.hypot(measured.margin, then.margin)),
-      cpu: judge(measured.cpu.ratio / then.cpu.ratio, Math.hypot(measured.cpu.margin, then.cpu.margin)),
-    })
     const first = against(now)
+    if (typeof first === 'string') return [{ ...figures, skipped: first }]
     const again = confirmations[phase]
     const confirmed = again ? against(again) : undefined
-    const final = combinedJudgement(finalJudgement(first.wall, confirmed?.wall), finalJudgement(first.cpu, confirmed?.cpu))
-    return [{ ...figures, verdict: final.verdict, final, first, ...(confirmed ? { confirmed, pairs: again!.pairs } : {}) }]
+    const checked = typeof confirmed === 'string' ? undefined : confirmed
+    const final = finalJudgement(first.wall, checked?.wall)
+    return [{ ...figures, verdict: final.verdict, final, first, ...(checked ? { confirmed: checked, rounds: again!.rounds!.length } : {}) }]
   })
 }
 
-/** With fewer pairs the median's interval rests on a handful of ranks: such rates are shown, not gated. */
-export const MIN_THROUGHPUT_SAMPLES = 10
+type PairedRounds = Omit<NonNullable<RateRecord['paired']>, 'calibration'>
+
+/** One signal's ratio, run over baseline, as the shift between the two runs' rounds (log ratios). */
+function judge(before: readonly number[], after: readonly number[], tolerance: number): Judged {
+  const { shift, low, high } = shiftInterval(before, after)
+  const interval = { low: Math.exp(low), high: Math.exp(high) }
+  return { verdict: speedVerdict(interval, tolerance), ratio: Math.exp(shift), ...interval }
+}

@@ -32,8 +32,16 @@ const environment = {
   vitest: '4.1.12',
   gitCommit: 'abc',
 }
-/** A rate timed in `samples` pairs with a calibration of `calibrationRate` units/s: its paired ratio, 2% either way. */
-const rate = (tokensPerSecond: number, samples = 30, calibrationRate = 1e10) => ({
+/** Where each round falls around a ratio, in units of its spread. */
+const SCATTER = [-1, -0.75, -0.5, -0.25, 0.25, 0.5, 0.75, 1]
+/** Rounds (log ratios) scattered `spread` either way of `ratio`, with their median and its half-width as the record states them. */
+const roundsOf = (ratio: number, spread: number, count = SCATTER.length) => ({
+  ratio,
+  margin: spread,
+  rounds: Array.from({ length: count }, (_, i) => Math.log(ratio) + spread * SCATTER[i % SCATTER.length]!),
+})
+/** A rate timed in `samples` rounds with a calibration of `calibrationRate` units/s: its calibrated ratio, 2% either way. */
+const rate = (tokensPerSecond: number, samples = 8, calibrationRate = 1e10) => ({
   tokensPerSecond,
   tokensPerCall: 100,
   meanMs: 100_000 / tokensPerSecond,
@@ -43,9 +51,8 @@ const rate = (tokensPerSecond: number, samples = 30, calibrationRate = 1e10) => 
   samples,
   paired: {
     calibration: 'MatMul 1 thread',
-    ratio: tokensPerSecond / calibrationRate,
-    margin: 0.02,
-    cpu: { ratio: tokensPerSecond / calibrationRate, margin: 0.02 },
+    ...roundsOf(tokensPerSecond / calibrationRate, 0.02, samples),
+    cpu: roundsOf(tokensPerSecond / calibrationRate, 0.02, samples),
   },
 })
 const calibration = (unitsPerSecond: number, rme = 2) => ({
@@ -71,8 +78,8 @@ interface Case {
   readonly scoring?: number
   readonly samples?: number
   readonly calibration?: number
-  /** A confirming re-measurement of scoring: its paired ratio (tokens/s per calibration unit/s) and log margin; CPU time the same unless given. */
-  readonly confirmed?: { readonly ratio: number; readonly margin: number; readonly cpu?: { readonly ratio: number; readonly margin: number } }
+  /** A confirming re-measurement of scoring: its ratio (tokens/s per calibration unit/s) and the rounds' spread in log space; CPU time the same unless given. */
+  readonly confirmed?: { readonly ratio: number; readonly spread: number; readonly cpu?: { readonly ratio: number; readonly spread: number } }
 }
 
 /** What the tasks declare: the gate reads these, never the metric names. */
@@ -86,6 +93,10 @@ const declared = {
   word_perplexity: { direction: 'lower', kind: 'perplexity', aggregation: 'corpus', unit: 'word' },
   brier: { direction: 'lower', kind: 'brier', aggregation: 'mean' },
 } as const
+
+function confirmation({ ratio, spread, cpu }: NonNullable<Case['confirmed']>) {
+  return { ...roundsOf(ratio, spread), cpu: cpu ? roundsOf(cpu.ratio, cpu.spread) : roundsOf(ratio, spread) }
+}
 
 function entry(c: Case): CaseEntry {
   const record: CaseRecord = {
@@ -101,7 +112,7 @@ function entry(c: Case): CaseEntry {
         ? null
         : {
             scoring: rate(c.scoring, c.samples, c.calibration),
-            ...(c.confirmed ? { confirmation: { scoring: { pairs: 12, cpu: { ratio: c.confirmed.ratio, margin: c.confirmed.margin }, ...c.confirmed } } } : {}),
+            ...(c.confirmed ? { confirmation: { scoring: confirmation(c.confirmed) } } : {}),
           },
     calibration: c.calibration === undefined ? null : calibration(c.calibration),
     resources: { peakRssBytes: 1, gpuMemoryBytes: null },
@@ -380,16 +391,17 @@ describe('throughput: paired calibrated ratio beyond its interval', () => {
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2' }),
     )
-    expect(slowScorer.studies[0]!.comparisons[0]).toMatchObject({ change: -0.5, verdict: 'regression' })
+    expect(slowScorer.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'regression' })
+    expect(slowScorer.studies[0]!.comparisons[0]!.change).toBeCloseTo(-0.5, 12)
   })
 
-  test('rates timed fewer than 10 times are shown but not gated', () => {
+  test('rates timed in fewer than 6 rounds are shown but not gated', () => {
     const report = gate(
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 100, samples: 5, calibration: 1e10, hash: 'h2' }),
     )
     expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked', current: 100 })
-    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 timed pairs; gating needs ≥ 10/)
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/5 rounds; gating needs ≥ 6/)
     expect(report.failed).toBe(false)
   })
 
@@ -398,9 +410,9 @@ describe('throughput: paired calibrated ratio beyond its interval', () => {
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 850, calibration: 1e10, hash: 'h2' }),
     )
-    // With 2% margins on each side (the helper's), 15% slower is DIFFERENT: ln 0.85 + √2 × 0.02 = −0.134 < ln 0.9 = −0.105.
+    // Rounds 2% either way on both sides: the shift's interval is ln 0.85 ± 0.02 = [−0.18, −0.14], below ln 0.9 = −0.105.
     expect(report.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'regression' })
-    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/^first: wall DIFFERENT ×0\.850 \(95% ×0\.83–×0\.87\), CPU DIFFERENT ×0\.850/)
+    expect(report.studies[0]!.comparisons[0]!.detail).toMatch(/^first: wall DIFFERENT ×0\.850 \(95% ×0\.8[34]–×0\.86\), CPU DIFFERENT ×0\.850/)
   })
 
   test("the confirming re-measurement decides: SAME passes a first DIFFERENT; a fall fails when it says DIFFERENT on the first's side; else UNKNOWN", () => {
@@ -410,39 +422,39 @@ describe('throughput: paired calibrated ratio beyond its interval', () => {
         doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2', confirmed }),
       )
     // Baseline rate per calibration unit: 1000 / 1e10 = 1e-7.
-    const same = judged({ ratio: 1.01e-7, margin: 0.02 })
+    const same = judged({ ratio: 1.01e-7, spread: 0.02 })
     expect(same.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchanged' })
     expect(same.studies[0]!.comparisons[0]!.change).toBeCloseTo(0.01, 12)
-    expect(same.studies[0]!.comparisons[0]!.detail).toMatch(/first: wall DIFFERENT.*confirmed \(12 pairs\): wall SAME ×1\.010/)
+    expect(same.studies[0]!.comparisons[0]!.detail).toMatch(/first: wall DIFFERENT.*confirmed \(8 rounds\): wall SAME ×1\.010/)
     expect(same.failed).toBe(false)
-    expect(judged({ ratio: 0.5e-7, margin: 0.05 })).toMatchObject({ failed: true })
+    expect(judged({ ratio: 0.5e-7, spread: 0.05 })).toMatchObject({ failed: true })
     // DIFFERENT the other way round does not confirm a fall: UNKNOWN, not failed.
-    expect(judged({ ratio: 2e-7, margin: 0.05 }).studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
-    const unknown = judged({ ratio: 0.9e-7, margin: 0.05 })
+    expect(judged({ ratio: 2e-7, spread: 0.05 }).studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
+    const unknown = judged({ ratio: 0.9e-7, spread: 0.05 })
     expect(unknown.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'unchecked' })
-    expect(unknown.studies[0]!.comparisons[0]!.detail).toMatch(/confirmed \(12 pairs\): wall UNKNOWN/)
+    expect(unknown.studies[0]!.comparisons[0]!.detail).toMatch(/confirmed \(8 rounds\): wall UNKNOWN/)
     expect(unknown.failed).toBe(false)
   })
 
-  test('either signal DIFFERENT in both measurements fails: CPU time catches more work hidden by noisy wall time, wall time a call that sleeps', () => {
+  test('wall time decides, CPU time is shown: a call that sleeps fails; more CPU time with the same wall time does not', () => {
     const judged = (first: { wall: number; cpu: number }, confirmed: NonNullable<Case['confirmed']>) => {
       const run = entry({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2', confirmed })
       const scoring = run.record!.throughput!.scoring!
-      const paired = { ...scoring.paired!, ratio: first.wall * 1e-7, margin: 0.5, cpu: { ratio: first.cpu * 1e-7, margin: 0.05 } }
+      const paired = { ...scoring.paired!, ...roundsOf(first.wall * 1e-7, 0.5), cpu: roundsOf(first.cpu * 1e-7, 0.05) }
       const after = { ...doc(), cases: [{ ...run, record: { ...run.record!, throughput: { ...run.record!.throughput!, scoring: { ...scoring, paired } } } }] }
       return gate(doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }), after).studies[0]!.comparisons[0]!
     }
-    // Twice the work under load: the confirmation's wall ×0.5 ± 0.8 straddles ln 0.9 (UNKNOWN), CPU ×0.5 ± 0.054 is DIFFERENT both times.
-    const moreWork = judged({ wall: 0.5, cpu: 0.5 }, { ratio: 0.5e-7, margin: 0.8, cpu: { ratio: 0.5e-7, margin: 0.05 } })
-    expect(moreWork).toMatchObject({ verdict: 'regression', change: -0.5 })
-    expect(moreWork.detail).toMatch(
-      /^first: wall DIFFERENT ×0\.500.*CPU DIFFERENT ×0\.500.*confirmed \(12 pairs\): wall UNKNOWN ×0\.500.*CPU DIFFERENT ×0\.500/,
-    )
-    // A sleep: CPU time unchanged (SAME); wall time DIFFERENT in both (first ln 0.2 + 0.50 = −1.11 < ln 0.9; confirmed ×0.5 ± 0.054).
-    const sleeps = judged({ wall: 0.2, cpu: 1 }, { ratio: 0.5e-7, margin: 0.05, cpu: { ratio: 1e-7, margin: 0.05 } })
-    expect(sleeps).toMatchObject({ verdict: 'regression', change: -0.5 })
-    // Load alone: a first wall DIFFERENT that the confirmation does not repeat (×1 ± 0.5, UNKNOWN), CPU SAME throughout.
-    const load = judged({ wall: 0.5, cpu: 1 }, { ratio: 1e-7, margin: 0.5, cpu: { ratio: 1e-7, margin: 0.05 } })
+    // A sleep: CPU time unchanged (SAME); wall time DIFFERENT in both (first ×0.2 scattered ±0.5; confirmed ×0.5 ± 0.05).
+    const sleeps = judged({ wall: 0.2, cpu: 1 }, { ratio: 0.5e-7, spread: 0.05, cpu: { ratio: 1e-7, spread: 0.05 } })
+    expect(sleeps).toMatchObject({ verdict: 'regression' })
+    expect(sleeps.change).toBeCloseTo(-0.5, 2)
+    expect(sleeps.detail).toMatch(/^first: wall DIFFERENT ×0\.200.*CPU SAME ×1\.000.*confirmed \(8 rounds\): wall DIFFERENT ×0\.500.*CPU SAME/)
+    // The process's CPU time doubled (another thread busy) while wall time held: shown, not failed.
+    const busierProcess = judged({ wall: 1, cpu: 0.5 }, { ratio: 1e-7, spread: 0.05, cpu: { ratio: 0.5e-7, spread: 0.05 } })
+    expect(busierProcess).toMatchObject({ verdict: 'unchanged' })
+    expect(busierProcess.detail).toMatch(/confirmed \(8 rounds\): wall SAME ×1\.000.*CPU DIFFERENT ×0\.500/)
+    // Load alone: a first wall DIFFERENT that the confirmation does not repeat (×1 scattered ±0.5, UNKNOWN).
+    const load = judged({ wall: 0.5, cpu: 1 }, { ratio: 1e-7, spread: 0.5, cpu: { ratio: 1e-7, spread: 0.05 } })
     expect(load).toMatchObject({ verdict: 'unchecked' })
   })
 

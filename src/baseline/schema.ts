@@ -15,7 +15,7 @@ export const baselineRateSchema = z.strictObject({
   /** Relative 95% margin of error of the mean latency, in percent. */
   rme: finite,
   samples: z.number().int(),
-  /** The phase timed in pairs with its calibration: the gate compares these medians. */
+  /** The phase timed in rounds, each paired with its calibration: the gate compares the rounds. */
   paired: rateSchema.shape.paired,
 })
 

@@ -1,22 +1,20 @@
 /**
- * Pinpoint's three answers for one throughput phase, from a calibrated ratio (run over baseline, each the median
- * over pairs of the phase's rate ÷ a calibration timed right after it) and the half-width of its 95% interval in
- * log space: SAME when the
- * whole interval lies inside the tolerance band, DIFFERENT when it lies wholly outside, UNKNOWN when it
- * straddles an edge (the measurement cannot tell; measure again). An equivalence test, so noise alone can
- * never produce DIFFERENT and a wide interval is never mistaken for SAME.
+ * Pinpoint's three answers for one throughput phase, from the 95% interval of its calibrated ratio, run over
+ * baseline (the shift between the two runs' rounds, statistics/shift-interval.ts): SAME when the whole interval
+ * lies inside the tolerance band, DIFFERENT when it lies wholly outside, UNKNOWN when it straddles an edge (the
+ * measurement cannot tell; measure again). An equivalence test, so noise alone rarely produces DIFFERENT and a
+ * wide interval is never mistaken for SAME.
  */
 import type { EnvironmentStamp } from '../core/schema.ts'
 
 export type SpeedVerdict = 'SAME' | 'DIFFERENT' | 'UNKNOWN'
 
-export function speedVerdict(ratio: number, margin: number, tolerance: number): SpeedVerdict {
-  const low = Math.log(ratio) - margin
-  const high = Math.log(ratio) + margin
-  const floor = Math.log1p(-tolerance)
-  const ceiling = -floor // symmetric in log space: ×0.9 and ×1/0.9
-  if (low >= floor && high <= ceiling) return 'SAME'
-  if (high < floor || low > ceiling) return 'DIFFERENT'
+/** `low` and `high` bound the ratio (not its logarithm); the band is ×(1 − tolerance) to ×1/(1 − tolerance). */
+export function speedVerdict(interval: { readonly low: number; readonly high: number }, tolerance: number): SpeedVerdict {
+  const floor = 1 - tolerance
+  const ceiling = 1 / floor
+  if (interval.low >= floor && interval.high <= ceiling) return 'SAME'
+  if (interval.high < floor || interval.low > ceiling) return 'DIFFERENT'
   return 'UNKNOWN'
 }
 

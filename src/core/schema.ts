@@ -70,23 +70,31 @@ export const rateSchema = z.strictObject({
   fractionOfBound: finite.optional(),
   /** Resident set size of the process right after the phase (bytes). */
   rssBytes: finite.optional(),
-  /** The phase timed in pairs with `calibration` (paired-timing.ts): what the gate compares. */
+  /** The phase timed in rounds, each a pair with `calibration` (paired-timing.ts): what the gate compares. */
   paired: pairedSchema().optional(),
 })
 
 /**
- * A phase's calls timed in pairs with a fixed calibration at the phase's threads, each pair a block of phase calls
- * then a block of calibration calls of about the same duration: the median over pairs of (tokens/s ÷ calibration
- * units/s) and the half-width of its 95% order-statistic interval in log space.
+ * A phase's calls timed in rounds, each round a block of phase calls then a block of calibration calls at the
+ * phase's threads lasting about as long: each round's log(tokens/s ÷ calibration units/s), their median as a
+ * ratio and the half-width of the median's 95% order-statistic interval in log space.
  */
-function pairedSchema() {
-  return z.strictObject({
-    calibration: z.string(),
+function pairedRoundsShape() {
+  const signal = {
     ratio: finite,
     margin: finite,
+    /** Each round's log ratio, in the order timed: the samples the gate compares (absent in records before rounds). */
+    rounds: z.array(finite).optional(),
+  }
+  return z.strictObject({
+    ...signal,
     /** The same from the process's CPU time: it tracks the work of a call, not time spent waiting for a core. */
-    cpu: z.strictObject({ ratio: finite, margin: finite }),
+    cpu: z.strictObject(signal),
   })
+}
+
+function pairedSchema() {
+  return pairedRoundsShape().extend({ calibration: z.string() })
 }
 
 export const throughputSchema = z.strictObject({
@@ -111,13 +119,8 @@ export const throughputSchema = z.strictObject({
    * MatMul bound of prefill and scoring is the case's `calibration`.
    */
   bandwidth: calibrationShape().optional(),
-  /** Phases timed again, in pairs as at first, because their first measurement was not SAME as the baseline's. */
-  confirmation: z
-    .record(
-      z.string(),
-      z.strictObject({ pairs: z.number().int().positive(), ratio: finite, margin: finite, cpu: z.strictObject({ ratio: finite, margin: finite }) }),
-    )
-    .optional(),
+  /** Phases timed again, in rounds as at first, because their first measurement was not SAME as the baseline's. */
+  confirmation: z.record(z.string(), pairedRoundsShape()).optional(),
   /** The case that timed these rates: a model's throughput is measured once and shared by all its cases. */
   measuredIn: z.string().optional(),
 })

@@ -40,7 +40,7 @@ export function baselineMarkdown(report: BaselineReport, root: string): string {
     const { alpha, perplexityTolerance, throughputTolerance, mode } = report.settings
     lines.push(
       `${failing ? `❌ ${failing} failing` : '✅ no regressions'} against \`${file}\` (mode ${mode}; accuracy: McNemar exact, Holm α = ${alpha}; ` +
-        `perplexity ±${perplexityTolerance * 100}%; throughput ${throughputTolerance * 100}% beyond the paired ratio's interval, calibrated${report.settings.gateThroughput ? '' : ', reported not gated'}).`,
+        `perplexity ±${perplexityTolerance * 100}%; throughput: a slowdown whose calibrated 95% interval lies wholly beyond ${throughputTolerance * 100}%, in two measurements${report.settings.gateThroughput ? '' : ', reported not gated'}).`,
       '',
     )
     // What the gate judged different stays in view; rows no rule judged and unchanged rows fold away, so a

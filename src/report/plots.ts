@@ -230,7 +230,7 @@ function throughputPlot(doc: ResultsDocument, series: (study: string, label: str
   })
   const title = 'Throughput by phase'
   const caption =
-    'Tokens/s per phase (mean over the calls timed in pairs with the calibration): a point per model, timed once by its first case; the line joins the models.'
+    'Tokens/s per phase (from the mean call of its rounds, each paired with the calibration): a point per model, timed once by its first case; the line joins the models.'
   return logScalePlot({ file: 'throughput-vs-params.svg', title, caption, axis: 'tokens/s' }, data, y => interactive => {
     const chart = seriesChart(title, 'a point per model and phase; the line joins the models', data, y, interactive) as { layer: object[] } & TopLevelSpec
     const [line, points] = chart.layer as [{ encoding: object }, object]

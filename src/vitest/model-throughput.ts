@@ -1,7 +1,7 @@
 /**
  * A model's throughput as the harness records it: measured once (throughput.ts), then, against the case's
- * baseline entry when there is one, every phase whose first rate is not SAME is measured again in rounds
- * interleaved with the calibration before the gate judges it, so a burst of load alone cannot fail a run.
+ * baseline entry when there is one, measured a second time when any phase's first rate is not SAME, and that
+ * confirmation kept for those phases, before the gate judges them: a burst of load alone cannot fail a run.
  */
 import { baselineKey, baselinePath, readBaselineFile } from '../baseline/baseline-file.ts'
 import { throughputJudgements } from '../baseline/compare-case.ts'

@@ -33,9 +33,9 @@ export const lmscaleOptionsSchema = z.strictObject({
       alpha: z.number().gt(0).lt(1).optional(),
       /** Allowed relative rise of a perplexity; default 0.01. */
       perplexityTolerance: z.number().nonnegative().optional(),
-      /** Allowed relative fall of calibrated throughput beyond the paired ratio's interval; default 0.10. */
+      /** Allowed relative fall of calibrated throughput beyond its interval; default 0.25 (see the README's "Baselines and regression gating"). */
       throughputTolerance: z.number().nonnegative().lt(1).optional(),
-      /** Fail the run on a throughput phase judged DIFFERENT and slower (also LMSCALE_GATE_THROUGHPUT=1); default false: reported only. */
+      /** Fail the run on a throughput phase judged DIFFERENT and slower; default true (LMSCALE_GATE_THROUGHPUT=0 or false: reported only). */
       gateThroughput: z.boolean().optional(),
     })
     .optional(),
@@ -78,8 +78,8 @@ export function resolveLmscaleOptions(options: unknown, env: Readonly<Record<str
       mode: o.baseline?.mode ?? 'auto',
       alpha: o.baseline?.alpha ?? 0.01,
       perplexityTolerance: o.baseline?.perplexityTolerance ?? 0.01,
-      throughputTolerance: o.baseline?.throughputTolerance ?? 0.1,
-      gateThroughput: o.baseline?.gateThroughput ?? env.LMSCALE_GATE_THROUGHPUT === '1',
+      throughputTolerance: o.baseline?.throughputTolerance ?? 0.25,
+      gateThroughput: o.baseline?.gateThroughput ?? env.LMSCALE_GATE_THROUGHPUT !== '0',
     },
     include: o.include ?? ['benchmarks/**/*.bench.ts'],
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { timePairs } from './paired-timing.ts'
+import { timeRounds } from './paired-timing.ts'
 
 /** A virtual clock: each call advances it by the time the test says the call took. */
 function virtualMachine() {
@@ -7,64 +7,98 @@ function virtualMachine() {
   return { now: () => clock, spend: (ms: number) => (clock += ms) }
 }
 
-describe('timePairs', () => {
-  test('blocks of about equal duration; the ratio is (tokens/s) ÷ (units/s) of each pair', async () => {
+describe('timeRounds', () => {
+  test('each round pairs a block of phase calls with calibration calls lasting as long; the ratio is (tokens/s) ÷ (units/s)', async () => {
     const vm = virtualMachine()
     let phaseCalls = 0
     let calibrationCalls = 0
     const phase = async () => (vm.spend(2), phaseCalls++, 40)
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(8), calibrationCalls++, 1000) }
-    const timed = await timePairs('scoring', phase, calibration, { time: 0, pairs: 10, now: vm.now, cpuNow: vm.now })
-    // Warm-up 2 ms vs 8 ms: blocks of 4 phase calls and 1 calibration call; 10 pairs after one warm-up each.
-    expect([phaseCalls, calibrationCalls]).toEqual([1 + 40, 1 + 10])
-    expect(timed.latenciesMs).toEqual(Array(10).fill(2))
-    // (40 tokens / 2 ms) ÷ (1000 FLOP / 8 ms) = 20 / 125 = 0.16, the same in every pair.
-    expect(timed.ratio).toBeCloseTo(0.16, 12)
-    expect(timed.margin).toBeCloseTo(0, 12)
-    // All of it on the CPU here, so the CPU-time ratio is the same.
-    expect(timed.cpu.ratio).toBeCloseTo(0.16, 12)
-    expect(timed.tokensPerCall).toBe(40)
+    const timed = await timeRounds([{ name: 'scoring', call: phase, calibration }], {
+      time: 160,
+      rounds: 10,
+      warmupRounds: 1,
+      now: vm.now,
+      cpuNow: vm.now,
+    })
+    const scoring = timed.get('scoring')!
+    // Halves of ≥ 160 / (2 × 10) = 8 ms: 4 phase calls and 1 calibration call, each block after one untimed call;
+    // one sizing call each, then 1 dropped and 10 kept rounds.
+    expect([phaseCalls, calibrationCalls]).toEqual([1 + 11 * 5, 1 + 11 * 2])
+    expect(scoring.latenciesMs).toEqual(Array(10).fill(2))
+    // (40 tokens / 2 ms) ÷ (1000 FLOP / 8 ms) = 20 / 125 = 0.16 in every round; all of it on the CPU here.
+    for (const round of [...scoring.wall, ...scoring.cpu]) expect(round).toBeCloseTo(Math.log(0.16), 12)
+    expect(scoring.tokensPerCall).toBe(40)
   })
 
-  test('load that slows both halves of a pair cancels; a burst on one half of a few pairs leaves the median', async () => {
+  test('rounds visit the phases in turn, so each phase is timed across the whole measurement', async () => {
     const vm = virtualMachine()
-    let pair = 0
-    // Pairs 0–9: a load factor that doubles every other pair; pairs 3 and 7 also slow the phase alone 5×.
-    const load = () => (pair % 2 ? 2 : 1)
-    const phase = async () => (vm.spend(10 * load() * (pair === 3 || pair === 7 ? 5 : 1)), 100)
-    const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(10 * load()), pair++, 1e6) }
-    const timed = await timePairs('decode@128', phase, calibration, { time: 0, pairs: 10, now: vm.now })
-    // The warm-up is pair 0's load; then 10 pairs at loads 2,1,2,1,…: every unburst pair gives (100/10) ÷ (1e6/10) = 1e-4.
-    expect(timed.ratio).toBeCloseTo(1e-4, 15)
-    // The interval keeps the 2nd to 9th of 10 ranked pairs; the two burst pairs (×1/5) are the two lowest.
-    const sorted = [Math.log(1e-4 / 5), Math.log(1e-4 / 5), ...Array(8).fill(Math.log(1e-4))]
-    expect(timed.margin).toBeCloseTo(Math.log(1e-4) - sorted[1]!, 12)
+    const order: string[] = []
+    const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(5), 1) }
+    const call = (name: string) => async () => (vm.spend(5), order.push(name), 1)
+    await timeRounds(
+      [
+        { name: 'a', call: call('a'), calibration },
+        { name: 'b', call: call('b'), calibration },
+      ],
+      { time: 0, rounds: 6, warmupRounds: 0, now: vm.now },
+    )
+    // One sizing call each, then per round an untimed and a timed call of a, then of b.
+    expect(order.join('')).toBe(`ab${'aabb'.repeat(6)}`)
   })
 
-  test('a call that sleeps shows in the wall-time ratio, not the CPU-time one', async () => {
+  test('load that slows both halves of a pair cancels', async () => {
+    const vm = virtualMachine()
+    // Blocks of one timed call after one untimed (time 0); the load doubles every other round.
+    let phaseCalls = 0
+    const load = () => (Math.floor((phaseCalls - 1) / 2) % 2 ? 2 : 1)
+    const phase = async () => (phaseCalls++, vm.spend(1 * load()), 100)
+    const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(5 * load()), 1e6) }
+    const timed = await timeRounds([{ name: 'decode@128', call: phase, calibration }], { time: 0, rounds: 6, warmupRounds: 0, now: vm.now })
+    // (100 tokens / 1 ms) ÷ (1e6 FLOP / 5 ms) = 5e-4 in every round, at either load.
+    expect(timed.get('decode@128')!.latenciesMs).toEqual([2, 1, 2, 1, 2, 1])
+    for (const round of timed.get('decode@128')!.wall) expect(round).toBeCloseTo(Math.log(5e-4), 12)
+  })
+
+  test('a burst on a few calls of a block leaves the block median', async () => {
+    const vm = virtualMachine()
+    let phaseCalls = 0
+    // Every third phase call is slowed 10×; blocks of ≥ 5 ms hold five 1 ms calls.
+    const phase = async () => (vm.spend(phaseCalls++ % 3 === 2 ? 10 : 1), 100)
+    const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(5), 1e6) }
+    const timed = await timeRounds([{ name: 'decode@128', call: phase, calibration }], { time: 60, rounds: 6, warmupRounds: 0, now: vm.now })
+    for (const round of timed.get('decode@128')!.wall) expect(round).toBeCloseTo(Math.log(5e-4), 12)
+  })
+
+  test('a call that sleeps shows in the wall-time rounds, not the CPU-time ones', async () => {
     const vm = virtualMachine()
     let cpu = 0
     // The phase computes 4 ms and sleeps 4 ms more; the calibration computes 8 ms.
     const phase = async () => (vm.spend(8), (cpu += 4), 10)
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(8), (cpu += 8), 1000) }
-    const timed = await timePairs('decode@128', phase, calibration, { time: 0, pairs: 10, now: vm.now, cpuNow: () => cpu })
+    const timed = await timeRounds([{ name: 'decode@128', call: phase, calibration }], { time: 0, rounds: 6, warmupRounds: 1, now: vm.now, cpuNow: () => cpu })
+    const rounds = timed.get('decode@128')!
     // Wall: (10 / 8) ÷ (1000 / 8) = 0.01; CPU: (10 / 4) ÷ (1000 / 8) = 0.02.
-    expect(timed.ratio).toBeCloseTo(0.01, 12)
-    expect(timed.cpu.ratio).toBeCloseTo(0.02, 12)
+    for (const round of rounds.wall) expect(round).toBeCloseTo(Math.log(0.01), 12)
+    for (const round of rounds.cpu) expect(round).toBeCloseTo(Math.log(0.02), 12)
   })
 
-  test('runs at least the given time', async () => {
+  test('fewer than 6 rounds asked for still gives 6, the fewest the gate compares', async () => {
     const vm = virtualMachine()
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(5), 1) }
-    const timed = await timePairs('prefill@128', async () => (vm.spend(5), 1), calibration, { time: 300, pairs: 10, now: vm.now })
-    // 10 ms per pair after a 10 ms warm-up: 30 pairs reach 300 ms.
-    expect(timed.latenciesMs.length).toBe(30)
+    const timed = await timeRounds([{ name: 'prefill@128', call: async () => (vm.spend(5), 1), calibration }], {
+      time: 0,
+      rounds: 2,
+      warmupRounds: 0,
+      now: vm.now,
+    })
+    expect(timed.get('prefill@128')!.wall).toHaveLength(6)
   })
 
   test('a calibration whose work changes between calls is an error that names it', async () => {
     let units = 0
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => ++units }
-    await expect(timePairs('scoring', async () => 1, calibration, { time: 0, pairs: 6 })).rejects.toThrow(
+    await expect(timeRounds([{ name: 'scoring', call: async () => 1, calibration }], { time: 0, rounds: 6, warmupRounds: 0 })).rejects.toThrow(
       /calibration matmul workload processed 2 FLOP after 1/,
     )
   })

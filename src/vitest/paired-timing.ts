@@ -1,68 +1,92 @@
 /**
- * A phase timed in pairs with a calibration: a block of phase calls, then a block of calibration calls lasting
- * about as long, again and again. Each pair gives log(phase tokens/s ÷ calibration units/s): load that comes and
- * goes over a few milliseconds slows both halves of a pair alike and cancels in the ratio, and the median over
- * pairs with its order-statistic interval (statistics/median-interval.ts) shrugs off the pairs a burst hit
- * unevenly. The gate compares these medians, never rates timed seconds apart.
+ * Phases timed in rounds, each phase paired with a calibration: a round times every phase once, a block of the
+ * phase's calls then a block of its calibration's calls lasting about as long, one phase after another. Each
+ * pair gives log(phase tokens/s ÷ calibration units/s): load that comes and goes over milliseconds slows both
+ * halves of a pair alike and cancels in the ratio, and because a phase's pairs are spread over the whole
+ * measurement, the rounds' scatter shows the drift that comes and goes over seconds too, which pairs timed back
+ * to back would hide. The gate compares the rounds of two runs as samples (statistics/shift-interval.ts). A
+ * first round is timed and dropped: a process's first calls run slower (compilation, allocator warm-up).
  */
 import { medianInterval, MIN_MEDIAN_VALUES } from '../statistics/median-interval.ts'
 import type { CalibrationWorkload } from '../core/executor.ts'
 
-export interface PairOptions {
-  /** Minimum time for all pairs, both halves (ms). */
+export interface RoundOptions {
+  /** Minimum time each phase is timed for, over its rounds, both halves of each pair (ms). */
   readonly time: number
-  /** Minimum pairs (at least 6, the fewest with a 95% interval for their median). */
-  readonly pairs: number
+  /** Rounds kept (at least 6, the fewest the gate compares). */
+  readonly rounds: number
+  /** Rounds timed first and dropped. */
+  readonly warmupRounds: number
   /** The wall clock and the process's CPU clock (ms); tests drive virtual ones. */
   readonly now?: () => number
   readonly cpuNow?: () => number
 }
 
-export interface PairedTiming {
+export interface PairedPhase {
+  readonly name: string
+  readonly call: () => Promise<number>
+  readonly calibration: CalibrationWorkload
+}
+
+export interface PhaseRounds {
   /** Tokens per phase call. */
   readonly tokensPerCall: number
-  /** Mean latency of one phase call in each pair's block (ms), one per pair. */
+  /** Mean latency of one phase call in each round's block (ms). */
   readonly latenciesMs: readonly number[]
-  /** Median of (tokens/s ÷ calibration units/s) over pairs, and its 95% interval as a half-width in log space. */
-  readonly ratio: number
-  readonly margin: number
+  /** log(tokens/s ÷ calibration units/s) of each round, by wall time. */
+  readonly wall: readonly number[]
   /**
-   * The same from the process's CPU time instead of wall time: waiting for a core under load adds no CPU time, so
-   * this tracks the work a call does; a call that sleeps or waits shows only in the wall-time ratio.
+   * The same by the process's CPU time: waiting for a core under load adds no CPU time, so this tracks the work a
+   * call does; a call that sleeps or waits shows only in the wall-time rounds.
    */
-  readonly cpu: { readonly ratio: number; readonly margin: number }
+  readonly cpu: readonly number[]
+  /** Resident set size of the process right after the phase's first call, the phases run in their order (bytes). */
+  readonly rssBytes: number
 }
 
 /** One timed call that must do the same positive whole amount of work every time. */
 type Timed = (call: () => Promise<number>) => Promise<{ readonly ms: number; readonly cpuMs: number; readonly units: number }>
 
-export async function timePairs(name: string, call: () => Promise<number>, calibration: CalibrationWorkload, options: PairOptions): Promise<PairedTiming> {
+export async function timeRounds(phases: readonly PairedPhase[], options: RoundOptions): Promise<Map<string, PhaseRounds>> {
   const now = options.now ?? (() => performance.now())
   const cpuNow = options.cpuNow ?? processCpuMs
-  const phase = sameWork(name, 'tokens', now, cpuNow)
-  const bound = sameWork(`calibration ${calibration.name}`, calibration.unit, now, cpuNow)
-  // Warm-up, which also sizes the blocks so both halves of a pair last about as long.
-  const warm = await phase(call)
-  const warmBound = await bound(calibration.run)
-  const phaseCalls = Math.max(1, Math.round(warmBound.ms / warm.ms))
-  const boundCalls = Math.max(1, Math.round(warm.ms / warmBound.ms))
-  const latenciesMs: number[] = []
-  const logRatios: number[] = []
-  const cpuLogRatios: number[] = []
-  const pairs = Math.max(options.pairs, MIN_MEDIAN_VALUES)
-  const started = now()
-  while (logRatios.length < pairs || now() - started < options.time) {
-    const phaseTime = await block(phase, call, phaseCalls)
-    const boundTime = await block(bound, calibration.run, boundCalls)
-    latenciesMs.push(phaseTime.ms)
-    logRatios.push(Math.log(warm.units / phaseTime.ms) - Math.log(warmBound.units / boundTime.ms))
-    cpuLogRatios.push(Math.log(warm.units / phaseTime.cpuMs) - Math.log(warmBound.units / boundTime.cpuMs))
+  const rounds = Math.max(options.rounds, MIN_MEDIAN_VALUES)
+  // Each half of a pair lasts at least this long, so a phase's pairs together last at least `time`.
+  const halfMs = options.time / (2 * rounds)
+  const timers = phases.map(phase => ({
+    ...phase,
+    timed: sameWork(phase.name, 'tokens', now, cpuNow),
+    bound: sameWork(`calibration ${phase.calibration.name}`, phase.calibration.unit, now, cpuNow),
+  }))
+  // One call of each sizes the first blocks; every round re-sizes them from its own means.
+  const sizes = new Map<string, { phaseMs: number; boundMs: number; tokens: number; units: number; rssBytes: number }>()
+  for (const phase of timers) {
+    const one = await phase.timed(phase.call)
+    const rssBytes = process.memoryUsage.rss()
+    const bound = await phase.bound(phase.calibration.run)
+    sizes.set(phase.name, { phaseMs: one.ms, boundMs: bound.ms, tokens: one.units, units: bound.units, rssBytes })
   }
-  return { tokensPerCall: warm.units, latenciesMs, ...centre(logRatios), cpu: centre(cpuLogRatios) }
+  const kept = new Map(timers.map(phase => [phase.name, { latenciesMs: [] as number[], wall: [] as number[], cpu: [] as number[] }]))
+  for (let round = 0; round < options.warmupRounds + rounds; round++) {
+    for (const phase of timers) {
+      const size = sizes.get(phase.name)!
+      const phaseCalls = Math.max(1, Math.ceil(halfMs / size.phaseMs))
+      const boundCalls = Math.max(1, Math.round(Math.max(halfMs, phaseCalls * size.phaseMs) / size.boundMs))
+      const timed = await block(phase.timed, phase.call, phaseCalls)
+      const bound = await block(phase.bound, phase.calibration.run, boundCalls)
+      sizes.set(phase.name, { ...size, phaseMs: timed.ms, boundMs: bound.ms })
+      if (round < options.warmupRounds) continue
+      const rows = kept.get(phase.name)!
+      rows.latenciesMs.push(timed.ms)
+      rows.wall.push(Math.log(size.tokens / timed.ms) - Math.log(size.units / bound.ms))
+      rows.cpu.push(Math.log(size.tokens / timed.cpuMs) - Math.log(size.units / bound.cpuMs))
+    }
+  }
+  return new Map([...kept].map(([name, rows]) => [name, { tokensPerCall: sizes.get(name)!.tokens, rssBytes: sizes.get(name)!.rssBytes, ...rows }]))
 }
 
-/** The median ratio and its interval's larger half-width, in log space. */
-function centre(logRatios: readonly number[]): { ratio: number; margin: number } {
+/** The rounds' median ratio and its 95% interval's larger half-width in log space, as the report shows one run. */
+export function medianRatio(logRatios: readonly number[]): { ratio: number; margin: number } {
   const { median, low, high } = medianInterval(logRatios)
   return { ratio: Math.exp(median), margin: Math.max(median - low, high - median) }
 }
@@ -73,16 +97,23 @@ function processCpuMs(): number {
   return (user + system) / 1000
 }
 
-/** Mean wall and CPU ms per call over `count` calls in a row. */
+/**
+ * A block of `count` timed calls after one untimed call (the first call after another phase's block pays for
+ * its caches and threads waking): the median wall ms of a call, and the mean CPU ms (the process's CPU clock
+ * counts every thread, so it is read over the block).
+ */
 async function block(timed: Timed, call: () => Promise<number>, count: number): Promise<{ ms: number; cpuMs: number }> {
-  let ms = 0
+  await timed(call)
+  const ms: number[] = []
   let cpuMs = 0
   for (let i = 0; i < count; i++) {
     const one = await timed(call)
-    ms += one.ms
+    ms.push(one.ms)
     cpuMs += one.cpuMs
   }
-  return { ms: ms / count, cpuMs: cpuMs / count }
+  ms.sort((a, b) => a - b)
+  const middle = ms.length >> 1
+  return { ms: ms.length % 2 ? ms[middle]! : (ms[middle - 1]! + ms[middle]!) / 2, cpuMs: cpuMs / count }
 }
 
 function sameWork(name: string, unit: string, now: () => number, cpuNow: () => number): Timed {
@@ -91,8 +122,8 @@ function sameWork(name: string, unit: string, now: () => number, cpuNow: () => n
     const started = now()
     const cpuStarted = cpuNow()
     const units = await call()
-    const ms = now() - started
-    // At least a microsecond: the clock's resolution, so a ratio never divides by zero.
+    // At least a microsecond, the clocks' resolution, so a ratio never divides by zero.
+    const ms = Math.max(now() - started, 1e-3)
     const cpuMs = Math.max(cpuNow() - cpuStarted, 1e-3)
     if (!(Number.isInteger(units) && units > 0)) {
       throw new Error(`lmscale: the ${name} workload must resolve to a positive whole number of ${unit}, got ${units}`)

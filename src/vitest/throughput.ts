@@ -1,25 +1,26 @@
 /**
- * Throughput with tinybench 6, once per loaded model: every phase the workload offers (scoring, prefill by
- * prompt length, batch-1 decode by context, batched decode), each timed for a fixed time so it gets enough
- * samples for an interval, each with the process's resident set after it and, where the workload states its
+ * Throughput once per loaded model: every phase the workload offers (scoring, prefill by prompt length, batch-1
+ * decode by context, batched decode), timed together in rounds, each phase paired with a calibration at its
+ * threads (paired-timing.ts), each with the process's resident set after it and, where the workload states its
  * cost, as a share of the hardware bound timed in the same process.
  */
 import { timeCall } from '../core/timing.ts'
-import { timePairs } from './paired-timing.ts'
+import { medianRatio, type PairedPhase, type PhaseRounds, timeRounds } from './paired-timing.ts'
 import { studentTCritical } from '../scaling/student-t.ts'
 import type { CalibrationRecord, RateRecord, ThroughputRecord } from '../core/schema.ts'
 import type { CalibrationWorkload, ThroughputWorkload } from '../core/executor.ts'
 
 export interface ThroughputOptions {
-  /** Minimum measuring time per phase (ms), its calls and the calibration paired with them; default 400. */
+  /** Minimum measuring time per phase (ms), its calls and the calibration paired with them, over all rounds; default 400. */
   readonly time?: number
-  /** Minimum pairs of phase and calibration blocks per phase; default 10, the fewest the gate compares. */
+  /** Rounds, each timing every phase once in a pair with its calibration; default 8 (at least 6, the fewest the gate compares). */
   readonly iterations?: number
+  /** Rounds timed first and dropped; default 1. */
   readonly warmupIterations?: number
 }
 
-/** What every phase gets unless the study says otherwise: enough pairs for an interval, bounded in time. */
-export const DEFAULT_THROUGHPUT_OPTIONS = { time: 400, iterations: 10, warmupIterations: 1 } as const
+/** What every phase gets unless the study says otherwise: enough rounds for an interval, bounded in time. */
+export const DEFAULT_THROUGHPUT_OPTIONS = { time: 400, iterations: 8, warmupIterations: 1 } as const
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
@@ -27,12 +28,6 @@ export interface MeasuredThroughput {
   readonly throughput: ThroughputRecord
   /** The MatMul bound, timed right after the phases. */
   readonly calibration: CalibrationRecord
-}
-
-/** Each phase's call and the calibration its calls are paired with (at the threads the phase runs on). */
-interface Phase {
-  readonly call: () => Promise<number>
-  readonly calibration: CalibrationWorkload
 }
 
 export async function measureThroughput(
@@ -43,27 +38,25 @@ export async function measureThroughput(
 ): Promise<MeasuredThroughput> {
   const options = { ...DEFAULT_THROUGHPUT_OPTIONS, ...settings }
   const phases = await phaseCalls(workload, calibrationWorkload)
-  const rate = (phase: string) => measureRate(phase, phases.get(phase)!, options)
-  const curve = async (prefix: string, keys: readonly string[]) => {
-    const rates: { key: number; rate: RateRecord }[] = []
-    for (const key of [...keys].sort((a, b) => Number(a) - Number(b))) rates.push({ key: Number(key), rate: await rate(`${prefix}@${key}`) })
-    return rates
-  }
+  const timed = await timeRounds(phases, roundOptions(options))
+  const rate = (phase: string) => rateRecord(phases.find(p => p.name === phase)!, timed.get(phase)!)
+  const curve = (prefix: string, keys: readonly string[]) =>
+    [...keys].sort((a, b) => Number(a) - Number(b)).map(key => ({ key: Number(key), rate: rate(`${prefix}@${key}`) }))
   const record: Mutable<ThroughputRecord> = {}
-  if (workload.scoring) record.scoring = await rate('scoring')
-  const prefill = await curve('prefill', Object.keys(workload.prefillByLength ?? {}))
+  if (workload.scoring) record.scoring = rate('scoring')
+  const prefill = curve('prefill', Object.keys(workload.prefillByLength ?? {}))
   if (prefill.length) record.prefillByLength = prefill.map(({ key, rate }) => ({ length: key, ...rate }))
-  if (workload.prefill) record.prefill = await rate('prefill')
+  if (workload.prefill) record.prefill = rate('prefill')
   else if (prefill[0]) record.prefill = prefill[0].rate
-  const decode = await curve('decode', Object.keys(workload.decodeByContext ?? {}))
+  const decode = curve('decode', Object.keys(workload.decodeByContext ?? {}))
   if (decode.length) record.decodeByContext = decode.map(({ key, rate }) => ({ context: key, ...rate }))
-  if (workload.decodeCached) record.decodeCached = await rate('decodeCached')
+  if (workload.decodeCached) record.decodeCached = rate('decodeCached')
   else if (decode[0]) record.decodeCached = decode[0].rate
   if (workload.batchedDecode) {
     const { batch, context } = workload.batchedDecode
-    record.batchedDecode = { batch, context, ...(await rate('batchedDecode')) }
+    record.batchedDecode = { batch, context, ...rate('batchedDecode') }
   }
-  if (workload.decodeNoCache) record.decodeNoCache = await rate('decodeNoCache')
+  if (workload.decodeNoCache) record.decodeNoCache = rate('decodeNoCache')
   const calibration = await measureCalibration(calibrationWorkload, options)
   const bandwidth = workload.bandwidth ? await measureCalibration(await workload.bandwidth(), options) : undefined
   if (bandwidth) record.bandwidth = bandwidth
@@ -98,16 +91,24 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
 }
 
-async function measureRate(name: string, phase: Phase, options: Required<ThroughputOptions>): Promise<RateRecord> {
-  const timed = await timePairs(name, phase.call, phase.calibration, { time: options.time, pairs: options.iterations })
+function roundOptions(options: Required<ThroughputOptions>) {
+  return { time: options.time, rounds: options.iterations, warmupRounds: options.warmupIterations }
+}
+
+/** A phase's rounds as its rate: tokens/s from the mean latency, the rounds kept for the gate. */
+function rateRecord(phase: PairedPhase, timed: PhaseRounds): RateRecord {
   const latency = latencySummary(timed.latenciesMs)
   return {
     tokensPerSecond: (timed.tokensPerCall * 1000) / latency.meanMs,
     tokensPerCall: timed.tokensPerCall,
     ...latency,
-    paired: { calibration: phase.calibration.name, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu },
-    rssBytes: process.memoryUsage.rss(),
+    paired: { calibration: phase.calibration.name, ...pairedRounds(timed) },
+    rssBytes: timed.rssBytes,
   }
+}
+
+function pairedRounds(timed: PhaseRounds) {
+  return { ...medianRatio(timed.wall), rounds: [...timed.wall], cpu: { ...medianRatio(timed.cpu), rounds: [...timed.cpu] } }
 }
 
 /** Mean, median and 99th percentile (nearest rank) of the per-pair latencies, with the mean's relative 95% t-margin in percent. */
@@ -163,24 +164,31 @@ async function timeCalls(name: string, unit: string, call: () => Promise<number>
  * are paired with: scoring runs at the scoring threads, every other phase in the decode session at the decode
  * threads, so each is paired with a calibration that competes for the same cores.
  */
-export async function phaseCalls(workload: ThroughputWorkload, calibration: CalibrationWorkload): Promise<Map<string, Phase>> {
+export async function phaseCalls(workload: ThroughputWorkload, calibration: CalibrationWorkload): Promise<PairedPhase[]> {
   const at = async (threads: number | undefined) => (threads !== undefined && workload.calibrationAt ? await workload.calibrationAt(threads) : calibration)
   const scoring = await at(workload.threads?.scoring)
   const decode = await at(workload.threads?.decode)
-  const phases = new Map<string, Phase>()
-  if (workload.scoring) phases.set('scoring', { call: workload.scoring, calibration: scoring })
-  for (const [length, call] of Object.entries(workload.prefillByLength ?? {})) phases.set(`prefill@${length}`, { call, calibration: decode })
-  if (workload.prefill) phases.set('prefill', { call: workload.prefill, calibration: decode })
-  for (const [context, call] of Object.entries(workload.decodeByContext ?? {})) phases.set(`decode@${context}`, { call, calibration: decode })
-  if (workload.decodeCached) phases.set('decodeCached', { call: workload.decodeCached, calibration: decode })
-  if (workload.batchedDecode) phases.set('batchedDecode', { call: workload.batchedDecode.run, calibration: decode })
-  if (workload.decodeNoCache) phases.set('decodeNoCache', { call: workload.decodeNoCache, calibration: decode })
+  const phases: PairedPhase[] = []
+  const add = (name: string, call: (() => Promise<number>) | undefined, paired: CalibrationWorkload) => {
+    if (call) phases.push({ name, call, calibration: paired })
+  }
+  add('scoring', workload.scoring, scoring)
+  const ascending = <T>(byKey: Readonly<Record<number, T>> | undefined) => Object.entries(byKey ?? {}).sort(([a], [b]) => Number(a) - Number(b))
+  for (const [length, call] of ascending(workload.prefillByLength)) add(`prefill@${length}`, call, decode)
+  add('prefill', workload.prefill, decode)
+  for (const [context, call] of ascending(workload.decodeByContext)) add(`decode@${context}`, call, decode)
+  add('decodeCached', workload.decodeCached, decode)
+  add('batchedDecode', workload.batchedDecode?.run, decode)
+  add('decodeNoCache', workload.decodeNoCache, decode)
   return phases
 }
 
 /**
- * Times `phases` again in pairs with their calibrations as the first measurement did, for twice the time and
- * twice the pairs (a narrower interval): the gate decides on this second median when the first was not SAME.
+ * Times every phase again in rounds with its calibration, exactly as the first measurement did, and keeps
+ * `phases`: the gate fails a phase only when this second, independent measurement says DIFFERENT too. All phases
+ * run, not only those kept, because a phase's ratio depends on what runs between its pairs: timed alone, a
+ * 2-thread scoring session under load measured ×0.2–×0.25 of its interleaved ratio (its pool's threads woke
+ * from shorter sleeps), which would confirm a slowdown that was never there.
  */
 export async function confirmPhases(
   workload: ThroughputWorkload,
@@ -189,13 +197,6 @@ export async function confirmPhases(
   settings: ThroughputOptions = {},
 ): Promise<NonNullable<ThroughputRecord['confirmation']>> {
   const options = { ...DEFAULT_THROUGHPUT_OPTIONS, ...settings }
-  const calls = await phaseCalls(workload, calibration)
-  const confirmation: Mutable<NonNullable<ThroughputRecord['confirmation']>> = {}
-  for (const name of phases) {
-    const phase = calls.get(name)
-    if (!phase) continue
-    const timed = await timePairs(name, phase.call, phase.calibration, { time: 2 * options.time, pairs: 2 * options.iterations })
-    confirmation[name] = { pairs: timed.latenciesMs.length, ratio: timed.ratio, margin: timed.margin, cpu: timed.cpu }
-  }
-  return confirmation
+  const timed = await timeRounds(await phaseCalls(workload, calibration), roundOptions(options))
+  return Object.fromEntries([...timed].filter(([name]) => phases.includes(name)).map(([name, rounds]) => [name, pairedRounds(rounds)]))
 }
