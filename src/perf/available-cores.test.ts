@@ -22,8 +22,8 @@ describe('cores available to the process', () => {
     expect(availableCores(files({}))).toBe(availableParallelism())
   })
 
-  test('lmscale splits threads by phase unless the study sets them', () => {
-    expect(phaseThreads(undefined, 8)).toEqual({ scoring: 8, decode: 1 })
+  test('every available core for every phase unless the study sets the threads', () => {
+    expect(phaseThreads(undefined, 8)).toEqual({ scoring: 8, decode: 8 })
     expect(phaseThreads(3, 8)).toEqual({ scoring: 3, decode: 3 })
   })
 })

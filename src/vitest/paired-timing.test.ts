@@ -22,9 +22,9 @@ describe('timeRounds', () => {
       cpuNow: vm.now,
     })
     const scoring = timed.get('scoring')!
-    // Halves of ≥ 160 / (2 × 10) = 8 ms: 4 phase calls and 1 calibration call, each block after one untimed call;
-    // one sizing call each, then 1 dropped and 10 kept rounds.
-    expect([phaseCalls, calibrationCalls]).toEqual([1 + 11 * 5, 1 + 11 * 2])
+    // Halves of ≥ 160 / (2 × 10) = 8 ms: 4 phase calls after one untimed call, and 1 calibration call (as long as the
+    // half, so none untimed); one sizing call each, then 1 dropped and 10 kept rounds.
+    expect([phaseCalls, calibrationCalls]).toEqual([1 + 11 * 5, 1 + 11])
     expect(scoring.latenciesMs).toEqual(Array(10).fill(2))
     // (40 tokens / 2 ms) ÷ (1000 FLOP / 8 ms) = 20 / 125 = 0.16 in every round; all of it on the CPU here.
     for (const round of [...scoring.wall, ...scoring.cpu]) expect(round).toBeCloseTo(Math.log(0.16), 12)
@@ -43,15 +43,15 @@ describe('timeRounds', () => {
       ],
       { time: 0, rounds: 6, warmupRounds: 0, now: vm.now },
     )
-    // One sizing call each, then per round an untimed and a timed call of a, then of b.
-    expect(order.join('')).toBe(`ab${'aabb'.repeat(6)}`)
+    // One sizing call each, then per round a call of a, then of b (calls as long as a half get no untimed call first).
+    expect(order.join('')).toBe(`ab${'ab'.repeat(6)}`)
   })
 
   test('load that slows both halves of a pair cancels', async () => {
     const vm = virtualMachine()
-    // Blocks of one timed call after one untimed (time 0); the load doubles every other round.
+    // Blocks of one call (time 0); the load doubles every other round.
     let phaseCalls = 0
-    const load = () => (Math.floor((phaseCalls - 1) / 2) % 2 ? 2 : 1)
+    const load = () => (phaseCalls % 2 ? 1 : 2)
     const phase = async () => (phaseCalls++, vm.spend(1 * load()), 100)
     const calibration = { name: 'matmul', unit: 'FLOP', run: async () => (vm.spend(5 * load()), 1e6) }
     const timed = await timeRounds([{ name: 'decode@128', call: phase, calibration }], { time: 0, rounds: 6, warmupRounds: 0, now: vm.now })

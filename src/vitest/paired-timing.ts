@@ -72,8 +72,9 @@ export async function timeRounds(phases: readonly PairedPhase[], options: RoundO
       const size = sizes.get(phase.name)!
       const phaseCalls = Math.max(1, Math.ceil(halfMs / size.phaseMs))
       const boundCalls = Math.max(1, Math.round(Math.max(halfMs, phaseCalls * size.phaseMs) / size.boundMs))
-      const timed = await block(phase.timed, phase.call, phaseCalls)
-      const bound = await block(phase.bound, phase.calibration.run, boundCalls)
+      // A call as long as the half pays its wake-up within noise: an untimed call first would double its cost.
+      const timed = await block(phase.timed, phase.call, phaseCalls, size.phaseMs < halfMs)
+      const bound = await block(phase.bound, phase.calibration.run, boundCalls, size.boundMs < halfMs)
       sizes.set(phase.name, { ...size, phaseMs: timed.ms, boundMs: bound.ms })
       if (round < options.warmupRounds) continue
       const rows = kept.get(phase.name)!
@@ -98,12 +99,12 @@ function processCpuMs(): number {
 }
 
 /**
- * A block of `count` timed calls after one untimed call (the first call after another phase's block pays for
- * its caches and threads waking): the median wall ms of a call, and the mean CPU ms (the process's CPU clock
- * counts every thread, so it is read over the block).
+ * A block of `count` timed calls, after one untimed call when `lead` (the first call after another phase's block
+ * pays for its caches and threads waking): the median wall ms of a call, and the mean CPU ms (the process's CPU
+ * clock counts every thread, so it is read over the block).
  */
-async function block(timed: Timed, call: () => Promise<number>, count: number): Promise<{ ms: number; cpuMs: number }> {
-  await timed(call)
+async function block(timed: Timed, call: () => Promise<number>, count: number, lead: boolean): Promise<{ ms: number; cpuMs: number }> {
+  if (lead) await timed(call)
   const ms: number[] = []
   let cpuMs = 0
   for (let i = 0; i < count; i++) {
