@@ -4,7 +4,7 @@
  * per-item correctness for accuracy, a relative tolerance for perplexity, and for throughput the ratio of
  * rates each divided by a calibration timed call by call beside it, judged beyond the interval of that ratio.
  */
-import { machineDifferences, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
+import { machineDifferences, machineStateDifference, speedVerdict, type SpeedVerdict } from './speed-verdict.ts'
 import { namedRates, timedHere } from '../core/throughput-phases.ts'
 import { type CaseEntry, type CaseRecord, DIGEST_UNIT_VALUES, type EnvironmentStamp, type MetricValueRecord, type RateRecord } from '../core/schema.ts'
 import { MIN_SHIFT_VALUES, shiftInterval } from '../statistics/shift-interval.ts'
@@ -325,7 +325,7 @@ function throughputRows(baseline: BaselineEntry, record: CaseRecord, settings: C
     ].join('; ')
     const verdict: Verdict = final.verdict === 'SAME' ? 'unchanged' : final.verdict === 'UNKNOWN' ? 'unchecked' : final.ratio < 1 ? 'regression' : 'improvement'
     if (verdict === 'regression' && !settings.gateThroughput) {
-      const ungated = `${detail}; slower, reported but not gated (baseline.gateThroughput: false or LMSCALE_GATE_THROUGHPUT=0 turned the gate off)`
+      const ungated = `${detail}; slower, reported but not gated (the throughput gate is off; baseline.gateThroughput: true or LMSCALE_GATE_THROUGHPUT=1 turns it on)`
       return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail: ungated, verdict: 'unchecked' }
     }
     return { ...figures, change: final.ratio - 1, method: 'calibrated-ratio', detail, verdict }
@@ -371,12 +371,14 @@ export function throughputJudgements(baseline: BaselineEntry, record: CaseRecord
   if (!base || !record.throughput) return []
   const current = new Map(namedRates(record.throughput).map(({ phase, rate }) => [phase, rate]))
   const machine = machineDifferences(baseline.environment, record.environment)
+  const state = machineStateDifference(base.calibration, record.calibration, tolerance)
   const confirmations = record.throughput.confirmation ?? {}
   return Object.entries(base.rates).flatMap(([phase, baseRate]): PhaseJudgement[] => {
     const nowRate = current.get(phase)
     if (!nowRate) return []
     const figures = { phase, baselineRate: baseRate.tokensPerSecond, currentRate: nowRate.tokensPerSecond }
     if (machine.length) return [{ ...figures, skipped: `not compared: another machine (${machine.join(', ')})` }]
+    if (state) return [{ ...figures, skipped: state }]
     const [now, then] = [nowRate.paired, baseRate.paired]
     if (!now?.rounds || !then?.rounds) {
       const why = then?.rounds ? 'the run did not time it in rounds with a calibration' : 'the baseline predates timing in rounds; re-create it with -u'

@@ -381,12 +381,13 @@ describe('exact mode', () => {
 })
 
 describe('throughput: paired calibrated ratio beyond its interval', () => {
-  test('a uniformly slower machine is no regression; a slower scorer on the same machine is', () => {
-    const slowMachine = gate(
+  test('a machine uniformly slower within the tolerance is no regression; a slower scorer on the same machine is', () => {
+    const slowerMachine = gate(
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
-      doc({ task: 't', metrics: {}, scoring: 500, calibration: 5e9, hash: 'h2' }),
+      doc({ task: 't', metrics: {}, scoring: 950, calibration: 9.5e9, hash: 'h2' }),
     )
-    expect(slowMachine.studies[0]!.comparisons[0]).toMatchObject({ metric: 'throughput scoring', change: 0, verdict: 'unchanged' })
+    expect(slowerMachine.studies[0]!.comparisons[0]).toMatchObject({ metric: 'throughput scoring', verdict: 'unchanged' })
+    expect(slowerMachine.studies[0]!.comparisons[0]!.change).toBeCloseTo(0, 12)
     const slowScorer = gate(
       doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
       doc({ task: 't', metrics: {}, scoring: 500, calibration: 1e10, hash: 'h2' }),
@@ -456,6 +457,26 @@ describe('throughput: paired calibrated ratio beyond its interval', () => {
     // Load alone: a first wall DIFFERENT that the confirmation does not repeat (×1 scattered ±0.5, UNKNOWN).
     const load = judged({ wall: 0.5, cpu: 1 }, { ratio: 1e-7, spread: 0.5, cpu: { ratio: 1e-7, spread: 0.05 } })
     expect(load).toMatchObject({ verdict: 'unchecked' })
+  })
+
+  test("a calibration beyond the tolerance of the baseline's (a busier machine) is reported, not gated, however slow the scorer", () => {
+    // Tolerance 10%: the calibration at ×0.5 of the baseline's; the scorer at ×0.1, its calibrated ratio ×0.2.
+    const busy = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 100, calibration: 5e9, hash: 'h2' }),
+    )
+    expect(busy.studies[0]!.comparisons[0]).toMatchObject({ metric: 'throughput scoring', verdict: 'unchecked', change: null })
+    expect(busy.studies[0]!.comparisons[0]!.detail).toBe(
+      "not gated: the calibration ran at ×0.50 of the baseline's (5.0 GFLOP/s vs 10.0 GFLOP/s), beyond the 10% tolerance: " +
+        'the machine was busier or clocked differently than when the baseline was recorded, and calibrated ratios compare only between like states',
+    )
+    expect(busy.failed).toBe(false)
+    // Just inside the band (×0.91) the same scorer is judged, and fails.
+    const judged = gate(
+      doc({ task: 't', metrics: {}, scoring: 1000, calibration: 1e10 }),
+      doc({ task: 't', metrics: {}, scoring: 100, calibration: 9.1e9, hash: 'h2' }),
+    )
+    expect(judged.studies[0]!.comparisons[0]).toMatchObject({ verdict: 'regression' })
   })
 
   test('another machine is never compared for speed, even with the same calibration', () => {

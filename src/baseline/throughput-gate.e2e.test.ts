@@ -1,6 +1,6 @@
 /**
  * The throughput gate end to end, in child processes as users run it, on a forged fixture model with lmscale's
- * own executor and default throughput settings, under background load: one busy-loop process per core the
+ * own executor, default throughput settings and the gate turned on (LMSCALE_GATE_THROUGHPUT=1), under background load: one busy-loop process per core the
  * machine has, running for the whole test (on top of whatever else the machine runs). The baseline is created
  * under that load, three unchanged reruns pass (SAME, or UNKNOWN after the confirming re-measurement), and a
  * scorer slowed 2× (every scoring call does its work twice) fails with DIFFERENT. No timing is asserted: the
@@ -54,6 +54,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
+// The gate is off by default (README: "Why the throughput gate is off by default"); this test turns it on.
+const gated = () => ({ MODEL_DIR: model, LMSCALE_GATE_THROUGHPUT: '1' })
 const throughputRows = () =>
   readFileSync(join(dir, 'reports', 'report.md'), 'utf8')
     .split('\n')
@@ -63,7 +65,7 @@ const scoringRow = () => throughputRows().find(line => line.includes('| throughp
 test.runIf(process.env.LMSCALE_GATE_E2E === '1')(
   'unchanged reruns pass three times in a row; a scorer slowed 2× fails with DIFFERENT',
   async () => {
-    const created = await runVitest(dir, ['bench', '--run', '-u'], { MODEL_DIR: model })
+    const created = await runVitest(dir, ['bench', '--run', '-u'], gated())
     expect(created.code, created.output).toBe(0)
     const baseline = JSON.parse(readFileSync(join(dir, 'benchmarks/__baselines__/speed.json'), 'utf8'))
     // Every phase of the model is in the baseline, each timed in enough rounds to gate.
@@ -72,14 +74,14 @@ test.runIf(process.env.LMSCALE_GATE_E2E === '1')(
     for (const rate of Object.values(rates)) expect(rate.paired.rounds.length).toBeGreaterThanOrEqual(6)
 
     for (let rerun = 0; rerun < 3; rerun++) {
-      const unchanged = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: model })
+      const unchanged = await runVitest(dir, ['bench', '--run'], gated())
       expect(unchanged.code, `rerun ${rerun + 1}:\n${throughputRows().join('\n')}\n${unchanged.output}`).toBe(0)
       expect(unchanged.output).toMatch(/baseline speed .*: \d+ comparisons, 0 regressions/)
       // Every phase was judged: none skipped as not gated or not compared.
       expect(throughputRows().filter(row => /not gated|not compared/.test(row))).toEqual([])
     }
 
-    const slowed = await runVitest(dir, ['bench', '--run'], { MODEL_DIR: model, SLOW_SCORER: '1' })
+    const slowed = await runVitest(dir, ['bench', '--run'], { ...gated(), SLOW_SCORER: '1' })
     expect(slowed.code, `${throughputRows().join('\n')}\n${slowed.output}`).toBe(1)
     const record = resultsSchema.parse(JSON.parse(readFileSync(join(dir, 'reports', 'results.json'), 'utf8'))).cases[0]!.record!
     // The first measurement was not SAME, so scoring was timed again in rounds with its calibration.

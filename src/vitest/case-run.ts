@@ -146,7 +146,8 @@ export async function runStudyCase(studyCase: StudyCase, context: TestContext): 
           await (executor.calibration?.(model) ?? javascriptMatmulCalibration()),
           study.throughput || {},
           { loadMs: await runtime.pool.loadMs(meta.poolKey), measuredIn: label },
-          options.update === true
+          // The confirmation only guards the gate: a run that cannot fail on speed does not pay for it.
+          options.update === true || !options.baseline.gateThroughput
             ? undefined
             : { dir: resolve(runtime.root, options.baselinesDir), model: spec.name, task: meta.task, tolerance: options.baseline.throughputTolerance },
         ),

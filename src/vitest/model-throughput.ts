@@ -1,5 +1,5 @@
 /**
- * A model's throughput as the harness records it: measured once (throughput.ts), then, against the case's
+ * A model's throughput as the harness records it: measured once (throughput.ts), then, with the throughput gate on, against the case's
  * baseline entry when there is one, measured a second time when any phase's first rate is not SAME, and that
  * confirmation kept for those phases, before the gate judges them: a burst of load alone cannot fail a run.
  */

@@ -35,7 +35,10 @@ export const lmscaleOptionsSchema = z.strictObject({
       perplexityTolerance: z.number().nonnegative().optional(),
       /** Allowed relative fall of calibrated throughput beyond its interval; default 0.25 (see the README's "Baselines and regression gating"). */
       throughputTolerance: z.number().nonnegative().lt(1).optional(),
-      /** Fail the run on a throughput phase judged DIFFERENT and slower; default true (LMSCALE_GATE_THROUGHPUT=0 or false: reported only). */
+      /**
+       * Fail the run on a throughput phase judged DIFFERENT and slower; default false, reported only (LMSCALE_GATE_THROUGHPUT=1
+       * turns it on): see the README's "Why the throughput gate is off by default".
+       */
       gateThroughput: z.boolean().optional(),
     })
     .optional(),
@@ -79,7 +82,7 @@ export function resolveLmscaleOptions(options: unknown, env: Readonly<Record<str
       alpha: o.baseline?.alpha ?? 0.01,
       perplexityTolerance: o.baseline?.perplexityTolerance ?? 0.01,
       throughputTolerance: o.baseline?.throughputTolerance ?? 0.25,
-      gateThroughput: o.baseline?.gateThroughput ?? env.LMSCALE_GATE_THROUGHPUT !== '0',
+      gateThroughput: o.baseline?.gateThroughput ?? env.LMSCALE_GATE_THROUGHPUT === '1',
     },
     include: o.include ?? ['benchmarks/**/*.bench.ts'],
   }

@@ -66,6 +66,10 @@ describe('lmscale() plugin', () => {
     expect(resolveLmscaleOptions({}, {}).update).toBe(null)
     expect(resolveLmscaleOptions({ update: true }, {}).update).toBe(true)
     expect(resolveLmscaleOptions({ reportsDir: 'out', threads: 3 }, {}).reportsDir).toBe('out')
+    // The throughput gate: off unless asked for, by option or environment; the option wins.
+    expect(resolveLmscaleOptions({}, {}).baseline.gateThroughput).toBe(false)
+    expect(resolveLmscaleOptions({}, { LMSCALE_GATE_THROUGHPUT: '1' }).baseline.gateThroughput).toBe(true)
+    expect(resolveLmscaleOptions({ baseline: { gateThroughput: false } }, { LMSCALE_GATE_THROUGHPUT: '1' }).baseline.gateThroughput).toBe(false)
   })
 
   test("Vitest's resolved update: -u, --update=true and every kind but none update; a swallowed file filter is refused", () => {
