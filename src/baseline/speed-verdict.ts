@@ -29,9 +29,8 @@ export function machineDifferences(baseline: EnvironmentStamp, current: Environm
  * Why a run's calibrated ratios cannot be compared with the baseline's although the machine is the same: its
  * calibration (the MatMul timed after the phases, in the same process) ran outside the tolerance band of the
  * baseline's. A calibration divides out a machine's pace only while the machine is in the state the baseline was
- * taken in: on 2 cores with a busy loop per core, against an idle baseline, the fixture models' calibrated ratios
- * moved to ×0.4–×0.6 while their MatMul ran at ×0.46 (phases that barely use a second thread lose less to the load
- * than a 2-thread MatMul does). Undefined when the states match.
+ * taken in: on 2 cores with a busy loop per core, against an idle baseline, brown-bigram-l's calibrated ratios
+ * moved to ×0.3–×0.6 while its MatMul ran at ×0.46 of the baseline's. Undefined when the states match.
  */
 export function machineStateDifference(baseline: CalibrationRecord, current: CalibrationRecord | null | undefined, tolerance: number): string | undefined {
   if (!current) return 'not gated: the run timed no calibration'
