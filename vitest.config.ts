@@ -16,7 +16,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test-support/**/*.test.ts', 'tests/repo/**/*.test.ts'],
     testTimeout: 120_000,
     // One worker per core, not Vitest's default of one fewer: most of the time goes to the end-to-end tests' child
-    // processes and files, so on 2 cores two workers ran `npm test` in 8.4 min where one took 13.9.
+    // processes and files, so on 2 cores two workers ran `npm test` in 7–8.5 min where one took 14.
     maxWorkers: '100%',
     // Forge the fixture models once, before any test file runs (cached under fixtures/.cache).
     globalSetup: ['./fixtures/global-setup.ts'],

@@ -97,6 +97,34 @@ test('the baseline diff shows what the gate judged different, folds unchecked an
   expect(folds[1]).toContain('<summary>1 unchanged</summary>')
 })
 
+test('report.md states how far the calibrated throughput ratios spread: a robust SD from their median absolute deviation', () => {
+  const ratio = (metric: string, log: number): Comparison => ({
+    ...row(metric, 'unchecked', 100, 100, null),
+    method: 'calibrated-ratio',
+    change: Math.expm1(log),
+  })
+  // Logs 0, 0.1, −0.1, 0.2, −0.3, 0.05: median 0.025, absolute deviations 0.025 0.075 0.125 0.175 0.325 0.025,
+  // whose median is 0.1, so the robust SD is 1.4826 × 0.1.
+  const logs = [0, 0.1, -0.1, 0.2, -0.3, 0.05]
+  const comparisons = [
+    ...logs.map((log, i) => ratio(`throughput phase${i}`, log)),
+    row('throughput skipped', 'unchecked', 1, 2, null),
+    row('acc', 'unchanged', 0.3, 0.3, 0),
+  ]
+  const report = (rows: Comparison[]): BaselineReport => ({
+    update: false,
+    settings: { mode: 'statistical', alpha: 0.01, perplexityTolerance: 0.01, throughputTolerance: 0.25, gateThroughput: false },
+    studies: [{ study: 'study', file: '/repo/benchmarks/__baselines__/study.json', status: 'compared', comparisons: rows }],
+    failed: false,
+  })
+  expect(baselineMarkdown(report(comparisons), '/repo')).toContain(
+    "Throughput scatter: this run's 6 calibrated ratios spread with a robust SD of 0.148 in log (one SD ×0.86–×1.16). " +
+      "Each phase's 95% interval covers only its own rounds, not this spread; if nothing changed it is measurement noise, and a phase reading down to ×0.74 (two SDs) is within it.",
+  )
+  // Fewer than five ratios: no spread is stated.
+  expect(baselineMarkdown(report(comparisons.slice(2)), '/repo')).not.toContain('Throughput scatter')
+})
+
 describe('report.md: the per-item section', () => {
   // 20 items. acc: the small model gets items 0–4 right, the large one also item 5 (one discordant pair).
   // gold_prob: 0.25 everywhere for the small one; 0.25 + 0.02 ± 0.01 alternating for the large one.
