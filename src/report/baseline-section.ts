@@ -81,7 +81,7 @@ function throughputRule(tolerance: number, gated: boolean): string {
 }
 
 /** Fewest calibrated ratios whose spread the report states: a median absolute deviation of fewer says little. */
-export const MIN_SCATTER_RATIOS = 5
+const MIN_SCATTER_RATIOS = 5
 
 /**
  * How far this run's calibrated throughput ratios spread around their median, as a robust SD of their logarithms
